@@ -1,0 +1,46 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { MODELS, type ModelSpec, resolveVideo } from '../../core/domain/catalog/index.ts';
+import type { AuthEnv } from '../auth.ts';
+import { ErrorBody, ModelList } from '../schemas.ts';
+
+const listModelsRoute = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  summary: 'The model catalog: what each model accepts and what it costs',
+  security: [{ Bearer: [] }],
+  responses: {
+    200: { description: 'Models', content: { 'application/json': { schema: ModelList } } },
+    401: { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
+  },
+});
+
+/** Prices at the model's default size for each duration it offers, computed by the same code that prices jobs. */
+function describe(model: ModelSpec) {
+  return {
+    id: model.name,
+    object: 'model' as const,
+    owned_by: 'reelay',
+    title: model.title,
+    fal_endpoints: {
+      text_to_video: model.endpoints.textToVideo,
+      image_to_video: model.endpoints.imageToVideo,
+    },
+    seconds: [...model.seconds],
+    default_seconds: model.defaultSeconds,
+    sizes: model.sizes.map((s) => ({ size: s.size, resolution: s.resolution, aspect_ratio: s.aspectRatio })),
+    default_size: model.defaultSize,
+    options: model.options.map((option) => option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+    max_prompt_length: model.maxPromptLength,
+    typical_generation_seconds: model.typicalGenerationSeconds,
+    pricing: model.seconds.map((seconds) => ({
+      seconds,
+      size: model.defaultSize,
+      estimated_cost_usd: resolveVideo({ prompt: 'x', model: model.name, seconds }).estimatedCostUsd,
+    })),
+  };
+}
+
+export function modelRoutes() {
+  const catalog = { object: 'list' as const, data: MODELS.map(describe) };
+  return new OpenAPIHono<AuthEnv>().openapi(listModelsRoute, (c) => c.json(catalog, 200));
+}

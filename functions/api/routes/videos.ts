@@ -1,0 +1,162 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Deps } from '../../core/deps.ts';
+import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
+import type { Job } from '../../core/domain/job.ts';
+import { toVideoObject } from '../../core/domain/video-object.ts';
+import { ApiError, invalidRequest, notFound } from '../../core/errors.ts';
+import { createVideo } from '../../core/jobs/create-video.ts';
+import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
+import type { AuthEnv } from '../auth.ts';
+import { readCreateRequest, zodToApiError } from '../create-request.ts';
+import {
+  ContentQuery,
+  CreateVideoBody,
+  DeletedVideo,
+  ErrorBody,
+  ListQuery,
+  Video,
+  VideoIdParam,
+  VideoList,
+} from '../schemas.ts';
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
+    ]),
+  );
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const security = [{ Bearer: [] }];
+
+const createVideoRoute = createRoute({
+  method: 'post',
+  path: '/v1/videos',
+  summary: 'Create a video',
+  security,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': { schema: CreateVideoBody },
+        'multipart/form-data': { schema: CreateVideoBody },
+      },
+    },
+  },
+  responses: { 200: json(Video, 'The new video, queued or in progress'), ...errors(400, 401, 413, 415, 502) },
+});
+const getVideoRoute = createRoute({
+  method: 'get',
+  path: '/v1/videos/{video_id}',
+  summary: 'Retrieve a video',
+  security,
+  request: { params: VideoIdParam },
+  responses: { 200: json(Video, 'The video'), ...errors(401, 404) },
+});
+const listVideosRoute = createRoute({
+  method: 'get',
+  path: '/v1/videos',
+  summary: 'List your videos',
+  security,
+  request: { query: ListQuery },
+  responses: { 200: json(VideoList, 'A page of videos'), ...errors(400, 401) },
+});
+const deleteVideoRoute = createRoute({
+  method: 'delete',
+  path: '/v1/videos/{video_id}',
+  summary: 'Delete a video (cancels it at fal if still running)',
+  security,
+  request: { params: VideoIdParam },
+  responses: { 200: json(DeletedVideo, 'Deleted'), ...errors(401, 404) },
+});
+const contentRoute = createRoute({
+  method: 'get',
+  path: '/v1/videos/{video_id}/content',
+  summary: 'Download the video: a redirect to a short-lived URL',
+  security,
+  request: { params: VideoIdParam, query: ContentQuery },
+  responses: {
+    302: { description: 'Location is a presigned URL to the MP4' },
+    ...errors(400, 401, 404, 409),
+  },
+});
+
+const checkedId = (id: string) => {
+  if (!VIDEO_ID_PATTERN.test(id)) throw notFound(`Video ${id}`, 'video_id');
+  return id;
+};
+
+export function videoRoutes(deps: Deps) {
+  const app = new OpenAPIHono<AuthEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw zodToApiError(result.error);
+    },
+  });
+  const present = (job: Job) => toVideoObject(job, deps.now(), deps.config.videoRetentionDays);
+
+  // validated by readCreateRequest (JSON and multipart alike); registered for the OpenAPI document
+  app.openAPIRegistry.registerPath(createVideoRoute);
+  app.post('/v1/videos', async (c) => {
+    const { request, image } = await readCreateRequest(c);
+    const job = await createVideo(deps, c.get('tenant'), request, image);
+    return c.json(present(job), 200);
+  });
+
+  app.openapi(getVideoRoute, async (c) => {
+    const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
+    return c.json(present(job), 200);
+  });
+
+  app.openapi(listVideosRoute, async (c) => {
+    const { after, limit, order } = c.req.valid('query');
+    if (after !== undefined && !VIDEO_ID_PATTERN.test(after))
+      throw invalidRequest('after must be a video id.', 'after');
+    const page = await deps.jobs.listByTenant(c.get('tenant'), { after, limit, order });
+    const data = page.jobs.map(present);
+    return c.json(
+      {
+        object: 'list' as const,
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data.at(-1)?.id ?? null,
+        has_more: page.hasMore,
+      },
+      200,
+    );
+  });
+
+  app.openapi(deleteVideoRoute, async (c) => {
+    const id = checkedId(c.req.valid('param').video_id);
+    await deleteVideo(deps, c.get('tenant'), id);
+    return c.json({ id, object: 'video.deleted' as const, deleted: true as const }, 200);
+  });
+
+  app.openapi(contentRoute, async (c) => {
+    const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
+    const { variant } = c.req.valid('query');
+    if (variant !== 'video') {
+      throw invalidRequest(`variant ${variant} is not available; Reelay serves variant=video.`, 'variant');
+    }
+    if (job.state === 'failed') {
+      throw new ApiError(409, 'video_failed', `The video failed (${job.error?.code}) and has no content.`);
+    }
+    if (job.state !== 'completed' || !job.archive) {
+      throw new ApiError(
+        409,
+        'video_not_ready',
+        'The video is not ready yet; poll GET /v1/videos/{video_id} until completed.',
+      );
+    }
+    const url = await deps.archive.downloadUrl(
+      job.archive.key,
+      deps.config.downloadUrlTtlSeconds,
+      `${job.id}.mp4`,
+    );
+    return c.redirect(url, 302);
+  });
+
+  return app;
+}

@@ -1,0 +1,132 @@
+import { z } from '@hono/zod-openapi';
+
+/** Multipart sends every field as text: booleans and integers also accept their string forms. */
+const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+const integerField = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d{1,12}$/, 'expected an integer')
+      .transform(Number),
+  ])
+  .pipe(z.number().int().min(-1).max(4_294_967_295));
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2_048);
+
+export const CreateVideoBody = z
+  .strictObject({
+    prompt: z.string().trim().min(1, 'prompt must not be empty').max(4_000),
+    model: z.string().min(1).max(64).optional().openapi({ example: 'seedance-1.5-pro' }),
+    seconds: z
+      .union([
+        z.string().regex(/^\d{1,3}$/, 'seconds is a whole number, e.g. "8"'),
+        z.number().int().positive().max(999),
+      ])
+      .transform(String)
+      .optional()
+      .openapi({ example: '8' }),
+    size: z
+      .string()
+      .regex(/^\d{2,5}x\d{2,5}$/, 'size is WIDTHxHEIGHT, e.g. 1280x720')
+      .optional()
+      .openapi({ example: '1280x720' }),
+    resolution: z.string().min(1).max(16).optional().openapi({ example: '720p' }),
+    aspect_ratio: z.string().min(1).max(8).optional().openapi({ example: '16:9' }),
+    generate_audio: booleanField.optional(),
+    seed: integerField.optional(),
+    negative_prompt: z.string().max(2_000).optional(),
+    image_url: httpUrl.optional(),
+    input_reference: z
+      .strictObject({ image_url: httpUrl.optional(), file_id: z.string().max(128).optional() })
+      .optional()
+      .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
+    metadata: z
+      .record(z.string().min(1).max(64), z.string().max(512))
+      .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
+      .optional(),
+  })
+  .openapi('CreateVideoRequest');
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      param: z.string().nullable(),
+      type: z.string(),
+    }),
+  })
+  .openapi('Error');
+
+export const Video = z
+  .object({
+    id: z.string().openapi({ example: 'video_019f6af7308800000000000000000000' }),
+    object: z.literal('video'),
+    status: z.enum(['queued', 'in_progress', 'completed', 'failed']),
+    progress: z.number().int().min(0).max(100),
+    created_at: z.number().int(),
+    completed_at: z.number().int().nullable(),
+    expires_at: z.number().int().nullable(),
+    model: z.string(),
+    prompt: z.string(),
+    seconds: z.string(),
+    size: z.string(),
+    remixed_from_video_id: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    resolution: z.string(),
+    aspect_ratio: z.string(),
+    generate_audio: z.boolean().optional(),
+    seed: z.number().int().optional(),
+    negative_prompt: z.string().optional(),
+    image_url: z.string().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    estimated_completion_at: z.number().int().nullable(),
+    estimated_cost_usd: z.number(),
+  })
+  .openapi('Video');
+
+export const VideoList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(Video),
+    first_id: z.string().nullable(),
+    last_id: z.string().nullable(),
+    has_more: z.boolean(),
+  })
+  .openapi('VideoList');
+
+export const DeletedVideo = z
+  .object({ id: z.string(), object: z.literal('video.deleted'), deleted: z.literal(true) })
+  .openapi('DeletedVideo');
+
+export const VideoIdParam = z.object({
+  video_id: z.string().openapi({ param: { name: 'video_id', in: 'path' }, example: 'video_019f…' }),
+});
+
+export const ListQuery = z.object({
+  after: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+
+export const ContentQuery = z.object({ variant: z.string().default('video') });
+
+export const Model = z
+  .object({
+    id: z.string(),
+    object: z.literal('model'),
+    owned_by: z.string(),
+    title: z.string(),
+    fal_endpoints: z.object({ text_to_video: z.string(), image_to_video: z.string() }),
+    seconds: z.array(z.string()),
+    default_seconds: z.string(),
+    sizes: z.array(z.object({ size: z.string(), resolution: z.string(), aspect_ratio: z.string() })),
+    default_size: z.string(),
+    options: z.array(z.string()),
+    max_prompt_length: z.number().int(),
+    typical_generation_seconds: z.number(),
+    pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
+  })
+  .openapi('Model');
+
+export const ModelList = z.object({ object: z.literal('list'), data: z.array(Model) }).openapi('ModelList');

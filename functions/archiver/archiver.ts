@@ -1,0 +1,35 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Deps } from '../core/deps.ts';
+import { archiveVideo } from '../core/jobs/archive-video.ts';
+import { parseArchiveMessage } from '../core/queue/archive-queue.ts';
+
+/**
+ * SQS → archiveVideo, one record at a time. A record that failed in a way that may pass later is
+ * reported in `batchItemFailures` so only it is redelivered; a malformed one is logged and dropped.
+ */
+export function createArchiverHandler(deps: Deps) {
+  return async function archiver(event: SQSEvent): Promise<SQSBatchResponse> {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const message = parseArchiveMessage(record.body);
+      if (!message) {
+        deps.logger.error('malformed archive message dropped', {
+          messageId: record.messageId,
+          body: record.body.slice(0, 200),
+        });
+        continue;
+      }
+      try {
+        await archiveVideo(deps, message.jobId);
+      } catch (error) {
+        deps.logger.warn('archive will be retried by the queue', {
+          jobId: message.jobId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          error: String(error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

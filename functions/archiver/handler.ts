@@ -1,0 +1,4 @@
+import { productionDeps } from '../core/wiring.ts';
+import { createArchiverHandler } from './archiver.ts';
+
+export const handler = createArchiverHandler(productionDeps());

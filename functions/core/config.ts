@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** `tenant:key` or a bare key (tenant `default`); comma-separated. */
+const apiKeys = z
+  .string()
+  .default('')
+  .transform((value, context) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry) => {
+        const colon = entry.indexOf(':');
+        const [tenant, key] =
+          colon > 0 ? [entry.slice(0, colon), entry.slice(colon + 1)] : ['default', entry];
+        if (key.length < 16)
+          context.addIssue({ code: 'custom', message: 'each API key needs at least 16 characters' });
+        return { tenant, key };
+      }),
+  );
+
+/** Every setting Reelay reads, from the environment, validated once. Listed in the README. */
+export const configSchema = z.object({
+  PUBLIC_URL: z.url().optional(),
+  FAL_KEY: z.string().min(1).optional(),
+  FAL_KEY_SECRET_ID: z.string().min(1).optional(),
+  FAL_QUEUE_URL: z.url().default('https://queue.fal.run'),
+  FAL_REST_URL: z.url().default('https://rest.fal.ai'),
+  FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
+  REELAY_API_KEYS: apiKeys,
+  REELAY_JOBS_TABLE: z.string().min(3).default('reelay-jobs'),
+  REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
+  REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  REELAY_DYNAMODB_ENDPOINT: z.url().optional(),
+  REELAY_S3_ENDPOINT: z.url().optional(),
+  REELAY_SQS_ENDPOINT: z.url().optional(),
+  REELAY_MAX_JOB_AGE_SECONDS: seconds(7_200),
+  REELAY_MAX_SUBMIT_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  REELAY_MAX_GENERATION_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  REELAY_MAX_ARCHIVE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  REELAY_WEBHOOK_GRACE_SECONDS: seconds(120),
+  REELAY_POLL_INTERVAL_SECONDS: seconds(30),
+  REELAY_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(3_600),
+  REELAY_VIDEO_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
+  /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
+  REELAY_ALLOW_LOCAL_URLS: flag,
+});
+
+export type ConfigEnv = z.input<typeof configSchema>;
+
+export interface Config {
+  publicUrl?: string;
+  fal: { key?: string; keySecretId?: string; queueUrl: string; restUrl: string; jwksUrl: string };
+  apiKeys: Array<{ tenant: string; key: string }>;
+  jobsTable: string;
+  videoBucket: string;
+  archiveQueueUrl?: string;
+  region: string;
+  endpoints: { dynamodb?: string; s3?: string; sqs?: string };
+  maxJobAgeSeconds: number;
+  maxSubmitAttempts: number;
+  maxGenerationAttempts: number;
+  maxArchiveAttempts: number;
+  webhookGraceSeconds: number;
+  pollIntervalSeconds: number;
+  downloadUrlTtlSeconds: number;
+  videoRetentionDays: number | null;
+  reconcileBatch: number;
+  allowLocalUrls: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once; a bad value stops the process with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    fal: {
+      key: e.FAL_KEY,
+      keySecretId: e.FAL_KEY_SECRET_ID,
+      queueUrl: e.FAL_QUEUE_URL,
+      restUrl: e.FAL_REST_URL,
+      jwksUrl: e.FAL_JWKS_URL,
+    },
+    apiKeys: e.REELAY_API_KEYS,
+    jobsTable: e.REELAY_JOBS_TABLE,
+    videoBucket: e.REELAY_VIDEO_BUCKET,
+    archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
+    region: e.AWS_REGION,
+    endpoints: { dynamodb: e.REELAY_DYNAMODB_ENDPOINT, s3: e.REELAY_S3_ENDPOINT, sqs: e.REELAY_SQS_ENDPOINT },
+    maxJobAgeSeconds: e.REELAY_MAX_JOB_AGE_SECONDS,
+    maxSubmitAttempts: e.REELAY_MAX_SUBMIT_ATTEMPTS,
+    maxGenerationAttempts: e.REELAY_MAX_GENERATION_ATTEMPTS,
+    maxArchiveAttempts: e.REELAY_MAX_ARCHIVE_ATTEMPTS,
+    webhookGraceSeconds: e.REELAY_WEBHOOK_GRACE_SECONDS,
+    pollIntervalSeconds: e.REELAY_POLL_INTERVAL_SECONDS,
+    downloadUrlTtlSeconds: e.REELAY_DOWNLOAD_URL_TTL_SECONDS,
+    videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
+    reconcileBatch: e.REELAY_RECONCILE_BATCH,
+    allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
+  };
+}

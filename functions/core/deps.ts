@@ -1,0 +1,22 @@
+import type { VideoArchive } from './archive/video-archive.ts';
+import type { Config } from './config.ts';
+import type { JobPolicy } from './domain/policy.ts';
+import type { FalGateway } from './fal/fal-gateway.ts';
+import type { WebhookVerifier } from './fal/webhook-signature.ts';
+import type { Logger } from './logger.ts';
+import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { JobStore } from './store/job-store.ts';
+
+/** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
+export interface Deps {
+  config: Config;
+  policy: JobPolicy;
+  jobs: JobStore;
+  archive: VideoArchive;
+  archiveQueue: ArchiveQueue;
+  fal: FalGateway;
+  verifyFalWebhook: WebhookVerifier;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+}

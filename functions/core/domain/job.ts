@@ -1,0 +1,100 @@
+/** Internal job states (DESIGN.md "The job"). */
+export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const ACTIVE_STATES = ['queued', 'submitted', 'generated'] as const satisfies readonly JobState[];
+export type ActiveState = (typeof ACTIVE_STATES)[number];
+
+export type PublicStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+/** What the client asked for, after validation and defaults: everything needed to (re)build fal's input. */
+export interface VideoSpec {
+  model: string;
+  prompt: string;
+  seconds: string;
+  size: string;
+  resolution: string;
+  aspectRatio: string;
+  generateAudio?: boolean;
+  seed?: number;
+  negativePrompt?: string;
+  imageUrl?: string;
+  metadata?: Record<string, string>;
+}
+
+/** fal's output while the archive is pending. */
+export interface GeneratedVideo {
+  url: string;
+  contentType?: string;
+  fileSize?: number;
+}
+
+export interface ArchivedVideo {
+  key: string;
+  bytes: number;
+  contentType: string;
+  sha256: string;
+}
+
+/** Times are epoch milliseconds. `version` guards every write (optimistic concurrency). */
+export interface Job {
+  id: string;
+  tenant: string;
+  state: JobState;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  spec: VideoSpec;
+  falEndpoint: string;
+  falInput: Record<string, unknown>;
+  estimatedCostUsd: number;
+  typicalGenerationMs: number;
+  /** Per-job secret carried in the webhook URL. */
+  webhookToken: string;
+  /** Submit calls made (accepted or not). */
+  submitAttempts: number;
+  /** When the reconciler should next look at this job; absent once terminal. */
+  dueAt?: number;
+  requestId?: string;
+  /** Request ids of earlier generation attempts: their late webhooks are answered, not applied. */
+  priorRequestIds: string[];
+  submittedAt?: number;
+  generatedAt?: number;
+  completedAt?: number;
+  video?: GeneratedVideo;
+  /** Archive attempts started, and until when the current one holds the job. */
+  archiveAttempts?: number;
+  archiveLeaseUntil?: number;
+  outputSeed?: string;
+  archive?: ArchivedVideo;
+  error?: JobError;
+  lastFault?: string;
+  deletedAt?: number;
+}
+
+export function isTerminal(state: JobState): state is 'completed' | 'failed' {
+  return state === 'completed' || state === 'failed';
+}
+
+export function publicStatus(state: JobState): PublicStatus {
+  switch (state) {
+    case 'queued':
+      return 'queued';
+    case 'submitted':
+    case 'generated':
+      return 'in_progress';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+  }
+}
+
+/** Generation attempts fal has accepted, the current one included. */
+export function generationCount(job: Job): number {
+  return job.priorRequestIds.length + (job.requestId ? 1 : 0);
+}

@@ -1,0 +1,43 @@
+import type { Job } from './job.ts';
+
+/** Copying to S3 after generation; a rough allowance for the ETA. */
+const ARCHIVE_ALLOWANCE_MS = 10_000;
+
+export interface Progress {
+  progress: number;
+  estimatedCompletionAt: number | null;
+}
+
+/**
+ * Progress is an estimate from the model's typical generation time and the job's age: it rises
+ * linearly to 90 over the typical time, then creeps toward 99, and is 100 only once completed.
+ */
+export function estimateProgress(job: Job, now: number): Progress {
+  switch (job.state) {
+    case 'completed':
+      return { progress: 100, estimatedCompletionAt: job.completedAt ?? now };
+    case 'failed':
+      return { progress: 0, estimatedCompletionAt: null };
+    case 'queued':
+      return { progress: 0, estimatedCompletionAt: now + job.typicalGenerationMs + ARCHIVE_ALLOWANCE_MS };
+    case 'generated':
+      return {
+        progress: 99,
+        estimatedCompletionAt: Math.max(now, (job.generatedAt ?? now) + ARCHIVE_ALLOWANCE_MS),
+      };
+    case 'submitted': {
+      const started = job.submittedAt ?? job.createdAt;
+      const elapsed = Math.max(0, now - started);
+      const typical = job.typicalGenerationMs;
+      const progress =
+        elapsed <= typical
+          ? (90 * elapsed) / typical
+          : 90 + 8 * (1 - Math.exp(-(elapsed - typical) / typical));
+      const expectedEnd = started + typical + ARCHIVE_ALLOWANCE_MS;
+      return {
+        progress: Math.min(98, Math.floor(progress)),
+        estimatedCompletionAt: expectedEnd > now ? expectedEnd : now + ARCHIVE_ALLOWANCE_MS,
+      };
+    }
+  }
+}

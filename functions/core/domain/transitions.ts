@@ -1,0 +1,182 @@
+import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState, VideoSpec } from './job.ts';
+import { isTerminal } from './job.ts';
+import type { JobPolicy } from './policy.ts';
+
+/** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */
+export class InvalidTransitionError extends Error {
+  constructor(job: Job, to: string) {
+    super(`job ${job.id}: cannot go from ${job.state} to ${to}`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+function advance(job: Job, allowed: readonly JobState[], to: string, now: number, patch: Partial<Job>): Job {
+  if (!allowed.includes(job.state)) throw new InvalidTransitionError(job, to);
+  return { ...job, ...patch, version: job.version + 1, updatedAt: now };
+}
+
+export interface NewJob {
+  id: string;
+  tenant: string;
+  spec: VideoSpec;
+  falEndpoint: string;
+  falInput: Record<string, unknown>;
+  estimatedCostUsd: number;
+  typicalGenerationMs: number;
+  webhookToken: string;
+}
+
+/** Recorded before fal is called; the submit lease keeps the reconciler off it while the creator submits. */
+export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
+  return {
+    ...input,
+    state: 'queued',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    submitAttempts: 0,
+    priorRequestIds: [],
+    dueAt: now + policy.submitLeaseMs,
+  };
+}
+
+/** Takes a queued job for a submit attempt; the version bump makes concurrent claimers lose. */
+export function claimForSubmit(job: Job, now: number, policy: JobPolicy): Job {
+  return advance(job, ['queued'], 'queued (claimed)', now, { dueAt: now + policy.submitLeaseMs });
+}
+
+export function markSubmitted(job: Job, requestId: string, now: number, policy: JobPolicy): Job {
+  return advance(job, ['queued'], 'submitted', now, {
+    state: 'submitted',
+    requestId,
+    submittedAt: now,
+    submitAttempts: job.submitAttempts + 1,
+    dueAt: now + job.typicalGenerationMs + policy.webhookGraceMs,
+  });
+}
+
+/** A submit that failed but may succeed later stays queued until `retryAt`. */
+export function scheduleSubmitRetry(job: Job, fault: string, retryAt: number, now: number): Job {
+  return advance(job, ['queued'], 'queued (retry)', now, {
+    submitAttempts: job.submitAttempts + 1,
+    dueAt: retryAt,
+    lastFault: fault,
+  });
+}
+
+/** A submitted job fal still runs: look again later. */
+export function schedulePoll(job: Job, now: number, policy: JobPolicy): Job {
+  return advance(job, ['submitted'], 'submitted (poll later)', now, { dueAt: now + policy.pollIntervalMs });
+}
+
+/**
+ * fal produced a video. Allowed from `queued` too: the webhook can beat the submit call's answer,
+ * and then it brings the request id the job does not have yet.
+ */
+export function markGenerated(
+  job: Job,
+  result: { requestId: string; video: GeneratedVideo; seed?: string },
+  now: number,
+  policy: JobPolicy,
+): Job {
+  const fromQueued = job.state === 'queued';
+  return advance(job, ['queued', 'submitted'], 'generated', now, {
+    state: 'generated',
+    requestId: result.requestId,
+    video: result.video,
+    outputSeed: result.seed,
+    generatedAt: now,
+    submittedAt: job.submittedAt ?? now,
+    ...(fromQueued && { submitAttempts: job.submitAttempts + 1 }),
+    dueAt: now + policy.archivePickupMs,
+  });
+}
+
+export function isArchiveLeased(job: Job, now: number): boolean {
+  return job.archiveLeaseUntil !== undefined && job.archiveLeaseUntil > now;
+}
+
+/** The archiver holds the job while it copies: a duplicate message finds the lease and leaves it alone. */
+export function claimForArchive(job: Job, now: number, policy: JobPolicy): Job {
+  if (isArchiveLeased(job, now))
+    throw new InvalidTransitionError(job, 'generated (archiving, already leased)');
+  const until = now + policy.archiveLeaseMs;
+  return advance(job, ['generated'], 'generated (archiving)', now, {
+    archiveAttempts: (job.archiveAttempts ?? 0) + 1,
+    archiveLeaseUntil: until,
+    dueAt: until,
+  });
+}
+
+/** A failed archive gives the job back at once, so the queue's retry can take it. */
+export function releaseArchive(job: Job, fault: string, now: number, policy: JobPolicy): Job {
+  return advance(job, ['generated'], 'generated (archive failed)', now, {
+    archiveLeaseUntil: undefined,
+    dueAt: now + policy.archivePickupMs,
+    lastFault: fault,
+  });
+}
+
+/** The reconciler re-sends an archive message that was lost; the bump keeps other runs from sending it too. */
+export function markArchiveResent(job: Job, now: number, policy: JobPolicy): Job {
+  return advance(job, ['generated'], 'generated (archive re-sent)', now, {
+    dueAt: now + policy.archivePickupMs,
+  });
+}
+
+/** fal's URL may be refreshed from the queue's result when the first one expired. */
+export function replaceVideoUrl(job: Job, video: GeneratedVideo, now: number): Job {
+  return advance(job, ['generated'], 'generated (fresh URL)', now, { video });
+}
+
+/** fal's URL is dropped once the copy is verified. */
+export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Job {
+  return advance(job, ['generated'], 'completed', now, {
+    state: 'completed',
+    archive,
+    completedAt: now,
+    video: undefined,
+    dueAt: undefined,
+    archiveLeaseUntil: undefined,
+    lastFault: undefined,
+  });
+}
+
+/** A retryable generation error: back to the queue, held for the caller's immediate resubmit. */
+export function requeueGeneration(
+  job: Job,
+  failedRequestId: string,
+  fault: string,
+  now: number,
+  policy: JobPolicy,
+): Job {
+  return advance(job, ['queued', 'submitted'], 'queued (new generation)', now, {
+    state: 'queued',
+    priorRequestIds: [...new Set([...job.priorRequestIds, failedRequestId])],
+    requestId: undefined,
+    submittedAt: undefined,
+    dueAt: now + policy.submitLeaseMs,
+    lastFault: fault,
+  });
+}
+
+export function markFailed(job: Job, error: JobError, now: number): Job {
+  return advance(job, ['queued', 'submitted', 'generated'], 'failed', now, {
+    state: 'failed',
+    error,
+    completedAt: now,
+    video: undefined,
+    dueAt: undefined,
+    archiveLeaseUntil: undefined,
+  });
+}
+
+/** Deleting ends an active job as `cancelled` and hides the job from every route. */
+export function markDeleted(job: Job, now: number): Job {
+  const base = { ...job, deletedAt: now, version: job.version + 1, updatedAt: now };
+  if (isTerminal(job.state)) return base;
+  return {
+    ...markFailed(job, { code: 'cancelled', message: 'The video was deleted before it finished.' }, now),
+    deletedAt: now,
+  };
+}

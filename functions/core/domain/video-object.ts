@@ -1,0 +1,66 @@
+import type { Job } from './job.ts';
+import { publicStatus } from './job.ts';
+import { estimateProgress } from './progress.ts';
+
+/** OpenAI's video object, plus Reelay's extensions (the fal parameters used, estimates). */
+export interface VideoObject {
+  id: string;
+  object: 'video';
+  status: 'queued' | 'in_progress' | 'completed' | 'failed';
+  progress: number;
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+  model: string;
+  prompt: string;
+  seconds: string;
+  size: string;
+  remixed_from_video_id: string | null;
+  error: { code: string; message: string } | null;
+  resolution: string;
+  aspect_ratio: string;
+  generate_audio?: boolean;
+  seed?: number;
+  negative_prompt?: string;
+  image_url?: string;
+  metadata?: Record<string, string>;
+  estimated_completion_at: number | null;
+  estimated_cost_usd: number;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`. */
+export function toVideoObject(job: Job, now: number, retentionDays: number | null): VideoObject {
+  const { spec } = job;
+  const { progress, estimatedCompletionAt } = estimateProgress(job, now);
+  const completedAt = job.state === 'completed' || job.state === 'failed' ? (job.completedAt ?? null) : null;
+  const expiresAt =
+    job.state === 'completed' && completedAt !== null && retentionDays !== null
+      ? seconds(completedAt + retentionDays * 86_400_000)
+      : null;
+  return {
+    id: job.id,
+    object: 'video',
+    status: publicStatus(job.state),
+    progress,
+    created_at: seconds(job.createdAt),
+    completed_at: completedAt === null ? null : seconds(completedAt),
+    expires_at: expiresAt,
+    model: spec.model,
+    prompt: spec.prompt,
+    seconds: spec.seconds,
+    size: spec.size,
+    remixed_from_video_id: null,
+    error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,
+    resolution: spec.resolution,
+    aspect_ratio: spec.aspectRatio,
+    ...(spec.generateAudio !== undefined && { generate_audio: spec.generateAudio }),
+    ...(spec.seed !== undefined && { seed: spec.seed }),
+    ...(spec.negativePrompt !== undefined && { negative_prompt: spec.negativePrompt }),
+    ...(spec.imageUrl !== undefined && { image_url: spec.imageUrl }),
+    ...(spec.metadata !== undefined && { metadata: spec.metadata }),
+    estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
+    estimated_cost_usd: job.estimatedCostUsd,
+  };
+}

@@ -1,0 +1,125 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ApiError, createFalClient, type RequestMiddleware } from '@fal-ai/client';
+import type { FalFailure } from '../../domain/fal-outcome.ts';
+import type { CancelResult, FalGateway, FalQueueStatus } from '../fal-gateway.ts';
+import { FalCallError } from '../fal-gateway.ts';
+import { outcomeFromOutput } from '../fal-output.ts';
+
+export interface FalClientOptions {
+  /** Resolved lazily so a key in Secrets Manager is read once, on first use. */
+  credentials: () => Promise<string>;
+  queueUrl: string;
+  restUrl: string;
+  fetch?: typeof fetch;
+  /** Bound on each HTTP call to fal (the client's own retries come on top). */
+  requestTimeoutMs?: number;
+}
+
+const FAL_QUEUE = 'https://queue.fal.run';
+const FAL_REST = 'https://rest.fal.ai';
+
+/** The client's hosts are fixed; this moves them, so the same code talks to fal or any fal-compatible server. */
+export function rewriteFalHosts(queueUrl: string, restUrl: string): RequestMiddleware {
+  const move = (url: string, from: string, to: string) =>
+    url === from || url.startsWith(`${from}/`) || url.startsWith(`${from}?`)
+      ? to.replace(/\/$/, '') + url.slice(from.length)
+      : url;
+  return async (request) => ({
+    ...request,
+    url: move(move(request.url, FAL_QUEUE, queueUrl), FAL_REST, restUrl),
+  });
+}
+
+type ErrorHeaders = Pick<FalFailure, 'retryable' | 'errorType'>;
+
+/** The client's ApiError drops headers; each call collects fal's `X-Fal-*` error headers in its own context. */
+const errorHeaders = new AsyncLocalStorage<ErrorHeaders>();
+
+function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    const context = errorHeaders.getStore();
+    if (!response.ok && context) {
+      const retryable = response.headers.get('x-fal-retryable');
+      const errorType = response.headers.get('x-fal-error-type');
+      if (retryable !== null) context.retryable = retryable.toLowerCase() === 'true';
+      if (errorType !== null) context.errorType = errorType;
+    }
+    return response;
+  };
+}
+
+function toFailure(error: unknown, headers: ErrorHeaders): FalFailure {
+  if (error instanceof ApiError)
+    return { status: error.status, body: error.body, message: error.message, ...headers };
+  return { network: true, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Errors the result call answers about the request itself (the model failed), as opposed to the call failing. */
+function isModelError(failure: FalFailure): boolean {
+  const { status, body } = failure;
+  if (failure.network || status === undefined || status === 404 || status === 429) return false;
+  return status < 500 || (typeof body === 'object' && body !== null && 'detail' in body);
+}
+
+export function createFalGateway(options: FalClientOptions): FalGateway {
+  let key: string | undefined;
+  const client = createFalClient({
+    credentials: () => key,
+    requestMiddleware: rewriteFalHosts(options.queueUrl, options.restUrl),
+    fetch: collectingFetch(options.fetch ?? fetch, options.requestTimeoutMs ?? 20_000),
+  });
+
+  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    key ??= await options.credentials();
+    const headers: ErrorHeaders = {};
+    try {
+      return await errorHeaders.run(headers, run);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new FalCallError(`fal ${what} failed: ${reason}`, toFailure(error, headers), { cause: error });
+    }
+  }
+
+  return {
+    async submit(endpoint, input, webhookUrl) {
+      const answer = await call('submit', () =>
+        client.queue.submit(endpoint, { input, ...(webhookUrl !== undefined && { webhookUrl }) }),
+      );
+      return { requestId: answer.request_id };
+    },
+
+    async status(endpoint, requestId) {
+      const answer = await call('status', () => client.queue.status(endpoint, { requestId, logs: false }));
+      return answer.status as FalQueueStatus;
+    },
+
+    async result(endpoint, requestId) {
+      try {
+        const { data } = await call('result', () => client.queue.result(endpoint, { requestId }));
+        return outcomeFromOutput(requestId, data);
+      } catch (error) {
+        if (error instanceof FalCallError && isModelError(error.failure)) {
+          return { kind: 'error', requestId, status: error.failure.status, body: error.failure.body };
+        }
+        throw error;
+      }
+    },
+
+    async cancel(endpoint, requestId): Promise<CancelResult> {
+      try {
+        await call('cancel', () => client.queue.cancel(endpoint, { requestId }));
+        return 'cancellation_requested';
+      } catch (error) {
+        const status = error instanceof FalCallError ? error.failure.status : undefined;
+        if (status === 400) return 'already_completed';
+        if (status === 404) return 'not_found';
+        throw error;
+      }
+    },
+
+    upload(file) {
+      return call('upload', () => client.storage.upload(file));
+    },
+  };
+}

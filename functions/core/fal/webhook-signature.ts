@@ -1,0 +1,90 @@
+import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+
+export const FAL_SIGNATURE_HEADERS = {
+  requestId: 'x-fal-webhook-request-id',
+  userId: 'x-fal-webhook-user-id',
+  timestamp: 'x-fal-webhook-timestamp',
+  signature: 'x-fal-webhook-signature',
+} as const;
+
+export type SignatureCheck = { ok: true; requestId: string } | { ok: false; reason: string };
+
+export interface WebhookVerifierOptions {
+  jwksUrl: string;
+  fetch?: typeof fetch;
+  /** fal allows caching its keys for at most 24 h. */
+  cacheTtlMs?: number;
+  toleranceSeconds?: number;
+  now?: () => number;
+}
+
+type HeaderGetter = (name: string) => string | undefined | null;
+
+/** The signed message: request id, user id, timestamp and the body's SHA-256 (hex), one per line. */
+export function signedMessage(
+  requestId: string,
+  userId: string,
+  timestamp: string,
+  body: Uint8Array,
+): Buffer {
+  const digest = createHash('sha256').update(body).digest('hex');
+  return Buffer.from(`${requestId}\n${userId}\n${timestamp}\n${digest}`, 'utf8');
+}
+
+/**
+ * Verifies fal's ED25519 webhook signatures against its JWKS, tried key by key. Keys are cached;
+ * a signature that no cached key accepts triggers one refetch (fal may have rotated), at most
+ * once a minute so forged requests cannot make us hammer the JWKS.
+ */
+export function createWebhookVerifier(options: WebhookVerifierOptions) {
+  const fetchImpl = options.fetch ?? fetch;
+  const ttl = Math.min(options.cacheTtlMs ?? 3_600_000, 86_400_000);
+  const tolerance = options.toleranceSeconds ?? 300;
+  const now = options.now ?? Date.now;
+  let cache: { keys: KeyObject[]; fetchedAt: number } | undefined;
+  let inflight: Promise<KeyObject[]> | undefined;
+
+  async function fetchKeys(): Promise<KeyObject[]> {
+    const response = await fetchImpl(options.jwksUrl, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`JWKS ${options.jwksUrl} answered ${response.status}`);
+    const body = (await response.json()) as { keys?: Array<Record<string, unknown>> };
+    const keys = (body.keys ?? [])
+      .filter((jwk) => jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string')
+      .map((jwk) =>
+        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string }, format: 'jwk' }),
+      );
+    cache = { keys, fetchedAt: now() };
+    return keys;
+  }
+
+  function keys(forceRefresh: boolean): Promise<KeyObject[]> {
+    const fresh = cache && now() - cache.fetchedAt < ttl;
+    const mayRefresh = !cache || now() - cache.fetchedAt > 60_000;
+    if (cache && fresh && !(forceRefresh && mayRefresh)) return Promise.resolve(cache.keys);
+    inflight ??= fetchKeys().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  return async function verifyFalWebhook(header: HeaderGetter, body: Uint8Array): Promise<SignatureCheck> {
+    const requestId = header(FAL_SIGNATURE_HEADERS.requestId);
+    const userId = header(FAL_SIGNATURE_HEADERS.userId);
+    const timestamp = header(FAL_SIGNATURE_HEADERS.timestamp);
+    const signatureHex = header(FAL_SIGNATURE_HEADERS.signature);
+    if (!requestId || !userId || !timestamp || !signatureHex)
+      return { ok: false, reason: 'missing signature headers' };
+    if (!/^\d+$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
+      return { ok: false, reason: 'timestamp outside tolerance' };
+    }
+    if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: 'malformed signature' };
+    const signature = Buffer.from(signatureHex, 'hex');
+    const message = signedMessage(requestId, userId, timestamp, body);
+    const matches = (candidates: KeyObject[]) =>
+      candidates.some((key) => verify(null, message, key, signature));
+    if (matches(await keys(false)) || matches(await keys(true))) return { ok: true, requestId };
+    return { ok: false, reason: 'signature does not verify' };
+  };
+}
+
+export type WebhookVerifier = ReturnType<typeof createWebhookVerifier>;

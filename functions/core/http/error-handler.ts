@@ -1,0 +1,35 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ApiError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** OpenAI's SDK reads `type` beside code/message/param; we fill it the way OpenAI does. */
+function render(c: Context, error: ApiError) {
+  const type = error.status >= 500 ? 'server_error' : 'invalid_request_error';
+  const body = { error: { ...error.toBody().error, type } };
+  return c.json(body, error.status as ContentfulStatusCode, error.headers);
+}
+
+/** The one place an error becomes an HTTP answer: ApiErrors as they are, anything else a logged generic 500. */
+export function errorHandler(logger: Logger): ErrorHandler {
+  return function onError(error, c) {
+    if (error instanceof ApiError) return render(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      return render(
+        c,
+        new ApiError(error.status, 'invalid_request', error.message || 'The request could not be read.'),
+      );
+    }
+    logger.error('unhandled error', {
+      method: c.req.method,
+      path: c.req.path,
+      error: String(error),
+      stack: error.stack,
+    });
+    return render(c, new ApiError(500, 'internal_error', 'Something went wrong on our side; please retry.'));
+  };
+}
+
+export const notFoundHandler: NotFoundHandler = (c) =>
+  render(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`));

@@ -1,0 +1,68 @@
+import type { Deps } from '../deps.ts';
+import { classifyFalFailure, type FalOutcome } from '../domain/fal-outcome.ts';
+import type { Job } from '../domain/job.ts';
+import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
+import { submitJob } from './submit-job.ts';
+import { updateJob } from './update-job.ts';
+
+export type Applied = 'generated' | 'failed' | 'resubmitted' | 'ignored';
+
+/** Whether an outcome for `requestId` is about the job's current attempt (or one it has not recorded yet). */
+export function isCurrentRequest(job: Job, requestId: string): boolean {
+  if (job.requestId !== undefined) return job.requestId === requestId;
+  return job.state === 'queued' && !job.priorRequestIds.includes(requestId);
+}
+
+/**
+ * What the webhook and the reconciler's polling both do with a finished fal request: the one code
+ * path from "fal is done" to `generated` (then archive) or `failed` (or a fresh attempt).
+ * Duplicates and late arrivals change nothing.
+ */
+export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome): Promise<Applied> {
+  const { policy, logger } = deps;
+  // fal could not put the output in the webhook; the queue still has it
+  const settled =
+    outcome.kind === 'payload_missing' ? await deps.fal.result(job.falEndpoint, outcome.requestId) : outcome;
+  const { requestId } = settled;
+
+  if (settled.kind === 'ok') {
+    const { video, seed } = settled;
+    const updated = await updateJob(deps, job.id, (current) =>
+      isCurrentRequest(current, requestId) && (current.state === 'queued' || current.state === 'submitted')
+        ? markGenerated(current, { requestId, video, seed }, deps.now(), policy)
+        : undefined,
+    );
+    if (!updated?.changed) return 'ignored';
+    logger.info('fal generated the video', { jobId: job.id, requestId });
+    // if this send is lost, the reconciler sends it again once the pickup time has passed
+    await deps.archiveQueue.enqueue(job.id).catch((error: unknown) => {
+      logger.error('archive enqueue failed; the reconciler will resend', {
+        jobId: job.id,
+        error: String(error),
+      });
+    });
+    return 'generated';
+  }
+
+  const { retryable, error } = classifyFalFailure({ status: settled.status, body: settled.body });
+  let resubmit = false;
+  const updated = await updateJob(deps, job.id, (current) => {
+    if (
+      !isCurrentRequest(current, requestId) ||
+      (current.state !== 'queued' && current.state !== 'submitted')
+    ) {
+      return undefined;
+    }
+    const attempts = current.priorRequestIds.length + 1;
+    resubmit = retryable && attempts < policy.maxGenerationAttempts;
+    if (resubmit) return requeueGeneration(current, requestId, error.message, deps.now(), policy);
+    const message =
+      retryable && attempts > 1 ? `${error.message} (after ${attempts} attempts)` : error.message;
+    return markFailed(current, { code: error.code, message }, deps.now());
+  });
+  if (!updated?.changed) return 'ignored';
+  logger.info('fal request failed', { jobId: job.id, requestId, code: error.code, retryable, resubmit });
+  if (!resubmit) return 'failed';
+  await submitJob(deps, updated.job);
+  return 'resubmitted';
+}

@@ -1,0 +1,117 @@
+import { pipeline } from 'node:stream';
+import { measuring } from '../archive/measuring-stream.ts';
+import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
+import { videoKey } from '../archive/video-archive.ts';
+import type { Deps } from '../deps.ts';
+import type { ArchivedVideo, Job } from '../domain/job.ts';
+import {
+  claimForArchive,
+  isArchiveLeased,
+  markCompleted,
+  markFailed,
+  releaseArchive,
+  replaceVideoUrl,
+} from '../domain/transitions.ts';
+import { updateJob } from './update-job.ts';
+
+export type ArchiveResult = 'completed' | 'skipped' | 'failed';
+
+/** The download was shorter or longer than announced: the copy is not the video. */
+class SizeMismatchError extends Error {
+  constructor(expected: number, got: number) {
+    super(`downloaded ${got} bytes, expected ${expected}`);
+    this.name = 'SizeMismatchError';
+  }
+}
+
+/** fal's URL expired: its queue may still hold the result with a URL that works. */
+async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
+  if (!job.requestId) throw new Error('no request id to refresh the media URL from');
+  const outcome = await deps.fal.result(job.falEndpoint, job.requestId);
+  if (outcome.kind !== 'ok' || outcome.video.url === job.video?.url) {
+    throw new Error('fal no longer has the video: its URL expired and the queue has no fresh one');
+  }
+  const refreshed = await updateJob(deps, job.id, (current) =>
+    current.state === 'generated' ? replaceVideoUrl(current, outcome.video, deps.now()) : undefined,
+  );
+  deps.logger.info('media URL expired; using a fresh one from fal', { jobId: job.id });
+  return openMedia(refreshed?.job.video?.url ?? outcome.video.url);
+}
+
+async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
+  const url = job.video?.url;
+  if (!url) throw new Error(`job ${job.id} is generated but has no video URL`);
+  let media: MediaStream;
+  try {
+    media = await openMedia(url);
+  } catch (error) {
+    if (!(error instanceof MediaGoneError)) throw error;
+    media = await openFreshMedia(deps, job);
+  }
+  const key = videoKey(job.tenant, job.id);
+  const contentType = media.contentType?.split(';')[0] ?? job.video?.contentType ?? 'video/mp4';
+  const measure = measuring();
+  // pipeline carries a failed download into the upload, which then aborts its multipart upload
+  await deps.archive.put(
+    key,
+    pipeline(media.body, measure.stream, () => {}),
+    contentType,
+  );
+  const { bytes, sha256 } = measure.result();
+  const expected = media.contentLength ?? job.video?.fileSize;
+  if (expected !== undefined && expected !== bytes) {
+    await deps.archive.delete(key);
+    throw new SizeMismatchError(expected, bytes);
+  }
+  return { key, bytes, contentType, sha256 };
+}
+
+/**
+ * Streams fal's video into the bucket and completes the job. Safe to run for the same job any
+ * number of times, even at once: a lease lets one copy run, and a completed job is left alone.
+ * Throws when the copy failed but may work later, so the queue redelivers.
+ */
+export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveResult> {
+  const { logger, policy } = deps;
+  const claimed = await updateJob(deps, jobId, (current) =>
+    current.state === 'generated' && !isArchiveLeased(current, deps.now())
+      ? claimForArchive(current, deps.now(), policy)
+      : undefined,
+  );
+  if (!claimed?.changed) {
+    logger.info('archive skipped', { jobId, state: claimed?.job.state ?? 'absent' });
+    return 'skipped';
+  }
+  const job = claimed.job;
+  let archived: ArchivedVideo;
+  try {
+    archived = await copyToArchive(deps, job);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const exhausted = (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
+    await updateJob(deps, jobId, (current) => {
+      if (current.state !== 'generated') return undefined;
+      return exhausted
+        ? markFailed(
+            current,
+            { code: 'archive_failed', message: `The video could not be archived: ${reason}` },
+            deps.now(),
+          )
+        : releaseArchive(current, reason, deps.now(), policy);
+    });
+    logger.warn('archive attempt failed', { jobId, attempt: job.archiveAttempts, exhausted, reason });
+    if (exhausted) return 'failed';
+    throw error;
+  }
+  const completed = await updateJob(deps, jobId, (current) =>
+    current.state === 'generated' ? markCompleted(current, archived, deps.now()) : undefined,
+  );
+  if (!completed?.changed) {
+    // deleted or failed while we copied: the object belongs to nothing
+    await deps.archive.delete(archived.key);
+    logger.info('archive discarded: job ended meanwhile', { jobId, state: completed?.job.state });
+    return 'skipped';
+  }
+  logger.info('video archived', { jobId, bytes: archived.bytes, sha256: archived.sha256 });
+  return 'completed';
+}

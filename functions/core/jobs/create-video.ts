@@ -1,0 +1,68 @@
+import type { Deps } from '../deps.ts';
+import { type ResolvedVideo, resolveVideo, type VideoRequest } from '../domain/catalog/index.ts';
+import { checkClientUrl } from '../domain/client-url.ts';
+import { newVideoId, newWebhookToken } from '../domain/ids.ts';
+import type { Job } from '../domain/job.ts';
+import { createJob } from '../domain/transitions.ts';
+import { ApiError } from '../errors.ts';
+import { submitJob } from './submit-job.ts';
+
+/** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
+const PENDING_UPLOAD = 'https://upload.pending/input_reference';
+
+async function uploadImage(deps: Deps, image: Blob): Promise<string> {
+  try {
+    return await deps.fal.upload(image);
+  } catch (error) {
+    deps.logger.warn('input_reference upload to fal failed', { error: String(error) });
+    throw new ApiError(
+      502,
+      'provider_unavailable',
+      'The input_reference image could not be uploaded to fal; try again.',
+      {
+        param: 'input_reference',
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * Validates, records the job, then submits it: record first, so a webhook that beats the submit
+ * call's answer finds its job, and a crash after recording is recovered by the reconciler.
+ * After the job is recorded nothing here throws: the client always gets the video object.
+ */
+export async function createVideo(
+  deps: Deps,
+  tenant: string,
+  request: VideoRequest,
+  image?: Blob,
+): Promise<Job> {
+  if (request.imageUrl)
+    checkClientUrl(request.imageUrl, 'image_url', { allowLocal: deps.config.allowLocalUrls });
+  let resolved: ResolvedVideo = resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
+  if (image) resolved = resolveVideo({ ...request, imageUrl: await uploadImage(deps, image) });
+  const now = deps.now();
+  const job = createJob(
+    {
+      id: newVideoId(now),
+      tenant,
+      spec: resolved.spec,
+      falEndpoint: resolved.falEndpoint,
+      falInput: resolved.falInput,
+      estimatedCostUsd: resolved.estimatedCostUsd,
+      typicalGenerationMs: resolved.model.typicalGenerationSeconds * 1000,
+      webhookToken: newWebhookToken(),
+    },
+    now,
+    deps.policy,
+  );
+  await deps.jobs.create(job);
+  deps.logger.info('video created', {
+    jobId: job.id,
+    tenant,
+    model: job.spec.model,
+    costUsd: job.estimatedCostUsd,
+  });
+  return submitJob(deps, job);
+}

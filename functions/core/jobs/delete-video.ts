@@ -1,0 +1,36 @@
+import type { Deps } from '../deps.ts';
+import { isTerminal, type Job } from '../domain/job.ts';
+import { markDeleted } from '../domain/transitions.ts';
+import { notFound } from '../errors.ts';
+import { updateJob } from './update-job.ts';
+
+/** A tenant's video, or a 404: someone else's video and a deleted one look exactly like a missing one. */
+export async function getVisibleJob(deps: Pick<Deps, 'jobs'>, tenant: string, id: string): Promise<Job> {
+  const job = await deps.jobs.get(id);
+  if (!job || job.tenant !== tenant || job.deletedAt !== undefined) throw notFound(`Video ${id}`, 'video_id');
+  return job;
+}
+
+/**
+ * Cancels the job at fal if it is still running there, removes the archived copy, and leaves a
+ * tombstone so late webhooks and queue messages find the job ended. Afterwards the video is a 404.
+ */
+export async function deleteVideo(deps: Deps, tenant: string, id: string): Promise<void> {
+  const job = await getVisibleJob(deps, tenant, id);
+  if (job.state === 'submitted' && job.requestId) {
+    const answer = await deps.fal.cancel(job.falEndpoint, job.requestId).catch((error: unknown) => {
+      deps.logger.warn('fal cancel failed; the job ends here regardless', {
+        jobId: id,
+        error: String(error),
+      });
+      return 'failed';
+    });
+    deps.logger.info('cancel requested at fal', { jobId: id, answer });
+  }
+  // the object goes first: a retried DELETE after a failure here still finds the job
+  if (job.archive) await deps.archive.delete(job.archive.key);
+  await updateJob(deps, id, (current) =>
+    current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
+  );
+  deps.logger.info('video deleted', { jobId: id, wasTerminal: isTerminal(job.state) });
+}

@@ -1,0 +1,127 @@
+import type { Deps } from '../deps.ts';
+import type { ActiveState, Job } from '../domain/job.ts';
+import {
+  claimForSubmit,
+  isArchiveLeased,
+  markArchiveResent,
+  markFailed,
+  schedulePoll,
+} from '../domain/transitions.ts';
+import { applyFalOutcome } from './apply-fal-outcome.ts';
+import { submitJob } from './submit-job.ts';
+import { updateJob } from './update-job.ts';
+
+export interface ReconcileReport {
+  submitted: number;
+  polled: number;
+  finishedByPolling: number;
+  archivesResent: number;
+  timedOut: number;
+  errors: number;
+}
+
+export interface ReconcileLimits {
+  /** Jobs taken per state per run. */
+  batch: number;
+  /** Epoch ms by which the run stops taking new jobs. */
+  deadline: number;
+}
+
+const isDue = (job: Job, now: number) => job.dueAt !== undefined && job.dueAt <= now;
+
+async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
+  const updated = await updateJob(deps, job.id, (current) =>
+    current.state === job.state && isDue(current, deps.now())
+      ? markFailed(
+          current,
+          {
+            code: 'timeout',
+            message: `The video did not finish within ${Math.round(deps.policy.maxJobAgeMs / 60_000)} minutes.`,
+          },
+          deps.now(),
+        )
+      : undefined,
+  );
+  if (updated?.changed && job.requestId) {
+    await deps.fal.cancel(job.falEndpoint, job.requestId).catch(() => undefined);
+  }
+  return updated?.changed ?? false;
+}
+
+/** A queued job whose submit lease ran out (a retry is due, or a submitter died): take it and submit. */
+async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+  const claimed = await updateJob(deps, job.id, (current) =>
+    current.state === 'queued' && isDue(current, deps.now())
+      ? claimForSubmit(current, deps.now(), deps.policy)
+      : undefined,
+  );
+  if (!claimed?.changed) return;
+  await submitJob(deps, claimed.job);
+  report.submitted++;
+}
+
+/** A submitted job whose webhook is overdue: ask fal, and finish it through the webhook's own code path. */
+async function poll(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+  const claimed = await updateJob(deps, job.id, (current) =>
+    current.state === 'submitted' && isDue(current, deps.now())
+      ? schedulePoll(current, deps.now(), deps.policy)
+      : undefined,
+  );
+  if (!claimed?.changed || !claimed.job.requestId) return;
+  const { falEndpoint, requestId } = claimed.job;
+  report.polled++;
+  if ((await deps.fal.status(falEndpoint, requestId)) !== 'COMPLETED') return;
+  const outcome = await deps.fal.result(falEndpoint, requestId);
+  if ((await applyFalOutcome(deps, claimed.job, outcome)) !== 'ignored') report.finishedByPolling++;
+}
+
+/** A generated job nobody archived in time (a lost message, a dead archiver): send it to the archiver again. */
+async function resendArchive(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+  const claimed = await updateJob(deps, job.id, (current) =>
+    current.state === 'generated' && isDue(current, deps.now()) && !isArchiveLeased(current, deps.now())
+      ? markArchiveResent(current, deps.now(), deps.policy)
+      : undefined,
+  );
+  if (!claimed?.changed) return;
+  await deps.archiveQueue.enqueue(job.id);
+  report.archivesResent++;
+}
+
+const STEPS: Record<ActiveState, typeof resubmit> = {
+  queued: resubmit,
+  submitted: poll,
+  generated: resendArchive,
+};
+
+/**
+ * One scheduled pass: drives every due active job one step on, and ends any past the maximum age.
+ * Bounded in work (batch per state) and time (deadline); what is left waits for the next pass.
+ */
+export async function reconcile(deps: Deps, limits: ReconcileLimits): Promise<ReconcileReport> {
+  const report: ReconcileReport = {
+    submitted: 0,
+    polled: 0,
+    finishedByPolling: 0,
+    archivesResent: 0,
+    timedOut: 0,
+    errors: 0,
+  };
+  for (const state of Object.keys(STEPS) as ActiveState[]) {
+    const due = await deps.jobs.listDue(state, deps.now(), limits.batch);
+    for (const job of due) {
+      if (deps.now() >= limits.deadline) return report;
+      try {
+        if (deps.now() - job.createdAt > deps.policy.maxJobAgeMs) {
+          if (await failTimedOut(deps, job)) report.timedOut++;
+        } else {
+          await STEPS[state](deps, job, report);
+        }
+      } catch (error) {
+        report.errors++;
+        deps.logger.error('reconcile step failed', { jobId: job.id, state, error: String(error) });
+      }
+    }
+  }
+  if (Object.values(report).some((count) => count > 0)) deps.logger.info('reconciled', { ...report });
+  return report;
+}

@@ -1,0 +1,109 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Job } from '../../domain/job.ts';
+import { isTerminal } from '../../domain/job.ts';
+import type { JobStore } from '../job-store.ts';
+import { JobConflictError } from '../job-store.ts';
+import { JOBS_TABLE } from './jobs-table.ts';
+
+/** How long a deleted job's tombstone stays, so late webhooks still find (and ignore) it. */
+const TOMBSTONE_SECONDS = 7 * 86_400;
+
+type Item = Job & { listTenant?: string; activeState?: string; expiresAt?: number };
+
+function toItem(job: Job): Item {
+  const item: Item = { ...job };
+  if (!job.deletedAt) item.listTenant = job.tenant;
+  if (!isTerminal(job.state) && job.dueAt !== undefined) item.activeState = job.state;
+  if (job.deletedAt) item.expiresAt = Math.floor(job.deletedAt / 1000) + TOMBSTONE_SECONDS;
+  return item;
+}
+
+function fromItem(item: Record<string, unknown>): Job {
+  // the table holds only what toItem wrote
+  const { listTenant: _l, activeState: _a, expiresAt: _e, ...job } = item as unknown as Item;
+  return job;
+}
+
+export function createDynamoJobStore(client: DynamoDBClient, tableName: string): JobStore {
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+
+  async function conditionalPut(
+    item: Item,
+    condition: string,
+    names: Record<string, string>,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(values && { ExpressionAttributeValues: values }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async create(job) {
+      if (!(await conditionalPut(toItem(job), 'attribute_not_exists(#id)', { '#id': 'id' })))
+        throw new JobConflictError(job.id);
+    },
+
+    async get(id) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+      );
+      return Item ? fromItem(Item) : undefined;
+    },
+
+    save(next) {
+      return conditionalPut(
+        toItem(next),
+        '#version = :previous',
+        { '#version': 'version' },
+        { ':previous': next.version - 1 },
+      );
+    },
+
+    async listByTenant(tenant, { after, limit, order }) {
+      const { indexName, partitionKey, sortKey } = JOBS_TABLE.byTenant;
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: `#pk = :tenant${after ? ` AND #sk ${order === 'asc' ? '>' : '<'} :after` : ''}`,
+          ExpressionAttributeNames: { '#pk': partitionKey, ...(after && { '#sk': sortKey }) },
+          ExpressionAttributeValues: { ':tenant': tenant, ...(after && { ':after': after }) },
+          ScanIndexForward: order === 'asc',
+          Limit: limit + 1,
+        }),
+      );
+      return { jobs: Items.slice(0, limit).map(fromItem), hasMore: Items.length > limit };
+    },
+
+    async listDue(state, now, limit) {
+      const { indexName, partitionKey, sortKey } = JOBS_TABLE.byDue;
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :state AND #sk <= :now',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':state': state, ':now': now },
+          Limit: limit,
+        }),
+      );
+      return Items.map(fromItem);
+    },
+  };
+}

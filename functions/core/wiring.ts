@@ -1,0 +1,90 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createS3VideoArchive } from './archive/s3/video-archive.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { Deps } from './deps.ts';
+import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
+import { createFalGateway } from './fal/client/fal-gateway.ts';
+import { createWebhookVerifier } from './fal/webhook-signature.ts';
+import { logger } from './logger.ts';
+import type { ArchiveQueue } from './queue/archive-queue.ts';
+import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
+
+export function policyFromConfig(config: Config): JobPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    webhookGraceMs: config.webhookGraceSeconds * 1000,
+    pollIntervalMs: config.pollIntervalSeconds * 1000,
+    maxJobAgeMs: config.maxJobAgeSeconds * 1000,
+    maxSubmitAttempts: config.maxSubmitAttempts,
+    maxGenerationAttempts: config.maxGenerationAttempts,
+    maxArchiveAttempts: config.maxArchiveAttempts,
+  };
+}
+
+/** The fal key from the environment, or from Secrets Manager (read once, then cached for the container's life). */
+function falCredentials(config: Config): () => Promise<string> {
+  return async () => {
+    if (config.fal.key) return config.fal.key;
+    if (!config.fal.keySecretId) throw new ConfigError('set FAL_KEY or FAL_KEY_SECRET_ID');
+    const secret = await getSecret(config.fal.keySecretId, { maxAge: 3_600 });
+    if (typeof secret !== 'string' || secret.trim() === '') {
+      throw new ConfigError(`secret ${config.fal.keySecretId} holds no fal key yet`);
+    }
+    return secret.trim();
+  };
+}
+
+function sqsQueue(config: Config): ArchiveQueue {
+  const { archiveQueueUrl } = config;
+  if (!archiveQueueUrl) {
+    return {
+      enqueue: () => Promise.reject(new ConfigError('REELAY_ARCHIVE_QUEUE_URL is not set')),
+    };
+  }
+  return createSqsArchiveQueue(
+    new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
+    archiveQueueUrl,
+  );
+}
+
+/** Builds the real adapters from config; `overrides` lets the local stack put its in-process queue in. */
+export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+  const dynamodb = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const s3 = new S3Client({
+    region: config.region,
+    endpoint: config.endpoints.s3,
+    forcePathStyle: config.endpoints.s3 !== undefined,
+    // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    config,
+    policy: policyFromConfig(config),
+    jobs: createDynamoJobStore(dynamodb, config.jobsTable),
+    archive: createS3VideoArchive(s3, config.videoBucket),
+    archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
+    fal: createFalGateway({
+      credentials: falCredentials(config),
+      queueUrl: config.fal.queueUrl,
+      restUrl: config.fal.restUrl,
+    }),
+    verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
+    logger,
+    now: Date.now,
+    random: Math.random,
+    ...overrides,
+  };
+}
+
+let production: Deps | undefined;
+
+/** What a Lambda handler module uses: config from its environment, built once per container. */
+export function productionDeps(): Deps {
+  production ??= buildDeps(loadConfig(process.env));
+  return production;
+}

@@ -1,0 +1,4 @@
+import { productionDeps } from '../core/wiring.ts';
+import { createReconcilerHandler } from './reconciler.ts';
+
+export const handler = createReconcilerHandler(productionDeps());

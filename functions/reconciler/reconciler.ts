@@ -1,0 +1,18 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Deps } from '../core/deps.ts';
+import { type ReconcileReport, reconcile } from '../core/jobs/reconcile.ts';
+
+/** Stop taking new jobs this long before the function's own timeout. */
+const SAFETY_MARGIN_MS = 10_000;
+
+/** EventBridge schedule → one bounded reconcile pass. */
+export function createReconcilerHandler(deps: Deps) {
+  return async function reconciler(
+    event: ScheduledEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<ReconcileReport> {
+    const deadline = deps.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+    deps.logger.debug('reconcile pass', { scheduledAt: event.time });
+    return reconcile(deps, { batch: deps.config.reconcileBatch, deadline });
+  };
+}
