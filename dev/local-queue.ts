@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ArchiveQueue } from '../functions/core/queue/archive-queue.ts';
+
+export interface LocalQueueOptions {
+  name: string;
+  region: string;
+  /** A received message is hidden this long; if not deleted by then, it is delivered again. */
+  visibilityTimeoutMs: number;
+  /** Receives before a failing message moves to the dead-letter store (SQS's maxReceiveCount). */
+  maxReceiveCount: number;
+  /** Messages handled at once. */
+  concurrency: number;
+  /** When set, messages survive a restart, as they do in SQS. */
+  file?: string;
+  onDeadLetter?: (message: QueuedMessage) => void;
+}
+
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  receiveCount: number;
+  visibleAt: number;
+}
+
+type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+/**
+ * An in-process stand-in for the SQS archive queue: at-least-once delivery of one-record SQS events
+ * to the real archiver handler, redelivery after the visibility timeout, and a dead-letter store.
+ */
+export class LocalQueue implements ArchiveQueue {
+  private messages: QueuedMessage[] = [];
+  private deadLetters: QueuedMessage[] = [];
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private consumer: Consumer | undefined;
+  private closed = false;
+
+  constructor(private readonly options: LocalQueueOptions) {
+    if (options.file) this.load(options.file);
+  }
+
+  /** Starts delivering to `consumer` (the archiver handler). */
+  start(consumer: Consumer): void {
+    this.consumer = consumer;
+    this.pump();
+  }
+
+  async enqueue(jobId: string): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+    this.messages.push({
+      messageId: randomUUID(),
+      body: JSON.stringify({ jobId }),
+      sentAt: Date.now(),
+      receiveCount: 0,
+      visibleAt: 0,
+    });
+    this.save();
+    this.pump();
+  }
+
+  depth(): { visible: number; inFlight: number; deadLetters: number } {
+    const now = Date.now();
+    return {
+      visible: this.messages.filter((m) => m.visibleAt <= now).length,
+      inFlight: this.messages.filter((m) => m.visibleAt > now).length,
+      deadLetters: this.deadLetters.length,
+    };
+  }
+
+  deadLetterMessages(): readonly QueuedMessage[] {
+    return this.deadLetters;
+  }
+
+  /** Moves dead letters back into the queue (the local twin of an SQS redrive). */
+  redrive(): number {
+    const moved = this.deadLetters.map((m) => ({ ...m, receiveCount: 0, visibleAt: 0 }));
+    this.messages.push(...moved);
+    this.deadLetters = [];
+    this.save();
+    this.pump();
+    return moved.length;
+  }
+
+  /** Resolves once no message is waiting or being handled (messages hidden for a retry count as waiting). */
+  async drained(pollMs = 20): Promise<void> {
+    while (this.messages.length > 0 || this.inFlight.size > 0)
+      await new Promise((r) => setTimeout(r, pollMs));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+    this.save();
+  }
+
+  private pump(): void {
+    if (this.closed || !this.consumer) return;
+    clearTimeout(this.timer);
+    const now = Date.now();
+    const ready = this.messages.filter((m) => m.visibleAt <= now);
+    for (const message of ready.slice(0, Math.max(0, this.options.concurrency - this.inFlight.size))) {
+      const delivery = this.deliver(message).finally(() => {
+        this.inFlight.delete(delivery);
+        this.pump();
+      });
+      this.inFlight.add(delivery);
+    }
+    const next = Math.min(...this.messages.filter((m) => m.visibleAt > now).map((m) => m.visibleAt));
+    if (Number.isFinite(next)) this.timer = setTimeout(() => this.pump(), Math.max(10, next - now));
+  }
+
+  private async deliver(message: QueuedMessage): Promise<void> {
+    message.receiveCount++;
+    message.visibleAt = Date.now() + this.options.visibilityTimeoutMs;
+    this.save();
+    let failed: boolean;
+    try {
+      const response = await this.consumer?.(this.event(message));
+      failed = response?.batchItemFailures.some((f) => f.itemIdentifier === message.messageId) ?? false;
+    } catch {
+      failed = true;
+    }
+    if (!failed) {
+      this.messages = this.messages.filter((m) => m !== message);
+    } else if (message.receiveCount >= this.options.maxReceiveCount) {
+      this.messages = this.messages.filter((m) => m !== message);
+      this.deadLetters.push(message);
+      this.options.onDeadLetter?.(message);
+    }
+    this.save();
+  }
+
+  private event(message: QueuedMessage): SQSEvent {
+    const record: SQSRecord = {
+      messageId: message.messageId,
+      receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentAt),
+        SenderId: 'LOCAL',
+        ApproximateFirstReceiveTimestamp: String(message.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(message.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${this.options.region}:000000000000:${this.options.name}`,
+      awsRegion: this.options.region,
+    };
+    return { Records: [record] };
+  }
+
+  private load(file: string): void {
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+        messages: QueuedMessage[];
+        deadLetters: QueuedMessage[];
+      };
+      // after a restart nothing is in flight: everything is visible again
+      this.messages = saved.messages.map((m) => ({ ...m, visibleAt: 0 }));
+      this.deadLetters = saved.deadLetters;
+    } catch {
+      // no saved queue yet
+    }
+  }
+
+  private save(): void {
+    if (!this.options.file) return;
+    const temp = `${this.options.file}.tmp`;
+    writeFileSync(temp, JSON.stringify({ messages: this.messages, deadLetters: this.deadLetters }));
+    renameSync(temp, this.options.file);
+  }
+}

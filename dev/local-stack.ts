@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApiApp } from '../functions/api/app.ts';
+import { createArchiverHandler } from '../functions/archiver/archiver.ts';
+import { loadConfig } from '../functions/core/config.ts';
+import type { Deps } from '../functions/core/deps.ts';
+import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
+import { buildDeps } from '../functions/core/wiring.ts';
+import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
+import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
+import { ensureJobsTable, startDynamo } from './embedded/dynamodb.ts';
+import { startS3 } from './embedded/s3.ts';
+import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
+import { loadLocalSettings } from './local-config.ts';
+import { LocalQueue } from './local-queue.ts';
+import { startSchedule } from './local-schedule.ts';
+
+export interface LocalStackOptions {
+  /** Environment to read settings from (default process.env); values here win over it. */
+  env?: Record<string, string | undefined>;
+  /** Keep DynamoDB in memory instead of under the data dir (tests). */
+  inMemory?: boolean;
+  /** false: no timer; tests call `reconcile()` themselves. */
+  schedule?: boolean;
+  emulator?: Partial<FalEmulatorOptions>;
+  /** Overrides for the service's dependencies, e.g. a clock that tests move forward. */
+  deps?: Partial<Deps>;
+}
+
+export interface LocalStack {
+  url: string;
+  apiKey: string;
+  deps: Deps;
+  /** Undefined when a real FAL_KEY is used. */
+  emulator?: FalEmulator;
+  queue: LocalQueue;
+  /** One reconcile pass through the real reconciler handler. */
+  reconcile(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The dev key persists in the data dir, so it survives restarts; printed on start. */
+function devApiKey(dataDir: string): string {
+  const file = join(dataDir, 'dev-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `rly_dev_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+const portFor = (explicit: number | undefined, base: number, offset: number) =>
+  explicit ?? (base === 0 ? 0 : base + offset);
+
+/**
+ * The whole service on one machine: dynalite, s3rver, the fal emulator (unless FAL_KEY is set),
+ * the in-process archive queue and schedule, and one HTTP server for the API and fal's webhook,
+ * all calling the same code the Lambda functions run.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = { ...process.env, ...options.env };
+  const settings = loadLocalSettings(env);
+  const dataDir = resolve(settings.REELAY_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  // the local process talks only to the stand-ins; s3rver accepts no key but its own (dynalite takes any)
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of stoppers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const bucket = env.REELAY_VIDEO_BUCKET ?? 'reelay-videos';
+    const dynamo = await startDynamo({
+      path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
+      port: portFor(settings.REELAY_LOCAL_DYNAMODB_PORT, settings.PORT, 3),
+    });
+    stoppers.push(dynamo.close);
+    const s3 = await startS3({
+      directory: join(dataDir, 's3'),
+      bucket,
+      port: portFor(settings.REELAY_LOCAL_S3_PORT, settings.PORT, 2),
+    });
+    stoppers.push(s3.close);
+
+    const realFal = Boolean(env.FAL_KEY);
+    let emulator: FalEmulator | undefined;
+    if (!realFal) {
+      emulator = await startFalEmulator({
+        port: portFor(settings.REELAY_LOCAL_FAL_PORT, settings.PORT, 1),
+        stateDir: join(dataDir, 'fal-emulator'),
+        generationMs: settings.REELAY_LOCAL_FAL_GENERATION_SECONDS * 1000,
+        mediaTtlMs: settings.REELAY_LOCAL_FAL_MEDIA_TTL_SECONDS * 1000,
+        ...options.emulator,
+      });
+      stoppers.push(() => (emulator as FalEmulator).close());
+    }
+
+    const http: ServerType = await new Promise((ready) => {
+      const server = serve(
+        { fetch: (request) => root.fetch(request), port: settings.PORT, hostname: settings.HOST },
+        () => ready(server),
+      );
+    });
+    stoppers.push(() => new Promise((done) => http.close(() => done())));
+    const port = (http.address() as AddressInfo).port;
+    const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
+
+    const apiKey = devApiKey(dataDir);
+    const config = loadConfig({
+      ...env,
+      REELAY_API_KEYS: [env.REELAY_API_KEYS, `local:${apiKey}`].filter(Boolean).join(','),
+      REELAY_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      REELAY_S3_ENDPOINT: s3.endpoint,
+      REELAY_VIDEO_BUCKET: bucket,
+      REELAY_ALLOW_LOCAL_URLS: 'true',
+      // the emulator reaches us on loopback; real fal needs PUBLIC_URL (a tunnel) or polling does the work
+      PUBLIC_URL: env.PUBLIC_URL ?? (realFal ? undefined : url),
+      ...(emulator && {
+        FAL_KEY: 'local-emulator',
+        FAL_QUEUE_URL: emulator.url,
+        FAL_REST_URL: emulator.url,
+        FAL_JWKS_URL: emulator.jwksUrl,
+      }),
+    });
+    const queue = new LocalQueue({
+      name: 'reelay-archive',
+      region: config.region,
+      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
+      maxReceiveCount: 5,
+      concurrency: 4,
+      file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
+      onDeadLetter: (message) => deps.logger.error('archive message dead-lettered', { body: message.body }),
+    });
+    const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
+    await ensureJobsTable(
+      new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint }),
+      config.jobsTable,
+    );
+
+    const root = new Hono();
+    root.onError(errorHandler(deps.logger));
+    root.notFound(notFoundHandler);
+    root.route('/', createFalWebhookApp(deps));
+    root.route('/', createApiApp(deps));
+
+    queue.start(createArchiverHandler(deps));
+    stoppers.push(() => queue.close());
+    const schedule = startSchedule({
+      intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
+      region: config.region,
+      ruleName: 'reelay-reconcile',
+      timeoutMs: 60_000,
+      handler: createReconcilerHandler(deps),
+      onError: (error) => deps.logger.error('reconcile failed', { error: String(error) }),
+    });
+    stoppers.push(schedule.stop);
+    if (options.schedule !== false) void schedule.runNow();
+
+    return { url, apiKey, deps, emulator, queue, reconcile: schedule.runNow, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
