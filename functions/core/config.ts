@@ -6,24 +6,37 @@ const flag = z
   .transform((value) => value === 'true' || value === '1');
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** `tenant:key` or a bare key (tenant `default`); comma-separated. */
+export interface ApiKey {
+  tenant: string;
+  key: string;
+}
+
+/** `tenant:key` or a bare key (tenant `default`), comma-separated: the format of REELAY_API_KEYS and of its secret. */
+export function parseApiKeys(value: string): ApiKey[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      const [tenant, key] = colon > 0 ? [entry.slice(0, colon), entry.slice(colon + 1)] : ['default', entry];
+      if (key.length < 16)
+        throw new ConfigError(`the API key for tenant ${tenant} is shorter than 16 characters`);
+      return { tenant, key };
+    });
+}
+
 const apiKeys = z
   .string()
   .default('')
-  .transform((value, context) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-      .map((entry) => {
-        const colon = entry.indexOf(':');
-        const [tenant, key] =
-          colon > 0 ? [entry.slice(0, colon), entry.slice(colon + 1)] : ['default', entry];
-        if (key.length < 16)
-          context.addIssue({ code: 'custom', message: 'each API key needs at least 16 characters' });
-        return { tenant, key };
-      }),
-  );
+  .transform((value, context) => {
+    try {
+      return parseApiKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return [];
+    }
+  });
 
 /** Every setting Reelay reads, from the environment, validated once. Listed in the README. */
 export const configSchema = z.object({
@@ -34,6 +47,8 @@ export const configSchema = z.object({
   FAL_REST_URL: z.url().default('https://rest.fal.ai'),
   FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
   REELAY_API_KEYS: apiKeys,
+  /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
+  REELAY_API_KEYS_SECRET_ID: z.string().min(1).optional(),
   REELAY_JOBS_TABLE: z.string().min(3).default('reelay-jobs'),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
@@ -59,7 +74,8 @@ export type ConfigEnv = z.input<typeof configSchema>;
 export interface Config {
   publicUrl?: string;
   fal: { key?: string; keySecretId?: string; queueUrl: string; restUrl: string; jwksUrl: string };
-  apiKeys: Array<{ tenant: string; key: string }>;
+  apiKeys: ApiKey[];
+  apiKeysSecretId?: string;
   jobsTable: string;
   videoBucket: string;
   archiveQueueUrl?: string;
@@ -103,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwksUrl: e.FAL_JWKS_URL,
     },
     apiKeys: e.REELAY_API_KEYS,
+    apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,
     jobsTable: e.REELAY_JOBS_TABLE,
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,

@@ -1,5 +1,5 @@
 import type { VideoArchive } from './archive/video-archive.ts';
-import type { Config } from './config.ts';
+import type { ApiKey, Config } from './config.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
@@ -10,6 +10,8 @@ import type { JobStore } from './store/job-store.ts';
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
 export interface Deps {
   config: Config;
+  /** The keys that may call the API, with their tenants; cached by the wiring. */
+  apiKeys: () => Promise<ApiKey[]>;
   policy: JobPolicy;
   jobs: JobStore;
   archive: VideoArchive;

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createS3VideoArchive } from './archive/s3/video-archive.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
@@ -38,6 +38,15 @@ function falCredentials(config: Config): () => Promise<string> {
   };
 }
 
+/** Keys from config plus those in the keys secret (re-read every 5 minutes, so a new key works without a deploy). */
+function apiKeys(config: Config): () => Promise<ApiKey[]> {
+  return async () => {
+    if (!config.apiKeysSecretId) return config.apiKeys;
+    const secret = await getSecret(config.apiKeysSecretId, { maxAge: 300 });
+    return [...config.apiKeys, ...(typeof secret === 'string' ? parseApiKeys(secret) : [])];
+  };
+}
+
 function sqsQueue(config: Config): ArchiveQueue {
   const { archiveQueueUrl } = config;
   if (!archiveQueueUrl) {
@@ -64,6 +73,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
   });
   return {
     config,
+    apiKeys: apiKeys(config),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
     archive: createS3VideoArchive(s3, config.videoBucket),
