@@ -25,16 +25,22 @@ export function policyFromConfig(config: Config): JobPolicy {
   };
 }
 
+/** What the stack puts in a secret before the operator sets it. */
+const UNSET_SECRET = /^\s*(unset)?\s*$/;
+
+async function readSecret(id: string, maxAge: number): Promise<string | undefined> {
+  const value = await getSecret(id, { maxAge });
+  return typeof value === 'string' && !UNSET_SECRET.test(value) ? value.trim() : undefined;
+}
+
 /** The fal key from the environment, or from Secrets Manager (read once, then cached for the container's life). */
 function falCredentials(config: Config): () => Promise<string> {
   return async () => {
     if (config.fal.key) return config.fal.key;
     if (!config.fal.keySecretId) throw new ConfigError('set FAL_KEY or FAL_KEY_SECRET_ID');
-    const secret = await getSecret(config.fal.keySecretId, { maxAge: 3_600 });
-    if (typeof secret !== 'string' || secret.trim() === '') {
-      throw new ConfigError(`secret ${config.fal.keySecretId} holds no fal key yet`);
-    }
-    return secret.trim();
+    const secret = await readSecret(config.fal.keySecretId, 3_600);
+    if (!secret) throw new ConfigError(`secret ${config.fal.keySecretId} holds no fal key yet`);
+    return secret;
   };
 }
 
@@ -42,8 +48,8 @@ function falCredentials(config: Config): () => Promise<string> {
 function apiKeys(config: Config): () => Promise<ApiKey[]> {
   return async () => {
     if (!config.apiKeysSecretId) return config.apiKeys;
-    const secret = await getSecret(config.apiKeysSecretId, { maxAge: 300 });
-    return [...config.apiKeys, ...(typeof secret === 'string' ? parseApiKeys(secret) : [])];
+    const secret = await readSecret(config.apiKeysSecretId, 300);
+    return [...config.apiKeys, ...(secret ? parseApiKeys(secret) : [])];
   };
 }
 
