@@ -1,7 +1,10 @@
 import { BlockList, isIP } from 'node:net';
 import { invalidRequest } from '../errors.ts';
 
-/** Address ranges a client-given URL may never point at: private, loopback, link-local (cloud metadata), CGNAT. */
+/**
+ * Address ranges a client-given URL may never point at: private, loopback, link-local (cloud
+ * metadata), CGNAT. BlockList matches IPv4-mapped IPv6 (::ffff:a.b.c.d) against the IPv4 rules itself.
+ */
 const forbidden = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
@@ -19,7 +22,6 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
-  ['::ffff:0:0', 96],
 ] as const) {
   forbidden.addSubnet(network, prefix, 'ipv6');
 }

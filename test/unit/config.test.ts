@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseApiKeys } from '../../functions/core/config.ts';
+
+describe('config', () => {
+  it('fills fal’s real endpoints and the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.fal).toMatchObject({
+      queueUrl: 'https://queue.fal.run',
+      restUrl: 'https://rest.fal.ai',
+      jwksUrl: 'https://rest.fal.ai/.well-known/jwks.json',
+    });
+    expect(config).toMatchObject({
+      maxJobAgeSeconds: 7_200,
+      maxGenerationAttempts: 3,
+      downloadUrlTtlSeconds: 3_600,
+      allowLocalUrls: false,
+    });
+  });
+
+  it('parses API keys with and without a tenant', () => {
+    expect(parseApiKeys('acme:rly_aaaaaaaaaaaaaaaa, rly_bbbbbbbbbbbbbbbb')).toEqual([
+      { tenant: 'acme', key: 'rly_aaaaaaaaaaaaaaaa' },
+      { tenant: 'default', key: 'rly_bbbbbbbbbbbbbbbb' },
+    ]);
+  });
+
+  it('refuses bad values, listing every problem at once', () => {
+    const attempt = () =>
+      loadConfig({
+        FAL_QUEUE_URL: 'not a url',
+        REELAY_API_KEYS: 'acme:short',
+        REELAY_DOWNLOAD_URL_TTL_SECONDS: '7200',
+      });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/FAL_QUEUE_URL[\s\S]*REELAY_API_KEYS[\s\S]*REELAY_DOWNLOAD_URL_TTL_SECONDS/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PUBLIC_URL: '', FAL_KEY: '' })).toMatchObject({
+      publicUrl: undefined,
+      fal: { key: undefined },
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { checkClientUrl } from '../../../functions/core/domain/client-url.ts';
+
+const strict = { allowLocal: false };
+
+describe('client URL guard', () => {
+  it('accepts a public https URL', () => {
+    expect(checkClientUrl('https://images.example.com/cat.png', 'image_url', strict)).toBe(
+      'https://images.example.com/cat.png',
+    );
+    expect(checkClientUrl('https://8.8.8.8/a.png', 'image_url', strict)).toBe('https://8.8.8.8/a.png');
+  });
+
+  it.each([
+    'http://images.example.com/cat.png',
+    'https://127.0.0.1/a.png',
+    'https://10.1.2.3/a.png',
+    'https://172.20.0.1/a.png',
+    'https://192.168.1.1/a.png',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://100.64.0.1/a.png',
+    'https://0.0.0.0/a.png',
+    'https://[::1]/a.png',
+    'https://[fd00::1]/a.png',
+    'https://[fe80::1]/a.png',
+    'https://[::ffff:127.0.0.1]/a.png',
+    'https://localhost/a.png',
+    'https://metadata.google.internal/a.png',
+  ])('rejects %s with a 400 naming the field', (url) => {
+    expect(() => checkClientUrl(url, 'image_url', strict)).toThrow(
+      expect.objectContaining({ status: 400, param: 'image_url' }),
+    );
+  });
+
+  it('lets the local stack use loopback http', () => {
+    expect(checkClientUrl('http://127.0.0.1:3001/a.png', 'image_url', { allowLocal: true })).toBe(
+      'http://127.0.0.1:3001/a.png',
+    );
+  });
+});
