@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The real 3 s H.264+AAC clip (moov first) every output starts with. */
+export const SAMPLE_MP4: Buffer = readFileSync(new URL('./assets/sample.mp4', import.meta.url));
+
+type Segment = { data: Buffer } | { zeros: number };
+
+/** A file as a list of byte runs, so a 1 GB output is never held in memory. */
+export interface MediaLayout {
+  size: number;
+  segments: Segment[];
+}
+
+const ZEROS = Buffer.alloc(1 << 20);
+const BOX_32_LIMIT = 0xffffffff;
+
+/**
+ * The sample clip plus one top-level `free` box holding the request id and `paddingBytes` zeros:
+ * players skip `free`, so the file stays playable while its bytes are unique per request.
+ */
+export function outputLayout(requestId: string, paddingBytes: number): MediaLayout {
+  const tag = Buffer.from(`fal-emulator request_id=${requestId}\n`, 'utf8');
+  const payload = tag.length + paddingBytes;
+  const small = 8 + payload <= BOX_32_LIMIT;
+  const header = Buffer.alloc(small ? 8 : 16);
+  header.write('free', 4, 'latin1');
+  if (small) header.writeUInt32BE(8 + payload, 0);
+  else {
+    // ISO BMFF largesize: size field 1, 64-bit size after the type.
+    header.writeUInt32BE(1, 0);
+    header.writeBigUInt64BE(BigInt(16 + payload), 8);
+  }
+  const segments: Segment[] = [{ data: SAMPLE_MP4 }, { data: Buffer.concat([header, tag]) }];
+  if (paddingBytes > 0) segments.push({ zeros: paddingBytes });
+  return { size: SAMPLE_MP4.length + header.length + payload, segments };
+}
+
+export function bytesLayout(data: Buffer): MediaLayout {
+  return { size: data.length, segments: [{ data }] };
+}
+
+/** Yields the bytes of [start, end) in chunks of at most `chunkSize`. */
+export function* layoutChunks(
+  layout: MediaLayout,
+  start: number,
+  end: number,
+  chunkSize: number,
+): Generator<Buffer> {
+  const step = Math.min(chunkSize, ZEROS.length);
+  let offset = 0;
+  for (const segment of layout.segments) {
+    const length = 'data' in segment ? segment.data.length : segment.zeros;
+    const from = Math.max(start, offset);
+    const to = Math.min(end, offset + length);
+    for (let at = from; at < to; at += step) {
+      const n = Math.min(step, to - at);
+      yield 'data' in segment ? segment.data.subarray(at - offset, at - offset + n) : ZEROS.subarray(0, n);
+    }
+    offset += length;
+  }
+}
+
+export interface StreamOptions {
+  chunkSize?: number;
+  /** Pause before each chunk: the `slow` CDN fault. */
+  chunkDelayMs?: number;
+}
+
+/** A pull-based web stream (backpressure-friendly) over [start, end). */
+export function layoutStream(
+  layout: MediaLayout,
+  start: number,
+  end: number,
+  options: StreamOptions = {},
+): ReadableStream<Uint8Array> {
+  const chunks = layoutChunks(layout, start, end, options.chunkSize ?? 256 * 1024);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+}
+
+/** The whole file in memory (tests compare archived copies to it). */
+export function layoutBuffer(layout: MediaLayout): Buffer {
+  return Buffer.concat([...layoutChunks(layout, 0, layout.size, ZEROS.length)], layout.size);
+}

@@ -1,0 +1,98 @@
+import type { BoundFaults } from './faults/schema.ts';
+import type { ModelError } from './model-errors.ts';
+
+export type QueueStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
+
+/** How a request ended. `seed` is a decimal string so the state file keeps 64-bit seeds exact. */
+export type Outcome =
+  | { kind: 'ok'; seed: string; fileId: string; fileName: string; fileSize: number }
+  | { kind: 'error'; error: ModelError }
+  | { kind: 'cancelled'; error: ModelError };
+
+/** Delivery bookkeeping for a request's webhook; `body` is fixed at completion so retries are byte-identical. */
+export interface WebhookState {
+  body: string;
+  attempts: number;
+  /** Rounds that failed (a concurrent pair counts once); indexes the retry schedule. */
+  failures: number;
+  /** Attempts answered 2xx. */
+  deliveries: number;
+  delivered: boolean;
+  deliveredAt: number | null;
+  dropped: boolean;
+  givenUp: boolean;
+  /** When the next attempt is due (ms epoch); null when nothing is pending. */
+  nextAttemptAt: number | null;
+}
+
+/** Everything the emulator knows about one queued request (persisted as is). */
+export interface RequestRecord {
+  requestId: string;
+  endpointId: string;
+  appPath: string;
+  input: Record<string, unknown>;
+  prompt: string;
+  webhookUrl: string | null;
+  submittedAt: number;
+  /** Planned transitions, fixed at submit so a restarted emulator keeps the same timeline. */
+  startAt: number;
+  completeAt: number;
+  /** From `x-fal-request-timeout`: still queued at this time means a startup_timeout error. */
+  startDeadline: number | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  status: QueueStatus;
+  faults: BoundFaults;
+  mediaTtlMs: number;
+  paddingBytes: number;
+  outcome: Outcome | null;
+  webhook: WebhookState | null;
+}
+
+/** A CDN file: a request's output (generated on the fly) or an upload (bytes stored). */
+export interface FileRecord {
+  fileId: string;
+  fileName: string;
+  contentType: string;
+  createdAt: number;
+  expiresAt: number;
+  source:
+    | { kind: 'output'; requestId: string; paddingBytes: number }
+    | { kind: 'upload'; size: number | null };
+}
+
+/** A read-only view of one request, for test assertions. */
+export interface EmulatedRequest {
+  requestId: string;
+  endpointId: string;
+  input: Record<string, unknown>;
+  webhookUrl: string | null;
+  state: QueueStatus;
+  outcome: 'ok' | 'error' | 'cancelled' | null;
+  submittedAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  videoUrl: string | null;
+  seed: bigint | null;
+  error: { status: number; body: Record<string, unknown>; headers: Record<string, string> } | null;
+  faults: BoundFaults;
+  webhook: WebhookState | null;
+}
+
+export interface FalEmulatorStats {
+  /** Accepted submits. */
+  submits: number;
+  submitsByEndpoint: Record<string, number>;
+  /** Submits answered with an error (fault, auth, unknown model or validation). */
+  rejectedSubmits: number;
+  statusCalls: number;
+  resultCalls: number;
+  cancels: number;
+  webhookAttempts: number;
+  /** Attempts answered 2xx (a duplicate counts twice). */
+  webhooksDelivered: number;
+  /** GETs of CDN file URLs, including ones a fault or expiry answered. */
+  cdnDownloads: number;
+  /** Upload PUTs stored. */
+  uploads: number;
+}
