@@ -122,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REELAY_VIDEO_BUCKET: bucket,
       REELAY_ALLOW_LOCAL_URLS: 'true',
       // the emulator reaches us on loopback; real fal needs PUBLIC_URL (a tunnel) or polling does the work
-      PUBLIC_URL: env.PUBLIC_URL ?? (realFal ? undefined : url),
+      PUBLIC_URL: env.PUBLIC_URL || (realFal ? undefined : url),
       ...(emulator && {
         FAL_KEY: 'local-emulator',
         FAL_QUEUE_URL: emulator.url,

@@ -134,13 +134,10 @@ export function classifyFalFailure(failure: FalFailure): Classified {
     const message = items.length > 0 ? items.map(describe).join('; ') : (text ?? 'fal rejected the input.');
     return decide(false, 'invalid_request', message);
   }
-  if (status === 429) return decide(true, 'provider_rate_limited', text ?? 'fal is rate limiting requests.');
+  const answered = `fal answered ${status ?? 'with an error'}${text ? `: ${text}` : '.'}`;
+  if (status === 429) return decide(true, 'provider_rate_limited', answered);
   if (status === 408 || (status !== undefined && status >= 500)) {
-    return decide(
-      true,
-      status === 504 ? 'generation_timeout' : 'provider_unavailable',
-      text ?? `fal answered ${status}.`,
-    );
+    return decide(true, status === 504 ? 'generation_timeout' : 'provider_unavailable', answered);
   }
-  return decide(false, 'provider_error', text ?? `fal answered ${status ?? 'with an error'}.`);
+  return decide(false, 'provider_error', answered);
 }

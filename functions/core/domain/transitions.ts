@@ -171,6 +171,11 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
   });
 }
 
+/** A submit that cannot succeed (or ran out of attempts) ends the job; the attempt counts. */
+export function markSubmitFailed(job: Job, error: JobError, now: number): Job {
+  return markFailed({ ...job, submitAttempts: job.submitAttempts + 1 }, error, now);
+}
+
 /** Deleting ends an active job as `cancelled` and hides the job from every route. */
 export function markDeleted(job: Job, now: number): Job {
   const base = { ...job, deletedAt: now, version: job.version + 1, updatedAt: now };

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type FalFailure } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
-import { markFailed, markSubmitted, scheduleSubmitRetry } from '../domain/transitions.ts';
+import { markSubmitFailed, markSubmitted, scheduleSubmitRetry } from '../domain/transitions.ts';
 import { FalCallError } from '../fal/fal-gateway.ts';
 import { updateJob } from './update-job.ts';
 
@@ -45,7 +45,7 @@ export async function submitJob(deps: Deps, job: Job): Promise<Job> {
       const message = retryable
         ? `fal did not accept the job after ${attempts} attempts: ${jobError.message}`
         : jobError.message;
-      return markFailed(current, { code: jobError.code, message }, deps.now());
+      return markSubmitFailed(current, { code: jobError.code, message }, deps.now());
     });
     logger.warn('fal submit failed', {
       jobId: job.id,

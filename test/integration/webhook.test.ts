@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toFalWireJson } from '../../dev/fal-emulator/wire-json.ts';
+import type { Job } from '../../functions/core/domain/job.ts';
+import { createWebhookVerifier } from '../../functions/core/fal/webhook-signature.ts';
+import { createFalWebhookApp } from '../../functions/fal-webhook/app.ts';
+import { falSigner } from '../support/fal-signing.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.close());
+
+describe('fal webhook: only authentic deliveries for the job’s request change anything', () => {
+  const signer = falSigner();
+  let app: ReturnType<typeof createFalWebhookApp>;
+  beforeAll(() => {
+    const jwks = (async () => Response.json({ keys: [signer.jwk] })) as typeof fetch;
+    app = createFalWebhookApp({
+      ...stack.deps,
+      verifyFalWebhook: createWebhookVerifier({ jwksUrl: 'https://jwks.test', fetch: jwks }),
+    });
+  });
+
+  /** A job fal accepted whose own webhook the emulator drops, so the test speaks for fal. */
+  async function submittedJob(): Promise<Job> {
+    const video = await stack.createVideo({ prompt: 'deliveries [fal:drop_webhook]', seconds: '4' });
+    return stack.waitForJob(video.id, ['submitted']);
+  }
+
+  function okBody(requestId: string, url = 'https://v3b.fal.media/files/b/x/output.mp4') {
+    return Buffer.from(
+      toFalWireJson({
+        error: null,
+        gateway_request_id: requestId,
+        payload: {
+          seed: 17454220438242315174n,
+          video: { content_type: 'video/mp4', file_name: 'output.mp4', file_size: null, url },
+        },
+        request_id: requestId,
+        status: 'OK',
+      }),
+    );
+  }
+
+  function deliver(job: Job, body: Buffer, headers: Record<string, string>, token = job.webhookToken) {
+    return app.request(`/webhooks/fal?job=${job.id}&token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  }
+
+  async function expectRejectedUnchanged(job: Job, response: Response) {
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: 'webhook_rejected' } });
+    expect(await stack.job(job.id)).toEqual(job);
+  }
+
+  it('rejects a delivery without signature headers', async () => {
+    const job = await submittedJob();
+    await expectRejectedUnchanged(job, await deliver(job, okBody(job.requestId as string), {}));
+  });
+
+  it('rejects a body changed after signing', async () => {
+    const job = await submittedJob();
+    const body = okBody(job.requestId as string);
+    const headers = signer.headers(body, { requestId: job.requestId as string });
+    const forged = okBody(job.requestId as string, 'https://attacker.example/evil.mp4');
+    await expectRejectedUnchanged(job, await deliver(job, forged, headers));
+  });
+
+  it('rejects a stale timestamp', async () => {
+    const job = await submittedJob();
+    const body = okBody(job.requestId as string);
+    const headers = signer.headers(body, {
+      requestId: job.requestId as string,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
+    await expectRejectedUnchanged(job, await deliver(job, body, headers));
+  });
+
+  it('rejects a wrong job token', async () => {
+    const job = await submittedJob();
+    const body = okBody(job.requestId as string);
+    const headers = signer.headers(body, { requestId: job.requestId as string });
+    await expectRejectedUnchanged(job, await deliver(job, body, headers, 'not-the-token'));
+  });
+
+  it('rejects a signed delivery for another fal request', async () => {
+    const job = await submittedJob();
+    const body = okBody('01a20000-0000-7000-8000-000000000000');
+    const headers = signer.headers(body, { requestId: '01a20000-0000-7000-8000-000000000000' });
+    await expectRejectedUnchanged(job, await deliver(job, body, headers));
+  });
+
+  it('applies an authentic delivery once; a duplicate is a 200 no-op', async () => {
+    const job = await submittedJob();
+    const requestId = job.requestId as string;
+    const body = okBody(requestId);
+    const first = await deliver(job, body, signer.headers(body, { requestId }));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: true, applied: 'generated' });
+    const generated = await stack.job(job.id);
+    expect(generated).toMatchObject({ state: 'generated', outputSeed: '17454220438242315174' });
+
+    const again = await deliver(job, body, signer.headers(body, { requestId }));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ received: true, applied: 'ignored' });
+  });
+});
+
+describe('fal webhook: what the emulator’s real deliveries do', () => {
+  it('duplicated deliveries, even concurrent, archive once', async () => {
+    const before = stack.emulator?.stats();
+    const video = await stack.createVideo({ prompt: 'twice [fal:duplicate_webhook]', seconds: '4' });
+    const job = await stack.waitForJob(video.id, ['completed']);
+    stack.emulator?.injectFault({
+      on: 'webhook',
+      mode: 'concurrent_duplicate',
+      match: { promptIncludes: 'at once' },
+    });
+    const second = await stack.waitForJob((await stack.createVideo({ prompt: 'at once', seconds: '4' })).id, [
+      'completed',
+    ]);
+    await stack.queue.drained();
+    const after = stack.emulator?.stats();
+    expect((after?.webhooksDelivered ?? 0) - (before?.webhooksDelivered ?? 0)).toBe(4);
+    expect((after?.cdnDownloads ?? 0) - (before?.cdnDownloads ?? 0)).toBe(2);
+    expect([job.archiveAttempts, second.archiveAttempts]).toEqual([1, 1]);
+  });
+
+  it('a webhook that arrives before the submit call returns finds its job and completes it', async () => {
+    stack.emulator?.injectFault({
+      on: 'webhook',
+      mode: 'before_submit_response',
+      match: { promptIncludes: 'early bird' },
+    });
+    const video = await stack.createVideo({ prompt: 'early bird', seconds: '4' });
+    const job = await stack.waitForJob(video.id, ['completed']);
+    expect(job.submitAttempts).toBe(1);
+    expect(stack.emulator?.request(job.requestId as string)?.webhook?.deliveries).toBe(1);
+  });
+
+  it('a delivery delayed past the job’s completion by polling changes nothing', async () => {
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 1_500, match: { promptIncludes: 'slow mail' } });
+    const video = await stack.createVideo({ prompt: 'slow mail', seconds: '4' });
+    const submitted = await stack.waitForJob(video.id, ['submitted']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    stack.advance(10 * 60_000);
+    await stack.reconcile();
+    const completed = await stack.waitForJob(video.id, ['completed']);
+    expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(true);
+    expect(await stack.job(video.id)).toEqual(completed);
+  });
+});
