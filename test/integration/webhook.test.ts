@@ -48,7 +48,7 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     return app.request(`/webhooks/fal?job=${job.id}&token=${encodeURIComponent(token)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body,
+      body: new Uint8Array(body),
     });
   }
 

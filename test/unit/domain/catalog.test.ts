@@ -49,7 +49,7 @@ describe('model catalog', () => {
   });
 
   it("writes each model's duration the way its fal schema takes it", () => {
-    expect(resolveVideo({ prompt: 'p', model: 'sora-2', seconds: '8' }).falInput.duration).toBe(8);
+    expect(resolveVideo({ prompt: 'p', model: 'sora-2', seconds: '8' }).falInput.duration).toBe('8');
     expect(resolveVideo({ prompt: 'p', model: 'veo-3.1', seconds: '6' }).falInput.duration).toBe('6s');
     expect(resolveVideo({ prompt: 'p', model: 'kling-2.5-turbo-pro', seconds: '10' }).falInput.duration).toBe(
       '10',

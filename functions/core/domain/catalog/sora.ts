@@ -3,11 +3,11 @@ import { sizeGrid } from './sizes.ts';
 
 const SECONDS = ['4', '8', '12', '16', '20'];
 
-/** Sora has no seed, negative prompt or safety switch; its duration is an integer in fal's schema. */
+/** Sora has no seed, negative prompt or safety switch; fal's schema takes its duration as a string ("4"…"20"). */
 function soraInput(spec: Parameters<ModelSpec['falInput']>[0]) {
   return compact({
     prompt: spec.prompt,
-    duration: Number(spec.seconds),
+    duration: spec.seconds,
     resolution: spec.resolution,
     aspect_ratio: spec.aspectRatio,
     image_url: spec.imageUrl,
