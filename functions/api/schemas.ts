@@ -117,6 +117,7 @@ export const Model = z
     object: z.literal('model'),
     owned_by: z.string(),
     title: z.string(),
+    aliases: z.array(z.string()),
     fal_endpoints: z.object({ text_to_video: z.string(), image_to_video: z.string() }),
     seconds: z.array(z.string()),
     default_seconds: z.string(),

@@ -21,6 +21,7 @@ function describe(model: ModelSpec) {
     object: 'model' as const,
     owned_by: 'reelay',
     title: model.title,
+    aliases: [...(model.aliases ?? [])],
     fal_endpoints: {
       text_to_video: model.endpoints.textToVideo,
       image_to_video: model.endpoints.imageToVideo,

@@ -4,8 +4,11 @@ import { ApiError } from '../errors.ts';
 
 export const MB = 1024 * 1024;
 
+/** The rest of the body may go unread, so the connection is not reused. */
 const tooLarge = (maxBytes: number) => () => {
-  throw new ApiError(413, 'request_too_large', `The request body exceeds ${maxBytes / MB} MB.`);
+  throw new ApiError(413, 'request_too_large', `The request body exceeds ${maxBytes / MB} MB.`, {
+    headers: { Connection: 'close' },
+  });
 };
 
 /** Caps a body by its kind: JSON small, multipart (which may carry an image) larger. */

@@ -73,6 +73,13 @@ describe('model catalog', () => {
     expect(r.falInput).toMatchObject({ resolution: '4k', aspect_ratio: '9:16' });
   });
 
+  it('accepts OpenAI’s dated Sora snapshots as aliases and reports the model’s own name', () => {
+    expect(resolveVideo({ prompt: 'p', model: 'sora-2-2025-10-06' }).spec.model).toBe('sora-2');
+    expect(resolveVideo({ prompt: 'p', model: 'sora-2-pro-2025-10-06' }).falEndpoint).toBe(
+      'fal-ai/sora-2/text-to-video/pro',
+    );
+  });
+
   it('rejects seconds a model does not offer, listing the allowed values', () => {
     const error = rejection(() => resolveVideo({ prompt: 'p', model: 'sora-2', seconds: '5' }));
     expect(error).toMatchObject({ status: 400, param: 'seconds' });

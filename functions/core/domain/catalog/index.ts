@@ -45,7 +45,7 @@ const list = (values: readonly string[]) => values.join(', ');
 const unique = (values: string[]) => [...new Set(values)];
 
 export function findModel(name: string): ModelSpec | undefined {
-  return MODELS.find((model) => model.name === name);
+  return MODELS.find((model) => model.name === name || model.aliases?.includes(name));
 }
 
 function chooseSize(model: ModelSpec, request: VideoRequest): SizeOption {

@@ -6,6 +6,8 @@ export type VideoOption = 'generateAudio' | 'seed' | 'negativePrompt';
 /** A model as Reelay offers it: what a client may ask, how that becomes fal's input, and what it costs. */
 export interface ModelSpec {
   name: string;
+  /** Other names clients use for it (OpenAI's dated snapshots). */
+  aliases?: readonly string[];
   title: string;
   endpoints: { textToVideo: string; imageToVideo: string };
   seconds: readonly string[];

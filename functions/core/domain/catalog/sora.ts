@@ -16,6 +16,7 @@ function soraInput(spec: Parameters<ModelSpec['falInput']>[0]) {
 
 export const sora2: ModelSpec = {
   name: 'sora-2',
+  aliases: ['sora-2-2025-10-06', 'sora-2-2025-12-08'],
   title: 'OpenAI Sora 2',
   endpoints: { textToVideo: 'fal-ai/sora-2/text-to-video', imageToVideo: 'fal-ai/sora-2/image-to-video' },
   seconds: SECONDS,
@@ -33,6 +34,7 @@ export const sora2: ModelSpec = {
 /** Sora 2 Pro's 1080p is OpenAI's 1792×1024 frame; `true_1080p` is full HD. */
 export const sora2Pro: ModelSpec = {
   name: 'sora-2-pro',
+  aliases: ['sora-2-pro-2025-10-06'],
   title: 'OpenAI Sora 2 Pro',
   endpoints: {
     textToVideo: 'fal-ai/sora-2/text-to-video/pro',
