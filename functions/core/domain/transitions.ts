@@ -1,4 +1,4 @@
-import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState, VideoSpec } from './job.ts';
+import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
 import type { JobPolicy } from './policy.ts';
 
@@ -15,16 +15,11 @@ function advance(job: Job, allowed: readonly JobState[], to: string, now: number
   return { ...job, ...patch, version: job.version + 1, updatedAt: now };
 }
 
-export interface NewJob {
-  id: string;
-  tenant: string;
-  spec: VideoSpec;
-  falEndpoint: string;
-  falInput: Record<string, unknown>;
-  estimatedCostUsd: number;
-  typicalGenerationMs: number;
-  webhookToken: string;
-}
+/** What the creator decides about a job; the state machine fills in the rest. */
+export type NewJob = Pick<
+  Job,
+  'id' | 'tenant' | 'spec' | 'falEndpoint' | 'falInput' | 'estimatedCostUsd' | 'typicalGenerationMs' | 'webhookToken'
+>;
 
 /** Recorded before fal is called; the submit lease keeps the reconciler off it while the creator submits. */
 export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
