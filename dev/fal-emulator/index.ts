@@ -7,7 +7,7 @@ import { FaultQueue } from './faults/queue.ts';
 import type { FalFault } from './faults/schema.ts';
 import { FileStore } from './files.ts';
 import { layoutBuffer } from './media.ts';
-import { resolveOptions } from './options.ts';
+import { type FalEmulatorOptions, resolveOptions } from './options.ts';
 import { type PersistedState, StateFile } from './persistence.ts';
 import { RequestQueue } from './queue.ts';
 import { WebhookSigner } from './signer.ts';
@@ -15,21 +15,6 @@ import { emptyStats, snapshotStats } from './stats.ts';
 import type { EmulatedRequest, FalEmulatorStats } from './types.ts';
 import { toEmulatedRequest } from './views.ts';
 import { WebhookSender } from './webhooks.ts';
-
-export interface FalEmulatorOptions {
-  host?: string;
-  port?: number;
-  stateDir?: string;
-  queueMs?: number;
-  generationMs?: number;
-  mediaTtlMs?: number;
-  webhookRetryDelaysMs?: number[];
-  webhookTimeoutMs?: number;
-  outputPaddingBytes?: number;
-  apiKey?: string;
-  userId?: string;
-  log?: (line: string) => void;
-}
 
 export interface FalEmulator {
   readonly url: string;
@@ -43,7 +28,7 @@ export interface FalEmulator {
   close(): Promise<void>;
 }
 
-export type { EmulatedRequest, FalEmulatorStats, FalFault };
+export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault };
 
 // How long the runner waits for an image_url before answering file_download_error.
 const IMAGE_TIMEOUT_MS = 5_000;

@@ -1,4 +1,17 @@
-import type { FalEmulatorOptions } from './index.ts';
+export interface FalEmulatorOptions {
+  host?: string;
+  port?: number;
+  stateDir?: string;
+  queueMs?: number;
+  generationMs?: number;
+  mediaTtlMs?: number;
+  webhookRetryDelaysMs?: number[];
+  webhookTimeoutMs?: number;
+  outputPaddingBytes?: number;
+  apiKey?: string;
+  userId?: string;
+  log?: (line: string) => void;
+}
 
 export type ResolvedOptions = Required<Omit<FalEmulatorOptions, 'stateDir' | 'apiKey'>> &
   Pick<FalEmulatorOptions, 'stateDir' | 'apiKey'>;
