@@ -1,0 +1,154 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * Headers a browser page sends to /v1, listed one by one: a `*` never covers `authorization`,
+ * and the openai SDK in a browser adds its own.
+ */
+export const CORS_ALLOW_HEADERS = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'openai-organization',
+  'openai-project',
+  'x-stainless-arch',
+  'x-stainless-helper-method',
+  'x-stainless-lang',
+  'x-stainless-os',
+  'x-stainless-package-version',
+  'x-stainless-retry-count',
+  'x-stainless-runtime',
+  'x-stainless-runtime-version',
+  'x-stainless-timeout',
+];
+
+/**
+ * One JSON line per request. Only the path is logged, never the query string: fal's webhook URL
+ * carries the job's secret token there.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestTime: '$context.requestTime',
+  method: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+};
+
+export interface ReelayHttpApiProps {
+  stage: string;
+  rateLimit: number;
+  burstLimit: number;
+  /** Origins of other web pages allowed to call /v1; the built-in page at / is same-origin. */
+  allowedOrigins: string[];
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+  customDomain?: { domainName: string; certificateArn: string };
+}
+
+/** The HTTP API: one throttled `$default` stage with access logs, and the routes of both functions. */
+export class ReelayHttpApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly domainName?: DomainName;
+  /** Where clients and fal reach Reelay (no trailing slash): the custom domain or the execute-api endpoint. */
+  readonly publicUrl: string;
+
+  constructor(scope: Construct, id: string, props: ReelayHttpApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'Api', {
+      apiName: `reelay-${props.stage}`,
+      description: 'Reelay: OpenAI Videos API in front of fal',
+      createDefaultStage: false,
+      ...(props.allowedOrigins.length > 0 && {
+        corsPreflight: {
+          allowOrigins: props.allowedOrigins,
+          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
+          allowHeaders: CORS_ALLOW_HEADERS,
+          maxAge: Duration.hours(1),
+        },
+      }),
+    });
+    if (props.customDomain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+      });
+    }
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+      ...(this.domainName && { domainMapping: { domainName: this.domainName } }),
+    });
+    this.publicUrl = props.customDomain
+      ? `https://${props.customDomain.domainName}`
+      : this.httpApi.apiEndpoint;
+  }
+
+  /** The public API, the web page, the OpenAPI document and the health check. */
+  routeApi(fn: IFunction): void {
+    const integration = new HttpLambdaIntegration('ApiIntegration', fn);
+    for (const path of ['/', '/healthz', '/openapi.json']) {
+      publicRoute(
+        this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration }),
+        'A public document (the web page, the OpenAPI description, the health check): it holds no data and must load without credentials.',
+      );
+    }
+    publicRoute(
+      this.httpApi.addRoutes({
+        path: '/v1/{proxy+}',
+        methods: [HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE],
+        integration,
+      }),
+      'The OpenAI-compatible API authenticates in the function: a Bearer API key compared against the hashed keys of the keys secret, which also yields the tenant that scopes every query. The openai SDK sends exactly this header, so a gateway authorizer would duplicate the check and add a hop.',
+    );
+  }
+
+  /** fal's signed completion callbacks. */
+  routeWebhook(fn: IFunction): void {
+    publicRoute(
+      this.httpApi.addRoutes({
+        path: '/webhooks/fal',
+        methods: [HttpMethod.POST],
+        integration: new HttpLambdaIntegration('FalWebhookIntegration', fn),
+      }),
+      'fal cannot present AWS credentials or a bearer token: each delivery is authenticated in the function by its ED25519 signature (fal JWKS), a 5-minute timestamp window and the per-job random token in the URL.',
+    );
+  }
+}
+
+/** Routes without an API Gateway authorizer: the function authenticates, for the reason given. */
+function publicRoute(routes: HttpRoute[], reason: string): void {
+  for (const route of routes) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+}

@@ -1,0 +1,127 @@
+import { type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BUNDLING, type FunctionName, handlerEntry } from '../bundling.ts';
+
+/** The current Node.js LTS on Lambda; pinned rather than NODEJS_LATEST so an upgrade is a reviewed change. */
+export const RUNTIME = Runtime.NODEJS_24_X;
+
+export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem';
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload' | 's3:DeleteObject';
+
+export interface ReelayFunctionProps {
+  /** The folder under functions/ whose handler.ts this deploys. */
+  name: FunctionName;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetention: RetentionDays;
+  /** Removal policy of the function's log group. */
+  removalPolicy: RemovalPolicy;
+  logLevel: string;
+  reservedConcurrency?: number;
+}
+
+/**
+ * One Reelay Lambda function with the shared defaults (ESM bundle, arm64, Node LTS, X-Ray, its own
+ * log group, a role with no managed policies) and `bind*` helpers that grant exactly the listed
+ * actions on one resource and set the environment variable the function reads it from, together.
+ */
+export class ReelayFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ReelayFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    // no AWSLambdaBasicExecutionRole: it may write to every log group in the account
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Reelay ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by Tracing.ACTIVE) use Resource *: X-Ray has no resource-level permissions for them.',
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: handlerEntry(props.name),
+      handler: 'handler',
+      description: props.description,
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      bundling: BUNDLING,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'reelay',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        // the bundle ships a source map; this makes stack traces point at the TypeScript
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  }
+
+  /** Sets a plain (non-secret) setting. */
+  setEnv(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Item reads and writes on the jobs table, plus Query on the named indexes only (never the base table). */
+  bindJobsTable(table: ITable, actions: ItemAction[], queryIndexes: string[] = []): this {
+    this.allow(actions, [table.tableArn]);
+    if (queryIndexes.length > 0) {
+      this.allow(
+        ['dynamodb:Query'],
+        queryIndexes.map((index) => `${table.tableArn}/index/${index}`),
+      );
+    }
+    return this.setEnv('REELAY_JOBS_TABLE', table.tableName);
+  }
+
+  /** Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts). */
+  bindVideoBucket(bucket: IBucket, actions: ObjectAction[]): this {
+    this.allow(actions, [bucket.arnForObjects('videos/*')]);
+    const stack = Stack.of(this);
+    const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as CfnBucket));
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/videos/*]`,
+      reason: `Object keys are videos/<tenant>/<job id>.mp4, made per job at run time; the grant is limited to the videos/ prefix of this one bucket and to ${actions.join(', ')}.`,
+    });
+    return this.setEnv('REELAY_VIDEO_BUCKET', bucket.bucketName);
+  }
+
+  /** SendMessage only: the archiver's event source mapping, not this function, receives. */
+  bindArchiveQueue(queue: IQueue): this {
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    return this.setEnv('REELAY_ARCHIVE_QUEUE_URL', queue.queueUrl);
+  }
+
+  /** The secret's ARN goes in the environment, never its value: the function reads it at run time. */
+  bindSecret(secret: ISecret, envName: 'FAL_KEY_SECRET_ID' | 'REELAY_API_KEYS_SECRET_ID'): this {
+    this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
+    return this.setEnv(envName, secret.secretArn);
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+  }
+}

@@ -1,0 +1,147 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
+import type { FunctionName } from './bundling.ts';
+import type { ReelayConfig } from './config.ts';
+import { ArchiveQueue } from './constructs/archive-queue.ts';
+import { CostBudget } from './constructs/cost-budget.ts';
+import { ReelayHttpApi } from './constructs/http-api.ts';
+import { JobsTable } from './constructs/jobs-table.ts';
+import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { ReelayFunction } from './constructs/reelay-function.ts';
+import { ReelaySecrets } from './constructs/reelay-secrets.ts';
+import { VideoStorage } from './constructs/video-storage.ts';
+import { FUNCTION_SIZING } from './sizing.ts';
+
+export interface ReelayStackProps extends StackProps {
+  config: ReelayConfig;
+}
+
+/** Reelay on AWS: the HTTP API, four functions, the jobs table, the video bucket, the archive queue, alarms. */
+export class ReelayStack extends Stack {
+  readonly http: ReelayHttpApi;
+  readonly jobs: JobsTable;
+  readonly storage: VideoStorage;
+  readonly secrets: ReelaySecrets;
+  readonly archive: ArchiveQueue;
+  readonly functions: Record<FunctionName, ReelayFunction>;
+  readonly alarms: OperationsAlarms;
+  readonly budget: CostBudget;
+
+  constructor(scope: Construct, id: string, props: ReelayStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // the API resource comes first: PUBLIC_URL and the bucket's CORS need its endpoint, and it needs nothing back
+    const http = new ReelayHttpApi(this, 'Http', {
+      stage: config.stage,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      allowedOrigins: config.allowedOrigins,
+      logRetention: config.logRetention,
+      removalPolicy,
+      customDomain: config.customDomain,
+    });
+    this.http = http;
+    this.jobs = new JobsTable(this, 'Jobs', { production: config.production });
+    const { table } = this.jobs;
+    this.storage = new VideoStorage(this, 'Storage', {
+      corsOrigins: [http.publicUrl, ...config.allowedOrigins],
+      videoRetentionDays: config.videoRetentionDays,
+    });
+    const { bucket } = this.storage;
+    this.secrets = new ReelaySecrets(this, 'Secrets', { removalPolicy });
+    this.archive = new ArchiveQueue(this, 'Archive', { consumerTimeout: FUNCTION_SIZING.archiver.timeout });
+    const { queue } = this.archive;
+
+    const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
+      new ReelayFunction(this, id, {
+        name,
+        ...FUNCTION_SIZING[name],
+        logRetention: config.logRetention,
+        removalPolicy,
+        logLevel: config.logLevel,
+        // opt-in: reserving needs 100 unreserved executions left, which new accounts do not have
+        reservedConcurrency: config.reserveConcurrency ? reservedConcurrency : undefined,
+      }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
+
+    const api = fn('api', 'Api')
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byTenant.indexName])
+      .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
+      .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
+      .setEnv('PUBLIC_URL', http.publicUrl);
+    if (config.videoRetentionDays !== undefined)
+      api.setEnv('REELAY_VIDEO_RETENTION_DAYS', String(config.videoRetentionDays));
+
+    const webhook = fn('fal-webhook', 'FalWebhook')
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindArchiveQueue(queue)
+      .setEnv('PUBLIC_URL', http.publicUrl);
+
+    const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindVideoBucket(bucket, ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject']);
+    archiver.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        // caps parallel downloads and uploads without reserving account concurrency
+        maxConcurrency: config.archiverConcurrency,
+      }),
+    );
+
+    // one pass at a time is enough; overlapping passes are safe (every transition is conditional)
+    const reconciler = fn('reconciler', 'Reconciler', 1)
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindArchiveQueue(queue)
+      .setEnv('PUBLIC_URL', http.publicUrl);
+    new Rule(this, 'ReconcileSchedule', {
+      description: 'Reelay: drive lost webhooks, stuck archives, queued jobs and timeouts on',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      // a missed pass is simply the next minute's work
+      targets: [new LambdaFunction(reconciler.function, { retryAttempts: 0 })],
+    });
+
+    http.routeApi(api.function);
+    http.routeWebhook(webhook.function);
+    this.functions = { api, 'fal-webhook': webhook, archiver, reconciler };
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      alarmEmail: config.alarmEmail,
+      functions: Object.values(this.functions),
+      archiveQueue: this.archive,
+      httpApi: http.httpApi,
+    });
+    this.budget = new CostBudget(this, 'Budget', {
+      monthlyUsd: config.monthlyBudgetUsd,
+      topic: this.alarms.topic,
+    });
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    const { http, storage, archive, secrets } = this;
+    output('ApiUrl', http.publicUrl, 'Base URL: the openai SDK baseURL is this plus /v1');
+    output('WebhookUrl', `${http.publicUrl}/webhooks/fal`, 'Where fal delivers results');
+    if (http.domainName)
+      output('CustomDomainTarget', http.domainName.regionalDomainName, 'Point a CNAME (or alias) here');
+    output('VideoBucketName', storage.bucket.bucketName, 'Archived videos (videos/<tenant>/<id>.mp4)');
+    output('AccessLogBucketName', storage.logBucket.bucketName, 'S3 server access logs of the video bucket');
+    output('JobsTableName', this.jobs.table.tableName, 'DynamoDB jobs table');
+    output('ArchiveQueueUrl', archive.queue.queueUrl, 'SQS archive queue');
+    output(
+      'ArchiveDeadLetterQueueUrl',
+      archive.deadLetterQueue.queueUrl,
+      'Archive messages that failed 5 times',
+    );
+    output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
+    output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');
+    output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to receive alarms and budget warnings');
+  }
+}

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUNDLING,
+  FUNCTION_NAMES,
+  type FunctionName,
+  handlerEntry,
+  REPO_ROOT,
+} from '../../infra/bundling.ts';
+
+/** Per-function ceiling on the minified bundle (index.mjs), source map excluded. Tighten from the printed sizes. */
+const BUDGET_BYTES = 1_500_000;
+
+interface Measured {
+  file: string;
+  raw: number;
+  gzip: number;
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'reelay-bundles-'));
+const sizes = {} as Record<FunctionName, Measured>;
+
+/** Builds one handler with the options NodejsFunction passes to esbuild (infra/bundling.ts). */
+async function bundle(name: FunctionName): Promise<Measured> {
+  const file = join(outdir, name, 'index.mjs');
+  await build({
+    entryPoints: [handlerEntry(name)],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    mainFields: BUNDLING.mainFields,
+    external: BUNDLING.externalModules,
+    banner: BUNDLING.banner ? { js: BUNDLING.banner } : undefined,
+    outfile: file,
+    logLevel: 'silent',
+  });
+  return { file, raw: statSync(file).size, gzip: gzipSync(readFileSync(file)).length };
+}
+
+beforeAll(async () => {
+  const built = await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await bundle(name)] as const));
+  for (const [name, measured] of built) sizes[name] = measured;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`.padStart(9);
+  console.log(
+    [
+      `bundle sizes (budget ${kb(BUDGET_BYTES)} raw):`,
+      ...FUNCTION_NAMES.map((n) => `  ${n.padEnd(12)} ${kb(sizes[n].raw)} raw ${kb(sizes[n].gzip)} gzip`),
+    ].join('\n'),
+  );
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('bundle budget', () => {
+  it.each(FUNCTION_NAMES)('%s stays under the budget', (name) => {
+    expect(sizes[name].raw).toBeLessThan(BUDGET_BYTES);
+  });
+
+  it.each(FUNCTION_NAMES)('%s loads as an ES module and exports a handler function', async (name) => {
+    // the module wires its dependencies at load (config, SDK clients), with no network until invoked
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(sizes[name].file).href)}); process.exit(typeof m.handler === 'function' ? 0 : 3);`;
+    const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_SUPPRESS_NODE_VERSION_WARNING: '1',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        REELAY_JOBS_TABLE: 'reelay-jobs',
+        FAL_KEY_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fal-AbCdEf',
+        PUBLIC_URL: 'https://example.execute-api.eu-west-1.amazonaws.com',
+      },
+    });
+    expect(stderr).toBe('');
+  });
+});

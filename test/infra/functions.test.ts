@@ -1,0 +1,149 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../functions/core/config.ts';
+import { DEFAULT_POLICY } from '../../functions/core/domain/policy.ts';
+import { FUNCTION_NAMES, type FunctionName } from '../../infra/bundling.ts';
+import type { ReelayStack } from '../../infra/reelay-stack.ts';
+import { FUNCTION_SIZING } from '../../infra/sizing.ts';
+import { buildStack, getAtt, type Json, logicalId, propertiesOf } from './helpers.ts';
+
+let template: Template;
+let stack: ReelayStack;
+
+beforeAll(() => {
+  ({ template, stack } = buildStack());
+});
+
+const fnId = (name: FunctionName) => logicalId(stack.functions[name].function);
+const fnProps = (name: FunctionName) => propertiesOf(template, fnId(name));
+
+/** What every function's environment holds besides its bindings. */
+const COMMON_ENV = {
+  POWERTOOLS_SERVICE_NAME: 'reelay',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+describe('functions', () => {
+  it('are exactly four', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: ESM bundle on arm64, Node 24, X-Ray, its own log group and role', (name) => {
+    const fn = stack.functions[name];
+    expect(fnProps(name)).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+      Role: getAtt(logicalId(fn.role)),
+      MemorySize: FUNCTION_SIZING[name].memorySize,
+      Timeout: FUNCTION_SIZING[name].timeout.toSeconds(),
+    });
+    expect(propertiesOf(template, logicalId(fn.logGroup))).toMatchObject({ RetentionInDays: 30 });
+  });
+
+  it('are sized per role: HTTP functions answer inside API Gateway’s 30 s, the archiver has minutes', () => {
+    expect(fnProps('api')).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+    expect(fnProps('fal-webhook')).toMatchObject({ MemorySize: 512, Timeout: 29 });
+    expect(fnProps('archiver')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
+    expect(fnProps('reconciler')).toMatchObject({ MemorySize: 512, Timeout: 55 });
+  });
+
+  it('keep the archiver’s timeout below the archive lease, so no second copy starts while one runs', () => {
+    expect((fnProps('archiver').Timeout as number) * 1000).toBeLessThan(DEFAULT_POLICY.archiveLeaseMs);
+  });
+
+  it('reserve no concurrency by default (new accounts cannot spare it); the archiver is capped at its queue', () => {
+    for (const name of FUNCTION_NAMES) expect(fnProps(name).ReservedConcurrentExecutions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+});
+
+describe('function environment', () => {
+  const env = (name: FunctionName) => (fnProps(name).Environment as { Variables: Json }).Variables;
+  const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
+  const publicUrl = () => getAtt(logicalId(stack.http.httpApi), 'ApiEndpoint');
+
+  it('api: table, bucket, both secrets (by ARN), the public URL', () => {
+    expect(env('api')).toEqual({
+      ...COMMON_ENV,
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
+      FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+      REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),
+      PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('fal-webhook: table, archive queue, fal key, the public URL (a retried generation resubmits)', () => {
+    expect(env('fal-webhook')).toEqual({
+      ...COMMON_ENV,
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
+      FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+      PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('archiver: table, bucket, fal key (to refresh an expired media URL)', () => {
+    expect(env('archiver')).toEqual({
+      ...COMMON_ENV,
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
+      FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+    });
+  });
+
+  it('reconciler: table, archive queue, fal key, the public URL', () => {
+    expect(env('reconciler')).toEqual({
+      ...COMMON_ENV,
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
+      FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+      PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('sets only variables functions/core/config.ts (or Powertools, Node) reads, and never a secret value', () => {
+    const known = new Set([...Object.keys(configSchema.shape), ...Object.keys(COMMON_ENV)]);
+    for (const name of FUNCTION_NAMES) {
+      for (const [key, value] of Object.entries(env(name))) {
+        expect(known, `${name}: ${key}`).toContain(key);
+        expect(JSON.stringify(value)).not.toMatch(/unset/);
+      }
+      expect(env(name).FAL_KEY).toBeUndefined();
+      expect(env(name).REELAY_API_KEYS).toBeUndefined();
+    }
+  });
+});
+
+describe('archive event source and schedule', () => {
+  it('feeds the archiver from the archive queue one message at a time, reporting item failures', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.archive.queue)),
+      FunctionName: { Ref: fnId('archiver') },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('runs the reconciler every minute from an EventBridge rule, without retries', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({ Arn: getAtt(fnId('reconciler')), RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: getAtt(fnId('reconciler')),
+    });
+  });
+});
