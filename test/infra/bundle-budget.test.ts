@@ -52,11 +52,12 @@ async function bundle(name: FunctionName): Promise<Measured> {
 beforeAll(async () => {
   const built = await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await bundle(name)] as const));
   for (const [name, measured] of built) sizes[name] = measured;
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`.padStart(9);
+  const size = (bytes: number) =>
+    `${bytes.toLocaleString('en')} B (${(bytes / 1024).toFixed(0)} KiB)`.padStart(22);
   console.log(
     [
-      `bundle sizes (budget ${kb(BUDGET_BYTES)} raw):`,
-      ...FUNCTION_NAMES.map((n) => `  ${n.padEnd(12)} ${kb(sizes[n].raw)} raw ${kb(sizes[n].gzip)} gzip`),
+      `bundle sizes, budget ${size(BUDGET_BYTES)} raw:`,
+      ...FUNCTION_NAMES.map((n) => `  ${n.padEnd(12)} ${size(sizes[n].raw)} raw ${size(sizes[n].gzip)} gzip`),
     ].join('\n'),
   );
 }, 120_000);
@@ -67,6 +68,24 @@ describe('bundle budget', () => {
   it.each(FUNCTION_NAMES)('%s stays under the budget', (name) => {
     expect(sizes[name].raw).toBeLessThan(BUDGET_BYTES);
   });
+
+  it.each(FUNCTION_NAMES)(
+    '%s is one minified ESM file with a createRequire banner and a source map',
+    (name) => {
+      const code = readFileSync(sizes[name].file, 'utf8');
+      expect(code.startsWith("import { createRequire as __reelayCreateRequire } from 'node:module';")).toBe(
+        true,
+      );
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+      // minified: a few hundred long lines, not tens of thousands
+      expect(code.split('\n').length).toBeLessThan(2_000);
+      const map = JSON.parse(readFileSync(`${sizes[name].file}.map`, 'utf8'));
+      expect(map.sourcesContent).toBeUndefined();
+      expect(map.sources.some((source: string) => source.endsWith(`functions/${name}/handler.ts`))).toBe(
+        true,
+      );
+    },
+  );
 
   it.each(FUNCTION_NAMES)('%s loads as an ES module and exports a handler function', async (name) => {
     // the module wires its dependencies at load (config, SDK clients), with no network until invoked
