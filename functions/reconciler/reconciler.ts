@@ -3,7 +3,7 @@ import type { Deps } from '../core/deps.ts';
 import { type ReconcileReport, reconcile } from '../core/jobs/reconcile.ts';
 
 /** Stop taking new jobs this long before the function's own timeout. */
-const SAFETY_MARGIN_MS = 10_000;
+const SAFETY_MARGIN_MS = 20_000;
 
 /** EventBridge schedule → one bounded reconcile pass. */
 export function createReconcilerHandler(deps: Deps) {

@@ -20,6 +20,8 @@ export interface FalFailure {
   errorType?: string;
   /** No HTTP answer at all: connection refused, reset, timed out. */
   network?: boolean;
+  /** The request may have reached fal before the answer was lost (a timeout or reset, not a refused connection). */
+  maybeAccepted?: boolean;
   message?: string;
 }
 

@@ -18,10 +18,30 @@ function advance(job: Job, allowed: readonly JobState[], to: string, now: number
 /** What the creator decides about a job; the state machine fills in the rest. */
 export type NewJob = Pick<
   Job,
-  'id' | 'tenant' | 'spec' | 'falEndpoint' | 'falInput' | 'estimatedCostUsd' | 'typicalGenerationMs' | 'webhookToken'
+  | 'id'
+  | 'tenant'
+  | 'spec'
+  | 'falEndpoint'
+  | 'falInput'
+  | 'estimatedCostUsd'
+  | 'typicalGenerationMs'
+  | 'webhookToken'
 >;
 
-/** Recorded before fal is called; the submit lease keeps the reconciler off it while the creator submits. */
+/**
+ * How long a submit attempt holds a queued job. A submitter that dies (or times out) mid-call may
+ * have been accepted by fal, so nobody submits again before that request's webhook would have come;
+ * a queued job adopts a webhook for a request id it has not recorded.
+ */
+export function submitLeaseUntil(
+  job: Pick<Job, 'typicalGenerationMs'>,
+  now: number,
+  policy: JobPolicy,
+): number {
+  return now + Math.max(policy.submitLeaseMs, job.typicalGenerationMs + policy.webhookGraceMs);
+}
+
+/** Recorded before fal is called, holding the creator's submit lease: its attempt is the first. */
 export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
   return {
     ...input,
@@ -29,15 +49,21 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
     version: 1,
     createdAt: now,
     updatedAt: now,
-    submitAttempts: 0,
+    submitAttempts: 1,
     priorRequestIds: [],
-    dueAt: now + policy.submitLeaseMs,
+    dueAt: submitLeaseUntil(input, now, policy),
   };
 }
 
-/** Takes a queued job for a submit attempt; the version bump makes concurrent claimers lose. */
+/**
+ * Takes a queued job for a submit attempt, which counts even if the taker dies; the version bump
+ * makes concurrent takers lose.
+ */
 export function claimForSubmit(job: Job, now: number, policy: JobPolicy): Job {
-  return advance(job, ['queued'], 'queued (claimed)', now, { dueAt: now + policy.submitLeaseMs });
+  return advance(job, ['queued'], 'queued (claimed)', now, {
+    submitAttempts: job.submitAttempts + 1,
+    dueAt: submitLeaseUntil(job, now, policy),
+  });
 }
 
 export function markSubmitted(job: Job, requestId: string, now: number, policy: JobPolicy): Job {
@@ -45,7 +71,6 @@ export function markSubmitted(job: Job, requestId: string, now: number, policy: 
     state: 'submitted',
     requestId,
     submittedAt: now,
-    submitAttempts: job.submitAttempts + 1,
     dueAt: now + job.typicalGenerationMs + policy.webhookGraceMs,
   });
 }
@@ -53,7 +78,6 @@ export function markSubmitted(job: Job, requestId: string, now: number, policy: 
 /** A submit that failed but may succeed later stays queued until `retryAt`. */
 export function scheduleSubmitRetry(job: Job, fault: string, retryAt: number, now: number): Job {
   return advance(job, ['queued'], 'queued (retry)', now, {
-    submitAttempts: job.submitAttempts + 1,
     dueAt: retryAt,
     lastFault: fault,
   });
@@ -74,7 +98,6 @@ export function markGenerated(
   now: number,
   policy: JobPolicy,
 ): Job {
-  const fromQueued = job.state === 'queued';
   return advance(job, ['queued', 'submitted'], 'generated', now, {
     state: 'generated',
     requestId: result.requestId,
@@ -82,7 +105,6 @@ export function markGenerated(
     outputSeed: result.seed,
     generatedAt: now,
     submittedAt: job.submittedAt ?? now,
-    ...(fromQueued && { submitAttempts: job.submitAttempts + 1 }),
     dueAt: now + policy.archivePickupMs,
   });
 }
@@ -137,7 +159,10 @@ export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Jo
   });
 }
 
-/** A retryable generation error: back to the queue, held for the caller's immediate resubmit. */
+/**
+ * A retryable generation error: back to the queue for a new generation, whose submit attempts are
+ * counted afresh, held for the caller's immediate resubmit.
+ */
 export function requeueGeneration(
   job: Job,
   failedRequestId: string,
@@ -150,7 +175,8 @@ export function requeueGeneration(
     priorRequestIds: [...new Set([...job.priorRequestIds, failedRequestId])],
     requestId: undefined,
     submittedAt: undefined,
-    dueAt: now + policy.submitLeaseMs,
+    submitAttempts: 1,
+    dueAt: submitLeaseUntil(job, now, policy),
     lastFault: fault,
   });
 }
@@ -164,11 +190,6 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     dueAt: undefined,
     archiveLeaseUntil: undefined,
   });
-}
-
-/** A submit that cannot succeed (or ran out of attempts) ends the job; the attempt counts. */
-export function markSubmitFailed(job: Job, error: JobError, now: number): Job {
-  return markFailed({ ...job, submitAttempts: job.submitAttempts + 1 }, error, now);
 }
 
 /** Deleting ends an active job as `cancelled` and hides the job from every route. */

@@ -103,13 +103,17 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     if (exhausted) return 'failed';
     throw error;
   }
+  // only the latest claim completes: a worker whose lease ran out leaves it to the one that took over
   const completed = await updateJob(deps, jobId, (current) =>
-    current.state === 'generated' ? markCompleted(current, archived, deps.now()) : undefined,
+    current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
+      ? markCompleted(current, archived, deps.now())
+      : undefined,
   );
   if (!completed?.changed) {
-    // deleted or failed while we copied: the object belongs to nothing
-    await deps.archive.delete(archived.key);
-    logger.info('archive discarded: job ended meanwhile', { jobId, state: completed?.job.state });
+    const ended = completed?.job.state === 'failed' || completed?.job.deletedAt !== undefined;
+    // a job that ended while we copied owns no object; a completed or re-claimed one shares this key
+    if (ended && completed?.job.state !== 'completed') await deps.archive.delete(archived.key);
+    logger.info('archive not recorded: the job moved on meanwhile', { jobId, state: completed?.job.state });
     return 'skipped';
   }
   logger.info('video archived', { jobId, bytes: archived.bytes, sha256: archived.sha256 });

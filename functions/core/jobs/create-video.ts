@@ -30,7 +30,8 @@ async function uploadImage(deps: Deps, image: Blob): Promise<string> {
 /**
  * Validates, records the job, then submits it: record first, so a webhook that beats the submit
  * call's answer finds its job, and a crash after recording is recovered by the reconciler.
- * After the job is recorded nothing here throws: the client always gets the video object.
+ * After the job is recorded nothing here throws (submitJob records every outcome, or leaves the job
+ * to the reconciler): the client always gets the video object.
  */
 export async function createVideo(
   deps: Deps,

@@ -29,8 +29,11 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   }
   // the object goes first: a retried DELETE after a failure here still finds the job
   if (job.archive) await deps.archive.delete(job.archive.key);
-  await updateJob(deps, id, (current) =>
+  const deleted = await updateJob(deps, id, (current) =>
     current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
   );
+  // it may have completed while fal was asked to cancel: then its object appeared after our first read
+  const lateKey = deleted?.job.archive?.key;
+  if (lateKey && !job.archive) await deps.archive.delete(lateKey);
   deps.logger.info('video deleted', { jobId: id, wasTerminal: isTerminal(job.state) });
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { ActiveState, Job } from '../domain/job.ts';
+import type { JobPolicy } from '../domain/policy.ts';
 import {
   claimForSubmit,
   isArchiveLeased,
@@ -29,6 +30,10 @@ export interface ReconcileLimits {
 
 const isDue = (job: Job, now: number) => job.dueAt !== undefined && job.dueAt <= now;
 
+/** A generated video is paid for: its archive gets its attempts' time beyond the usual age limit. */
+const maxAge = (job: Job, policy: JobPolicy) =>
+  policy.maxJobAgeMs + (job.state === 'generated' ? policy.archiveLeaseMs * policy.maxArchiveAttempts : 0);
+
 async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
   const updated = await updateJob(deps, job.id, (current) =>
     current.state === job.state && isDue(current, deps.now())
@@ -36,7 +41,7 @@ async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
           current,
           {
             code: 'timeout',
-            message: `The video did not finish within ${Math.round(deps.policy.maxJobAgeMs / 60_000)} minutes.`,
+            message: `The video did not finish within ${Math.round(maxAge(current, deps.policy) / 60_000)} minutes.`,
           },
           deps.now(),
         )
@@ -48,14 +53,19 @@ async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
   return updated?.changed ?? false;
 }
 
-/** A queued job whose submit lease ran out (a retry is due, or a submitter died): take it and submit. */
+/**
+ * A queued job whose submit lease ran out (a retry is due, or a submitter died): take it and
+ * submit, unless its attempts are spent (a submitter that keeps dying never records a failure).
+ */
 async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
-  const claimed = await updateJob(deps, job.id, (current) =>
-    current.state === 'queued' && isDue(current, deps.now())
-      ? claimForSubmit(current, deps.now(), deps.policy)
-      : undefined,
-  );
-  if (!claimed?.changed) return;
+  const { policy } = deps;
+  const claimed = await updateJob(deps, job.id, (current) => {
+    if (current.state !== 'queued' || !isDue(current, deps.now())) return undefined;
+    if (current.submitAttempts < policy.maxSubmitAttempts) return claimForSubmit(current, deps.now(), policy);
+    const message = `fal did not accept the job after ${current.submitAttempts} attempts: ${current.lastFault ?? 'no answer'}`;
+    return markFailed(current, { code: 'provider_unavailable', message }, deps.now());
+  });
+  if (!claimed?.changed || claimed.job.state !== 'queued') return;
   await submitJob(deps, claimed.job);
   report.submitted++;
 }
@@ -111,7 +121,7 @@ export async function reconcile(deps: Deps, limits: ReconcileLimits): Promise<Re
     for (const job of due) {
       if (deps.now() >= limits.deadline) return report;
       try {
-        if (deps.now() - job.createdAt > deps.policy.maxJobAgeMs) {
+        if (deps.now() - job.createdAt > maxAge(job, deps.policy)) {
           if (await failTimedOut(deps, job)) report.timedOut++;
         } else {
           await STEPS[state](deps, job, report);

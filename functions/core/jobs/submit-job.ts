@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type FalFailure } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
-import { markSubmitFailed, markSubmitted, scheduleSubmitRetry } from '../domain/transitions.ts';
+import { markFailed, markSubmitted, scheduleSubmitRetry, submitLeaseUntil } from '../domain/transitions.ts';
 import { FalCallError } from '../fal/fal-gateway.ts';
 import { updateJob } from './update-job.ts';
 
@@ -15,54 +15,91 @@ export function webhookUrl(publicUrl: string | undefined, job: Job): string | un
 
 function failureOf(error: unknown): FalFailure {
   if (error instanceof FalCallError) return error.failure;
-  return { network: true, message: error instanceof Error ? error.message : String(error) };
+  return {
+    network: true,
+    maybeAccepted: true,
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
-/**
- * Submits a queued job the caller holds (fresh, or claimed by the reconciler). The fal client has
- * already retried transient errors; what still fails is retried later with backoff if it can
- * succeed, or ends the job. Never throws: a failure is recorded on the job.
- */
-export async function submitJob(deps: Deps, job: Job): Promise<Job> {
-  const { fal, policy, logger } = deps;
-  let requestId: string;
-  try {
-    ({ requestId } = await fal.submit(job.falEndpoint, job.falInput, webhookUrl(deps.config.publicUrl, job)));
-  } catch (error) {
-    const { retryable, error: jobError } = classifyFalFailure(failureOf(error));
-    const updated = await updateJob(deps, job.id, (current) => {
-      if (current.state !== 'queued') return undefined;
-      const attempts = current.submitAttempts + 1;
-      if (retryable && attempts < policy.maxSubmitAttempts) {
-        const now = deps.now();
-        return scheduleSubmitRetry(
-          current,
-          jobError.message,
-          now + backoffDelay(attempts, policy, deps.random()),
-          now,
-        );
-      }
-      const message = retryable
-        ? `fal did not accept the job after ${attempts} attempts: ${jobError.message}`
-        : jobError.message;
-      return markSubmitFailed(current, { code: jobError.code, message }, deps.now());
-    });
-    logger.warn('fal submit failed', {
-      jobId: job.id,
-      code: jobError.code,
-      retryable,
-      state: updated?.job.state,
-    });
-    return updated?.job ?? job;
-  }
+/** A failed submit: retried later with backoff if it can succeed, else the job ends. Only the attempt holding the job records it. */
+async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise<Job> {
+  const { policy } = deps;
+  const { retryable, error } = classifyFalFailure(failure);
+  const updated = await updateJob(deps, job.id, (current) => {
+    if (current.state !== 'queued' || current.submitAttempts !== job.submitAttempts) return undefined;
+    const now = deps.now();
+    if (retryable && current.submitAttempts < policy.maxSubmitAttempts) {
+      // no answer at all: fal may have accepted it, so wait until its webhook would have come
+      const retryAt = failure.maybeAccepted
+        ? submitLeaseUntil(current, now, policy)
+        : now + backoffDelay(current.submitAttempts, policy, deps.random());
+      return scheduleSubmitRetry(current, error.message, retryAt, now);
+    }
+    const message = retryable
+      ? `fal did not accept the job after ${current.submitAttempts} attempts: ${error.message}`
+      : error.message;
+    return markFailed(current, { code: error.code, message }, now);
+  });
+  deps.logger.warn('fal submit failed', {
+    jobId: job.id,
+    code: error.code,
+    retryable,
+    state: updated?.job.state,
+  });
+  return updated?.job ?? job;
+}
+
+/** fal accepted: record the request id, unless the job ended or moved on meanwhile; then nobody will collect it, so cancel it. */
+async function recordAccepted(deps: Deps, job: Job, requestId: string): Promise<Job> {
   const updated = await updateJob(deps, job.id, (current) =>
-    // the webhook may have beaten this answer (or the job was deleted): then there is nothing to record
+    // the webhook may have beaten this answer: then it recorded the request id already
     current.state === 'queued' &&
     current.requestId === undefined &&
     !current.priorRequestIds.includes(requestId)
-      ? markSubmitted(current, requestId, deps.now(), policy)
+      ? markSubmitted(current, requestId, deps.now(), deps.policy)
       : undefined,
   );
-  logger.info('submitted to fal', { jobId: job.id, requestId, endpoint: job.falEndpoint });
+  if (updated && !updated.changed && updated.job.requestId !== requestId) {
+    const answer = await deps.fal.cancel(job.falEndpoint, requestId).catch((error: unknown) => String(error));
+    deps.logger.warn('fal accepted a request the job no longer needs; cancelled it', {
+      jobId: job.id,
+      requestId,
+      state: updated.job.state,
+      answer,
+    });
+  } else {
+    deps.logger.info('submitted to fal', { jobId: job.id, requestId, endpoint: job.falEndpoint });
+  }
   return updated?.job ?? job;
+}
+
+/**
+ * Submits a queued job the caller holds under a submit lease (fresh, claimed by the reconciler, or
+ * requeued). Never throws: the outcome is recorded on the job, and when even that write fails the
+ * lease runs out and the reconciler takes over (a webhook arriving first still finds the job queued).
+ */
+export async function submitJob(deps: Deps, job: Job): Promise<Job> {
+  try {
+    const { requestId } = await deps.fal.submit(
+      job.falEndpoint,
+      job.falInput,
+      webhookUrl(deps.config.publicUrl, job),
+    );
+    return await recordAccepted(deps, job, requestId);
+  } catch (error) {
+    if (!(error instanceof FalCallError)) {
+      deps.logger.error('submit outcome not recorded; the reconciler will take over', {
+        jobId: job.id,
+        error: String(error),
+      });
+      return job;
+    }
+    try {
+      return await recordFailure(deps, job, failureOf(error));
+    } catch (writeError) {
+      deps.logger.error('recording a submit failure failed', { jobId: job.id, error: String(writeError) });
+      return job;
+    }
+  }
 }

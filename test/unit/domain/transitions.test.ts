@@ -13,6 +13,7 @@ import {
   releaseArchive,
   requeueGeneration,
   scheduleSubmitRetry,
+  submitLeaseUntil,
 } from '../../../functions/core/domain/transitions.ts';
 import { newJob, T0 } from '../../support/jobs.ts';
 
@@ -20,10 +21,23 @@ const video = { url: 'https://v3b.fal.media/files/x/output.mp4', contentType: 'v
 const archive = { key: 'videos/acme/x.mp4', bytes: 10, contentType: 'video/mp4', sha256: 'ab' };
 
 describe('job state machine', () => {
-  it('records a new job as queued, held by the creator for the submit lease', () => {
+  it('records a new job as queued, its creator holding the first submit attempt', () => {
     const job = newJob();
-    expect(job).toMatchObject({ state: 'queued', version: 1, submitAttempts: 0, priorRequestIds: [] });
-    expect(job.dueAt).toBe(T0 + policy.submitLeaseMs);
+    expect(job).toMatchObject({ state: 'queued', version: 1, submitAttempts: 1, priorRequestIds: [] });
+    // nobody else submits before a possibly accepted submit's webhook would have come
+    expect(job.dueAt).toBe(T0 + job.typicalGenerationMs + policy.webhookGraceMs);
+    expect(submitLeaseUntil(job, T0, policy)).toBe(job.dueAt);
+  });
+
+  it('counts an attempt when a submit lease is granted, so a taker that dies still uses one up', () => {
+    const retried = scheduleSubmitRetry(newJob(), 'fal answered 503', T0 + 9_000, T0);
+    expect(retried.submitAttempts).toBe(1);
+    const claimed = claimForSubmit(retried, T0 + 9_000, policy);
+    expect(claimed).toMatchObject({
+      submitAttempts: 2,
+      dueAt: submitLeaseUntil(retried, T0 + 9_000, policy),
+    });
+    expect(markSubmitted(claimed, 'r', T0 + 9_001, policy).submitAttempts).toBe(2);
   });
 
   it('walks queued → submitted → generated → completed, bumping the version each step', () => {
@@ -89,27 +103,24 @@ describe('job state machine', () => {
     expect(() => scheduleSubmitRetry(submitted, 'f', T0, T0)).toThrow(InvalidTransitionError);
   });
 
-  it('schedules a submit retry on the queued job and counts the attempt', () => {
+  it('schedules a submit retry on the queued job', () => {
     const retried = scheduleSubmitRetry(newJob(), 'fal answered 503', T0 + 9_000, T0);
-    expect(retried).toMatchObject({
-      state: 'queued',
-      submitAttempts: 1,
-      dueAt: T0 + 9_000,
-      lastFault: 'fal answered 503',
-    });
+    expect(retried).toMatchObject({ state: 'queued', dueAt: T0 + 9_000, lastFault: 'fal answered 503' });
   });
 
-  it('requeues a retryable generation failure, remembering the failed request id', () => {
-    const submitted = markSubmitted(newJob(), 'req-1', T0, policy);
+  it('requeues a retryable generation failure, remembering the failed request id, with fresh attempts', () => {
+    const submitted = markSubmitted(claimForSubmit(newJob(), T0, policy), 'req-1', T0, policy);
+    expect(submitted.submitAttempts).toBe(2);
     const requeued = requeueGeneration(submitted, 'req-1', 'generation_timeout', T0 + 1, policy);
     expect(requeued).toMatchObject({
       state: 'queued',
       priorRequestIds: ['req-1'],
       lastFault: 'generation_timeout',
+      submitAttempts: 1,
     });
     expect(requeued.requestId).toBeUndefined();
     const again = markSubmitted(requeued, 'req-2', T0 + 2, policy);
-    expect(again).toMatchObject({ requestId: 'req-2', priorRequestIds: ['req-1'], submitAttempts: 2 });
+    expect(again).toMatchObject({ requestId: 'req-2', priorRequestIds: ['req-1'], submitAttempts: 1 });
   });
 
   it('leases an archive once, and releases it on failure', () => {

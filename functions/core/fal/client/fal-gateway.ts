@@ -49,10 +49,23 @@ function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
   };
 }
 
+/** Connection errors that prove nothing was sent; any other transport failure may have reached fal. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function causeCode(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 function toFailure(error: unknown, headers: ErrorHeaders): FalFailure {
-  if (error instanceof ApiError)
+  if (error instanceof ApiError) {
     return { status: error.status, body: error.body, message: error.message, ...headers };
-  return { network: true, message: error instanceof Error ? error.message : String(error) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { network: true, maybeAccepted: !NOT_SENT.has(causeCode(error) ?? ''), message };
 }
 
 /** Errors the result call answers about the request itself (the model failed), as opposed to the call failing. */
