@@ -46,6 +46,7 @@ export const configSchema = z.object({
   FAL_QUEUE_URL: z.url().default('https://queue.fal.run'),
   FAL_REST_URL: z.url().default('https://rest.fal.ai'),
   FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
+  FAL_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
   REELAY_API_KEYS: apiKeys,
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
   REELAY_API_KEYS_SECRET_ID: z.string().min(1).optional(),
@@ -73,7 +74,14 @@ export type ConfigEnv = z.input<typeof configSchema>;
 
 export interface Config {
   publicUrl?: string;
-  fal: { key?: string; keySecretId?: string; queueUrl: string; restUrl: string; jwksUrl: string };
+  fal: {
+    key?: string;
+    keySecretId?: string;
+    queueUrl: string;
+    restUrl: string;
+    jwksUrl: string;
+    requestTimeoutMs: number;
+  };
   apiKeys: ApiKey[];
   apiKeysSecretId?: string;
   jobsTable: string;
@@ -117,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueUrl: e.FAL_QUEUE_URL,
       restUrl: e.FAL_REST_URL,
       jwksUrl: e.FAL_JWKS_URL,
+      requestTimeoutMs: e.FAL_REQUEST_TIMEOUT_SECONDS * 1000,
     },
     apiKeys: e.REELAY_API_KEYS,
     apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,

@@ -33,12 +33,12 @@ async function readSecret(id: string, maxAge: number): Promise<string | undefine
   return typeof value === 'string' && !UNSET_SECRET.test(value) ? value.trim() : undefined;
 }
 
-/** The fal key from the environment, or from Secrets Manager (read once, then cached for the container's life). */
+/** The fal key from the environment, or from Secrets Manager (cached 5 minutes: setting or rotating it needs no deploy). */
 function falCredentials(config: Config): () => Promise<string> {
   return async () => {
     if (config.fal.key) return config.fal.key;
     if (!config.fal.keySecretId) throw new ConfigError('set FAL_KEY or FAL_KEY_SECRET_ID');
-    const secret = await readSecret(config.fal.keySecretId, 3_600);
+    const secret = await readSecret(config.fal.keySecretId, 300);
     if (!secret) throw new ConfigError(`secret ${config.fal.keySecretId} holds no fal key yet`);
     return secret;
   };
@@ -88,6 +88,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       credentials: falCredentials(config),
       queueUrl: config.fal.queueUrl,
       restUrl: config.fal.restUrl,
+      requestTimeoutMs: config.fal.requestTimeoutMs,
     }),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
     logger,

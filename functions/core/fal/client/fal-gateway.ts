@@ -6,7 +6,7 @@ import { FalCallError } from '../fal-gateway.ts';
 import { outcomeFromOutput } from '../fal-output.ts';
 
 export interface FalClientOptions {
-  /** Resolved lazily so a key in Secrets Manager is read once, on first use. */
+  /** Asked before every call; the provider caches (a key in Secrets Manager is re-read every few minutes). */
   credentials: () => Promise<string>;
   queueUrl: string;
   restUrl: string;
@@ -35,20 +35,6 @@ type ErrorHeaders = Pick<FalFailure, 'retryable' | 'errorType'>;
 /** The client's ApiError drops headers; each call collects fal's `X-Fal-*` error headers in its own context. */
 const errorHeaders = new AsyncLocalStorage<ErrorHeaders>();
 
-function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
-  return async (input, init) => {
-    const response = await base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
-    const context = errorHeaders.getStore();
-    if (!response.ok && context) {
-      const retryable = response.headers.get('x-fal-retryable');
-      const errorType = response.headers.get('x-fal-error-type');
-      if (retryable !== null) context.retryable = retryable.toLowerCase() === 'true';
-      if (errorType !== null) context.errorType = errorType;
-    }
-    return response;
-  };
-}
-
 /** Connection errors that prove nothing was sent; any other transport failure may have reached fal. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -58,6 +44,34 @@ function causeCode(error: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return undefined;
+}
+
+/**
+ * Every call to fal goes through here: a timeout, fal's error headers collected, and no blind resend
+ * of a POST that may have reached fal (the client retries transport errors, which would submit twice).
+ */
+function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    let response: Response;
+    try {
+      response = await base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if (init?.method?.toUpperCase() !== 'POST' || NOT_SENT.has(causeCode(error) ?? '')) throw error;
+      // the client never retries an abort; we then treat the submit as possibly accepted
+      const reason = error instanceof Error ? error.message : String(error);
+      throw Object.assign(new Error(`no answer from fal: ${reason}`, { cause: error }), {
+        name: 'AbortError',
+      });
+    }
+    const context = errorHeaders.getStore();
+    if (!response.ok && context) {
+      const retryable = response.headers.get('x-fal-retryable');
+      const errorType = response.headers.get('x-fal-error-type');
+      if (retryable !== null) context.retryable = retryable.toLowerCase() === 'true';
+      if (errorType !== null) context.errorType = errorType;
+    }
+    return response;
+  };
 }
 
 function toFailure(error: unknown, headers: ErrorHeaders): FalFailure {
@@ -84,7 +98,17 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
   });
 
   async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    key ??= await options.credentials();
+    try {
+      // resolved per call (the provider caches it), so a rotated key is picked up
+      key = await options.credentials();
+    } catch (error) {
+      const detail = `Reelay has no usable fal key: ${error instanceof Error ? error.message : String(error)}`;
+      throw new FalCallError(
+        `fal ${what} not attempted`,
+        { status: 401, body: { detail } },
+        { cause: error },
+      );
+    }
     const headers: ErrorHeaders = {};
     try {
       return await errorHeaders.run(headers, run);

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VideoObject } from '../../functions/core/domain/video-object.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ env: { FAL_REQUEST_TIMEOUT_SECONDS: '0.3' } });
+});
+afterAll(() => stack.close());
+
+async function recordedJobId(prompt: string): Promise<string> {
+  for (;;) {
+    const list = (await (await stack.api('/v1/videos?limit=100')).json()) as { data: VideoObject[] };
+    const found = list.data.find((video) => video.prompt === prompt);
+    if (found) return found.id;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('submits whose answer goes astray', () => {
+  it('a submit fal accepted but did not answer in time is not sent again; its webhook completes the job', async () => {
+    const submits = stack.emulator?.stats().submits ?? 0;
+    stack.emulator?.injectFault({ on: 'submit', hangMs: 1_000, match: { promptIncludes: 'slow door' } });
+    const video = await stack.createVideo({ prompt: 'slow door', seconds: '4' });
+    expect(video.status).toBe('queued');
+    const queued = await stack.job(video.id);
+    expect(queued.lastFault).toContain('no answer from fal');
+    // held until the accepted request's webhook would have come, not retried on a short backoff
+    expect(queued.dueAt).toBeGreaterThanOrEqual(Date.now() + queued.typicalGenerationMs);
+    await stack.reconcile();
+
+    const job = await stack.waitForJob(video.id, ['completed', 'failed']);
+    expect(job.state).toBe('completed');
+    expect((stack.emulator?.stats().submits ?? 0) - submits).toBe(1);
+  });
+
+  it('a request fal accepts after the job was deleted is cancelled at fal, not left to run', async () => {
+    const cancels = stack.emulator?.stats().cancels ?? 0;
+    stack.emulator?.injectFault({ on: 'submit', hangMs: 200, match: { promptIncludes: 'regret' } });
+    const creating = stack.api('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'regret', seconds: '4' }),
+    });
+    // recorded before fal is called, so it is visible (and deletable) while fal has not answered
+    const id = await recordedJobId('regret');
+    expect((await stack.api(`/v1/videos/${id}`, { method: 'DELETE' })).status).toBe(200);
+
+    const created = await (await creating).json();
+    expect(created).toMatchObject({ id, status: 'failed', error: { code: 'cancelled' } });
+    expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
+  });
+});
