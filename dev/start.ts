@@ -1,5 +1,8 @@
 import { startLocalStack } from './local-stack.ts';
 
+// the SDK warns that its 2027 releases need Node 22; Lambda runs Node 24 and the lockfile pins today's SDK
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** `npm start`: the local stack in the foreground until Ctrl-C. */
 const started = Date.now();
 const stack = await startLocalStack();
