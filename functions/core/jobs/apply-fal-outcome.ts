@@ -27,10 +27,14 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
 
   if (settled.kind === 'ok') {
     const { video, seed } = settled;
-    const updated = await updateJob(deps, job.id, (current) =>
-      isCurrentRequest(current, requestId) && (current.state === 'queued' || current.state === 'submitted')
-        ? markGenerated(current, { requestId, video, seed }, deps.now(), policy)
-        : undefined,
+    const updated = await updateJob(
+      deps,
+      job.id,
+      (current) =>
+        isCurrentRequest(current, requestId) && (current.state === 'queued' || current.state === 'submitted')
+          ? markGenerated(current, { requestId, video, seed }, deps.now(), policy)
+          : undefined,
+      job,
     );
     if (!updated?.changed) return 'ignored';
     logger.info('fal generated the video', { jobId: job.id, requestId });
@@ -46,20 +50,25 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
 
   const { retryable, error } = classifyFalFailure({ status: settled.status, body: settled.body });
   let resubmit = false;
-  const updated = await updateJob(deps, job.id, (current) => {
-    if (
-      !isCurrentRequest(current, requestId) ||
-      (current.state !== 'queued' && current.state !== 'submitted')
-    ) {
-      return undefined;
-    }
-    const attempts = current.priorRequestIds.length + 1;
-    resubmit = retryable && attempts < policy.maxGenerationAttempts;
-    if (resubmit) return requeueGeneration(current, requestId, error.message, deps.now(), policy);
-    const message =
-      retryable && attempts > 1 ? `${error.message} (after ${attempts} attempts)` : error.message;
-    return markFailed(current, { code: error.code, message }, deps.now());
-  });
+  const updated = await updateJob(
+    deps,
+    job.id,
+    (current) => {
+      if (
+        !isCurrentRequest(current, requestId) ||
+        (current.state !== 'queued' && current.state !== 'submitted')
+      ) {
+        return undefined;
+      }
+      const attempts = current.priorRequestIds.length + 1;
+      resubmit = retryable && attempts < policy.maxGenerationAttempts;
+      if (resubmit) return requeueGeneration(current, requestId, error.message, deps.now(), policy);
+      const message =
+        retryable && attempts > 1 ? `${error.message} (after ${attempts} attempts)` : error.message;
+      return markFailed(current, { code: error.code, message }, deps.now());
+    },
+    job,
+  );
   if (!updated?.changed) return 'ignored';
   logger.info('fal request failed', { jobId: job.id, requestId, code: error.code, retryable, resubmit });
   if (!resubmit) return 'failed';

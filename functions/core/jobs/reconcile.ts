@@ -35,17 +35,21 @@ const maxAge = (job: Job, policy: JobPolicy) =>
   policy.maxJobAgeMs + (job.state === 'generated' ? policy.archiveLeaseMs * policy.maxArchiveAttempts : 0);
 
 async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
-  const updated = await updateJob(deps, job.id, (current) =>
-    current.state === job.state && isDue(current, deps.now())
-      ? markFailed(
-          current,
-          {
-            code: 'timeout',
-            message: `The video did not finish within ${Math.round(maxAge(current, deps.policy) / 60_000)} minutes.`,
-          },
-          deps.now(),
-        )
-      : undefined,
+  const updated = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      current.state === job.state && isDue(current, deps.now())
+        ? markFailed(
+            current,
+            {
+              code: 'timeout',
+              message: `The video did not finish within ${Math.round(maxAge(current, deps.policy) / 60_000)} minutes.`,
+            },
+            deps.now(),
+          )
+        : undefined,
+    job,
   );
   if (updated?.changed && job.requestId) {
     await deps.fal.cancel(job.falEndpoint, job.requestId).catch(() => undefined);
@@ -59,12 +63,18 @@ async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
  */
 async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
   const { policy } = deps;
-  const claimed = await updateJob(deps, job.id, (current) => {
-    if (current.state !== 'queued' || !isDue(current, deps.now())) return undefined;
-    if (current.submitAttempts < policy.maxSubmitAttempts) return claimForSubmit(current, deps.now(), policy);
-    const message = `fal did not accept the job after ${current.submitAttempts} attempts: ${current.lastFault ?? 'no answer'}`;
-    return markFailed(current, { code: 'provider_unavailable', message }, deps.now());
-  });
+  const claimed = await updateJob(
+    deps,
+    job.id,
+    (current) => {
+      if (current.state !== 'queued' || !isDue(current, deps.now())) return undefined;
+      if (current.submitAttempts < policy.maxSubmitAttempts)
+        return claimForSubmit(current, deps.now(), policy);
+      const message = `fal did not accept the job after ${current.submitAttempts} attempts: ${current.lastFault ?? 'no answer'}`;
+      return markFailed(current, { code: 'provider_unavailable', message }, deps.now());
+    },
+    job,
+  );
   if (!claimed?.changed || claimed.job.state !== 'queued') return;
   await submitJob(deps, claimed.job);
   report.submitted++;
@@ -72,10 +82,14 @@ async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<
 
 /** A submitted job whose webhook is overdue: ask fal, and finish it through the webhook's own code path. */
 async function poll(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
-  const claimed = await updateJob(deps, job.id, (current) =>
-    current.state === 'submitted' && isDue(current, deps.now())
-      ? schedulePoll(current, deps.now(), deps.policy)
-      : undefined,
+  const claimed = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      current.state === 'submitted' && isDue(current, deps.now())
+        ? schedulePoll(current, deps.now(), deps.policy)
+        : undefined,
+    job,
   );
   if (!claimed?.changed || !claimed.job.requestId) return;
   const { falEndpoint, requestId } = claimed.job;
@@ -87,10 +101,14 @@ async function poll(deps: Deps, job: Job, report: ReconcileReport): Promise<void
 
 /** A generated job nobody archived in time (a lost message, a dead archiver): send it to the archiver again. */
 async function resendArchive(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
-  const claimed = await updateJob(deps, job.id, (current) =>
-    current.state === 'generated' && isDue(current, deps.now()) && !isArchiveLeased(current, deps.now())
-      ? markArchiveResent(current, deps.now(), deps.policy)
-      : undefined,
+  const claimed = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      current.state === 'generated' && isDue(current, deps.now()) && !isArchiveLeased(current, deps.now())
+        ? markArchiveResent(current, deps.now(), deps.policy)
+        : undefined,
+    job,
   );
   if (!claimed?.changed) return;
   await deps.archiveQueue.enqueue(job.id);

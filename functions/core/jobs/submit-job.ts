@@ -26,21 +26,26 @@ function failureOf(error: unknown): FalFailure {
 async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise<Job> {
   const { policy } = deps;
   const { retryable, error } = classifyFalFailure(failure);
-  const updated = await updateJob(deps, job.id, (current) => {
-    if (current.state !== 'queued' || current.submitAttempts !== job.submitAttempts) return undefined;
-    const now = deps.now();
-    if (retryable && current.submitAttempts < policy.maxSubmitAttempts) {
-      // no answer at all: fal may have accepted it, so wait until its webhook would have come
-      const retryAt = failure.maybeAccepted
-        ? submitLeaseUntil(current, now, policy)
-        : now + backoffDelay(current.submitAttempts, policy, deps.random());
-      return scheduleSubmitRetry(current, error.message, retryAt, now);
-    }
-    const message = retryable
-      ? `fal did not accept the job after ${current.submitAttempts} attempts: ${error.message}`
-      : error.message;
-    return markFailed(current, { code: error.code, message }, now);
-  });
+  const updated = await updateJob(
+    deps,
+    job.id,
+    (current) => {
+      if (current.state !== 'queued' || current.submitAttempts !== job.submitAttempts) return undefined;
+      const now = deps.now();
+      if (retryable && current.submitAttempts < policy.maxSubmitAttempts) {
+        // no answer at all: fal may have accepted it, so wait until its webhook would have come
+        const retryAt = failure.maybeAccepted
+          ? submitLeaseUntil(current, now, policy)
+          : now + backoffDelay(current.submitAttempts, policy, deps.random());
+        return scheduleSubmitRetry(current, error.message, retryAt, now);
+      }
+      const message = retryable
+        ? `fal did not accept the job after ${current.submitAttempts} attempts: ${error.message}`
+        : error.message;
+      return markFailed(current, { code: error.code, message }, now);
+    },
+    job,
+  );
   deps.logger.warn('fal submit failed', {
     jobId: job.id,
     code: error.code,
@@ -52,13 +57,17 @@ async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise
 
 /** fal accepted: record the request id, unless the job ended or moved on meanwhile; then nobody will collect it, so cancel it. */
 async function recordAccepted(deps: Deps, job: Job, requestId: string): Promise<Job> {
-  const updated = await updateJob(deps, job.id, (current) =>
-    // the webhook may have beaten this answer: then it recorded the request id already
-    current.state === 'queued' &&
-    current.requestId === undefined &&
-    !current.priorRequestIds.includes(requestId)
-      ? markSubmitted(current, requestId, deps.now(), deps.policy)
-      : undefined,
+  const updated = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      // the webhook may have beaten this answer: then it recorded the request id already
+      current.state === 'queued' &&
+      current.requestId === undefined &&
+      !current.priorRequestIds.includes(requestId)
+        ? markSubmitted(current, requestId, deps.now(), deps.policy)
+        : undefined,
+    job,
   );
   if (updated && !updated.changed && updated.job.requestId !== requestId) {
     const answer = await deps.fal.cancel(job.falEndpoint, requestId).catch((error: unknown) => String(error));

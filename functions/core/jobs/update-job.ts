@@ -12,12 +12,18 @@ const MAX_CONFLICTS = 8;
  * Reads a job, lets `decide` compute its next version (or nothing, for "no change"), and writes it
  * only if nobody wrote in between; on a conflict it reads again and decides again. This is how
  * every transition is a conditional write and a duplicate is a no-op.
+ *
+ * `known`, a copy the caller already read, is tried first to save a read on the hot paths; only a
+ * successful conditional write is trusted from it, anything else is decided again on a fresh read.
  */
 export async function updateJob(
   deps: Pick<Deps, 'jobs'>,
   id: string,
   decide: (job: Job) => Job | undefined,
+  known?: Job,
 ): Promise<Updated | undefined> {
+  const first = known && decide(known);
+  if (first && (await deps.jobs.save(first))) return { job: first, changed: true };
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const job = await deps.jobs.get(id);
     if (!job) return undefined;
