@@ -88,11 +88,38 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     await expectRejectedUnchanged(job, await deliver(job, body, headers, 'not-the-token'));
   });
 
-  it('rejects a signed delivery for another fal request', async () => {
+  const ORPHAN = '01a20000-0000-7000-8000-000000000000';
+
+  it('acknowledges a signed failure of a request the job never recorded, and changes nothing', async () => {
     const job = await submittedJob();
-    const body = okBody('01a20000-0000-7000-8000-000000000000');
-    const headers = signer.headers(body, { requestId: '01a20000-0000-7000-8000-000000000000' });
-    await expectRejectedUnchanged(job, await deliver(job, body, headers));
+    const body = Buffer.from(
+      toFalWireJson({
+        error: 'Invalid status code: 500',
+        gateway_request_id: ORPHAN,
+        payload: { detail: 'Internal server error' },
+        request_id: ORPHAN,
+        status: 'ERROR',
+      }),
+    );
+    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, applied: 'ignored' });
+    expect(await stack.job(job.id)).toEqual(job);
+  });
+
+  it('adopts the video of a request the job never recorded and cancels the one it waited on', async () => {
+    const job = await submittedJob();
+    const cancels = stack.emulator?.stats().cancels ?? 0;
+    const body = okBody(ORPHAN);
+    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    expect(await response.json()).toEqual({ received: true, applied: 'generated' });
+    expect(await stack.job(job.id)).toMatchObject({
+      state: 'generated',
+      requestId: ORPHAN,
+      priorRequestIds: [job.requestId],
+    });
+    expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
+    expect(stack.emulator?.request(job.requestId as string)?.outcome).toBe('cancelled');
   });
 
   it('applies an authentic delivery once; a duplicate is a 200 no-op', async () => {
