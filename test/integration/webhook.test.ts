@@ -171,7 +171,7 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
   });
 
   it('a delivery delayed past the job’s completion by polling changes nothing', async () => {
-    stack.emulator?.injectFault({ on: 'webhook', delayMs: 1_500, match: { promptIncludes: 'slow mail' } });
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 5_000, match: { promptIncludes: 'slow mail' } });
     const video = await stack.createVideo({ prompt: 'slow mail', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -179,8 +179,11 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
     await stack.reconcile();
     const completed = await stack.waitForJob(video.id, ['completed']);
     expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(true);
+    await expect
+      .poll(() => stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered, {
+        timeout: 8_000,
+      })
+      .toBe(true);
     expect(await stack.job(video.id)).toEqual(completed);
   });
 });
