@@ -4,6 +4,7 @@ import type { JobPolicy } from './domain/policy.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { JobStore } from './store/job-store.ts';
 
@@ -19,6 +20,7 @@ export interface Deps {
   fal: FalGateway;
   verifyFalWebhook: WebhookVerifier;
   logger: Logger;
+  metrics: Metrics;
   now: () => number;
   random: () => number;
 }

