@@ -22,7 +22,7 @@ export function createArchiverHandler(deps: Deps) {
       try {
         await archiveVideo(deps, message.jobId);
       } catch (error) {
-        const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+        const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
         batchItemFailures.push({ itemIdentifier: record.messageId });
         if (receiveCount < deps.config.archiveMaxReceives) {
           deps.logger.warn('archive will be retried by the queue', {

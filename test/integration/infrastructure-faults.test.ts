@@ -93,6 +93,34 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
     expect(stack.objectWrites.get(keyOf(job.id))).toBe(1);
   });
 
+  it('DynamoDB out of reach: the API answers 503 with Retry-After (the SDK retries it), not a bare 500, and records nothing', async () => {
+    const unreachable = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    });
+    const jobs = createDynamoJobStore(unreachable, stack.deps.config.jobsTable);
+    const submits = stack.emulator?.stats().submits;
+    const [created, listed] = await withDeps({ jobs }, () =>
+      Promise.all([
+        stack.api('/v1/videos', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ prompt: 'never recorded' }),
+        }),
+        stack.api('/v1/videos'),
+      ]),
+    );
+    for (const response of [created, listed]) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('2');
+      expect(await response.json()).toMatchObject({
+        error: { code: 'service_unavailable', type: 'server_error' },
+      });
+    }
+    expect(stack.emulator?.stats().submits).toBe(submits);
+  });
+
   it('an archiver that died holding the lease: the reconciler sends the job again after the lease, archived once', async () => {
     const video = await stack.createVideo({ prompt: 'a tide pool [fal:drop_webhook]', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
