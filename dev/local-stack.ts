@@ -81,6 +81,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const bucket = env.REELAY_VIDEO_BUCKET ?? 'reelay-videos';
     const objectWrites = new Map<string, number>();
+    // the server listens before the service is built (its URL goes into the config): requests wait for it
+    let built: (app: Hono) => void = () => {};
+    const service = new Promise<Hono>((resolve) => {
+      built = resolve;
+    });
     // given endpoints (DynamoDB Local, MinIO, or the chaos run's servers, which outlive this process) are used as they are
     const dynamo = env.REELAY_DYNAMODB_ENDPOINT
       ? { endpoint: env.REELAY_DYNAMODB_ENDPOINT, close: async () => undefined }
@@ -114,7 +119,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const http: ServerType = await new Promise((ready) => {
       const server = serve(
-        { fetch: (request) => root.fetch(request), port: settings.PORT, hostname: settings.HOST },
+        {
+          fetch: (request) => service.then((app) => app.fetch(request)),
+          port: settings.PORT,
+          hostname: settings.HOST,
+        },
         () => ready(server),
       );
     });
@@ -170,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
     root.route('/', createApiApp(deps));
+    built(root);
 
     queue.start(createArchiverHandler(deps));
     stoppers.push(() => queue.close());
