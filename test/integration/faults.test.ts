@@ -87,6 +87,6 @@ describe.concurrent('each fault issue 4 lists: the end state, fal requests and S
         bytes: falBytes?.length,
         sha256: sha256(falBytes as Buffer),
       });
-    });
+    }, 60_000);
   }
 });
