@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   emulator?: Partial<FalEmulatorOptions>;
   /** Overrides for the service's dependencies, e.g. a clock that tests move forward. */
   deps?: Partial<Deps>;
+  /** A DynamoDB already running elsewhere (another process, DynamoDB Local) instead of dynalite in this one. */
+  dynamodbEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -78,10 +80,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const bucket = env.REELAY_VIDEO_BUCKET ?? 'reelay-videos';
-    const dynamo = await startDynamo({
-      path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
-      port: portFor(settings.REELAY_LOCAL_DYNAMODB_PORT, settings.PORT, 3),
-    });
+    const dynamo = options.dynamodbEndpoint
+      ? { endpoint: options.dynamodbEndpoint, close: async () => {} }
+      : await startDynamo({
+          path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
+          port: portFor(settings.REELAY_LOCAL_DYNAMODB_PORT, settings.PORT, 3),
+        });
     stoppers.push(dynamo.close);
     const s3 = await startS3({
       directory: join(dataDir, 's3'),
