@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../../functions/core/config.ts';
 import { archiveVideo } from '../../functions/core/jobs/archive-video.ts';
 import { buildDeps } from '../../functions/core/wiring.ts';
+import { serveTask } from './child.ts';
 
 /** What the archive benchmark asks of one fresh process (so peak RSS is this copy's alone). */
 export type CopyTask =
@@ -52,13 +53,4 @@ async function main(task: CopyTask): Promise<CopyResult> {
   };
 }
 
-process.once('message', (task: CopyTask) => {
-  main(task).then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.send?.('ready');
+serveTask(main);

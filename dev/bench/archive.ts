@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { buildDeps } from '../../functions/core/wiring.ts';
 import { ensureJobsTable } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import type { CopyResult, CopyTask } from './archive-child.ts';
+import { inChild } from './child.ts';
 import { startDynamoProcess } from './dynamo-process.ts';
 import { BENCH_DIR } from './paths.ts';
 import { newJob } from './seed-jobs.ts';
@@ -20,26 +20,7 @@ import type { Bench, BenchResult } from './types.ts';
 const SIZES = [100 * MiB, 1024 * MiB];
 const CHILD = fileURLToPath(new URL('./archive-child.ts', import.meta.url));
 
-function inChild(task: CopyTask): Promise<CopyResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CHILD, {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('message', (message: 'ready' | CopyResult) => {
-      if (message === 'ready') child.send(task);
-      else {
-        clearTimeout(guard);
-        resolve(message);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      reject(new Error(`copy process exited with ${code}`));
-    });
-  });
-}
+const copy = (task: CopyTask) => inChild<CopyTask, CopyResult>(CHILD, task, { limitMs: 120_000 });
 
 /** A job fal finished whose video sits at `url`: what the archiver finds when its message arrives. */
 async function generatedJob(deps: Deps, url: string, bytes: number): Promise<string> {
@@ -78,10 +59,10 @@ async function run(): Promise<BenchResult> {
     );
     const measured = [];
     for (const bytes of SIZES) {
-      const raw = await inChild({ kind: 'raw', url: source.url(bytes), file: join(scratch, 'raw.bin') });
+      const raw = await copy({ kind: 'raw', url: source.url(bytes), file: join(scratch, 'raw.bin') });
       rmSync(join(scratch, 'raw.bin'), { force: true });
       const jobId = await generatedJob(deps, source.url(bytes), bytes);
-      const archived = await inChild({ kind: 'archive', jobId, env });
+      const archived = await copy({ kind: 'archive', jobId, env });
       const job = await deps.jobs.get(jobId);
       if (job?.state !== 'completed' || job.archive?.bytes !== bytes)
         throw new Error(`archive of ${bytes} bytes ended ${job?.state} with ${job?.archive?.bytes} bytes`);

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   cores: number;
@@ -6,6 +6,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when asked: above the core count, something else shared the machine. */
+  loadAverage: number;
 }
 
 /** What the numbers were measured on; they mean little without it. */
@@ -17,5 +19,6 @@ export function machine(): Machine {
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }

@@ -37,10 +37,10 @@ async function main(): Promise<number> {
   const names = asked.length > 0 ? asked : Object.keys(LOADERS);
   const host = machine();
   console.log(
-    `Reelay benchmarks on ${host.cores} cores (${host.cpu}), ${host.memoryGiB} GiB, Node ${host.node}\n`,
+    `Reelay benchmarks on ${host.cores} cores (${host.cpu}), ${host.memoryGiB} GiB, Node ${host.node}, load average ${host.loadAverage}\n`,
   );
   const started = performance.now();
-  const results: Record<string, BenchResult & { seconds: number }> = {};
+  const results: Record<string, BenchResult & { seconds: number; loadAverageAfter: number }> = {};
   let failed = 0;
   for (const name of names) {
     const bench = await (LOADERS[name] as () => Promise<Bench>)();
@@ -49,13 +49,14 @@ async function main(): Promise<number> {
     try {
       const result = await withTimeout(bench.run(), bench.timeoutMs, bench.name);
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
-      results[name] = { ...result, seconds };
+      results[name] = { ...result, seconds, loadAverageAfter: machine().loadAverage };
       console.log(formatTable(result.columns, result.rows));
       for (const note of result.notes) console.log(`  ${note}`);
-      console.log(`  (${seconds} s)\n`);
+      const loadAfter = machine().loadAverage;
+      console.log(`  (${seconds} s; load average ${loadAfter} on ${host.cores} cores)\n`);
       writeFileSync(
         join(BENCH_DIR, `${name}.json`),
-        `${JSON.stringify({ machine: host, at: new Date().toISOString(), seconds, ...result }, null, 2)}\n`,
+        `${JSON.stringify({ machine: host, loadAverageAfter: loadAfter, at: new Date().toISOString(), seconds, ...result }, null, 2)}\n`,
       );
     } catch (error) {
       failed++;

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { serveTask } from '../child.ts';
 import type { LoadRequest, LoadResult, LoadSpec } from './protocol.ts';
 
 /** The load generator's own process: it must not share an event loop (or a core) with the server it measures. */
@@ -75,13 +76,4 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   return result;
 }
 
-process.on('message', (spec: LoadSpec) => {
-  run(spec).then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.send?.('ready');
+serveTask(run);
