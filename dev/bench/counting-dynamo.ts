@@ -6,6 +6,8 @@ export interface CountingStore {
   store: JobStore;
   /** Requests sent, by DynamoDB operation (GetItem, PutItem, Query, …). */
   counts(): Record<string, number>;
+  /** Jobs this store has written into a terminal state, so a caller can wait for them without reading. */
+  ended(): { completed: number; failed: number };
 }
 
 /** The real job store on a client whose SDK middleware counts each DynamoDB request it sends. */
@@ -21,5 +23,18 @@ export function countingJobStore(endpoint: string, region: string, table: string
     },
     { step: 'build', name: 'reelayBenchCount' },
   );
-  return { store: createDynamoJobStore(client, table), counts: () => ({ ...counts }) };
+  const ended = { completed: 0, failed: 0 };
+  const store = createDynamoJobStore(client, table);
+  return {
+    store: {
+      ...store,
+      async save(next) {
+        const saved = await store.save(next);
+        if (saved && (next.state === 'completed' || next.state === 'failed')) ended[next.state]++;
+        return saved;
+      },
+    },
+    counts: () => ({ ...counts }),
+    ended: () => ({ ...ended }),
+  };
 }

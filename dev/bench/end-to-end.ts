@@ -70,7 +70,8 @@ async function run(): Promise<BenchResult> {
     );
     const created = summarize(load);
     const deadline = started + DRAIN_LIMIT_MS;
-    while (emulator.stats().webhooksDelivered < created.ok || stack.queue.counts().deleted < created.ok) {
+    const ended = () => counting.ended().completed + counting.ended().failed;
+    while (ended() < created.ok) {
       if (performance.now() > deadline) throw new Error('jobs did not drain in time');
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -6,8 +6,8 @@ import { BENCH_DIR } from './paths.ts';
 import { formatTable } from './table.ts';
 import type { Bench, BenchResult } from './types.ts';
 
-// set before the benchmarks load the service: its logger and the AWS SDK read these at import
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+// set before the benchmarks load the service: its logger and the AWS SDK read these at import (POWERTOOLS_LOG_LEVEL=WARN shows the service's warnings)
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const LOADERS: Record<string, () => Promise<Bench>> = {
