@@ -63,6 +63,10 @@ async function main(): Promise<number> {
       console.error(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
   }
+  const ratios = Object.entries(results).map(([name, r]) => [name, Number(r.data.ratio)] as const);
+  console.log(`ratios (Reelay against its baseline): ${ratios.map(([n, r]) => `${n} ${r}`).join(', ')}`);
+  const weakest = ratios.filter(([, r]) => r < 1).sort((a, b) => a[1] - b[1])[0];
+  if (weakest) console.log(`weakest: ${weakest[0]} at ${weakest[1]}`);
   const totalSeconds = Math.round((performance.now() - started) / 100) / 10;
   writeFileSync(
     join(BENCH_DIR, 'latest.json'),
