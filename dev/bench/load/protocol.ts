@@ -19,6 +19,8 @@ export interface LoadSpec {
   /** The run stops sending after this long, whatever is left. */
   maxMs: number;
   requestTimeoutMs: number;
+  /** Start over at the first request when all are sent (for targets that do not care about repeats), until maxMs. */
+  cycle?: boolean;
 }
 
 export interface LoadResult {

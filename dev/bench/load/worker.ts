@@ -48,8 +48,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let next = 0;
   if (mode.kind === 'closed') {
     const lane = async () => {
-      while (next < spec.requests.length && performance.now() < stopAt) {
-        const item = spec.requests[next++] as LoadRequest;
+      while ((spec.cycle || next < spec.requests.length) && performance.now() < stopAt) {
+        const item = spec.requests[next++ % spec.requests.length] as LoadRequest;
         result.sent++;
         const from = performance.now();
         record(await send(agent, spec, item), from);
