@@ -110,6 +110,7 @@ async function run(): Promise<BenchResult> {
           .join(', ')} per job`,
         `invocations per job: api ${per(JOBS)}, fal-webhook ${per(fal.webhookAttempts)}, archiver ${per(queue.received)}, reconciler 0 (not needed: every webhook arrived; on AWS it runs once a minute whatever the load)`,
         `with fal: Reelay ${per(fal.submits)} submit + ${per(fal.webhookAttempts)} webhook + ${per(fal.statusCalls + fal.resultCalls)} polls; fal.subscribe at ${POLLING.pollIntervalMs} ms: ${round(sample.requestsPerJob, 1)} (submit, ${round(sample.statusCalls / sample.jobs, 1)} status, ${round(sample.resultCalls / sample.jobs, 1)} result)`,
+        `for the ${JOBS} jobs: about ${Math.round(sample.requestsPerJob * JOBS).toLocaleString('en')} requests from polling clients against Reelay's ${reelayFalCalls.toLocaleString('en')}`,
         `ratio ${ratio}: a polling client makes ${ratio}x the HTTP requests per video that Reelay exchanges with fal, and holds a process open for the whole generation`,
       ],
       data: {

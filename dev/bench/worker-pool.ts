@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 
@@ -64,19 +65,18 @@ export function pooled(handler: Fetch, options: PoolOptions): Fetch {
   };
 }
 
-/** Serves `handler` through the pool on a free loopback port. */
+/** Serves `handler` through the pool on a free loopback port (HTTP/1.1, as API Gateway and an ALB speak to clients). */
 export async function servePooled(handler: Fetch, options: PoolOptions): Promise<PooledServer> {
   const fetch = pooled(handler, options);
-  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
-    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => ready(s));
+  const server = await new Promise<Server>((ready) => {
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => ready(s as Server));
   });
-  // keep-alive sockets of waiting users must not outlive the step
-  Object.assign(server, { requestTimeout: 0, headersTimeout: 0 });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((done) => {
-        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+        // users' keep-alive sockets would hold the server open
+        server.closeAllConnections();
         server.close(() => done());
       }),
   };
