@@ -137,10 +137,15 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     throw error;
   }
   // only the latest claim completes: a worker whose lease ran out leaves it to the one that took over
-  const completed = await updateJob(deps, jobId, (current) =>
-    current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
-      ? markCompleted(current, archived, deps.now())
-      : undefined,
+  // the claimed copy is tried first (one read fewer); if anything wrote since, it is read again
+  const completed = await updateJob(
+    deps,
+    jobId,
+    (current) =>
+      current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
+        ? markCompleted(current, archived, deps.now())
+        : undefined,
+    job,
   );
   if (!completed?.changed) {
     const ended = completed?.job.state === 'failed' || completed?.job.deletedAt !== undefined;
