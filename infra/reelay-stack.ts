@@ -84,7 +84,8 @@ export class ReelayStack extends Stack {
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      .bindVideoBucket(bucket, ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
+      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
+      .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
