@@ -82,7 +82,7 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('archiver: items, multipart upload, read (an earlier attempt's copy) and delete under videos/, consuming its queue, the fal key', () => {
+  it('archiver: items, multipart upload, read (an earlier attempt’s copy) and delete under videos/, consuming its queue, the fal key', () => {
     expect(statementsOf('archiver')).toEqual(
       expected('archiver', [
         items(),
