@@ -86,8 +86,11 @@ describe('least privilege: each function role holds exactly these statements', (
     expect(statementsOf('archiver')).toEqual(
       expected('archiver', [
         items(),
+        {
           actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-          resources: [videos()],,
+          resources: [videos()],
+        },
+        {
           // added by the SQS event source: what the event source mapping does on the function's behalf
           actions: [
             'sqs:ChangeMessageVisibility',
@@ -96,7 +99,9 @@ describe('least privilege: each function role holds exactly these statements', (
             'sqs:GetQueueUrl',
             'sqs:ReceiveMessage',
           ],
-          resources: [queue()],,actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] ,
+          resources: [queue()],
+        },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
   });
