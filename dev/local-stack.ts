@@ -13,7 +13,7 @@ import { errorHandler, notFoundHandler } from '../functions/core/http/error-hand
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
-import { ensureJobsTable, startDynamo } from './embedded/dynamodb.ts';
+import { ensureAccountsTable, ensureJobsTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { loadLocalSettings } from './local-config.ts';
@@ -140,10 +140,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onDeadLetter: (message) => deps.logger.error('archive message dead-lettered', { body: message.body }),
     });
     const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
-    await ensureJobsTable(
-      new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint }),
-      config.jobsTable,
-    );
+    const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
+    await ensureJobsTable(dynamoClient, config.jobsTable);
+    await ensureAccountsTable(dynamoClient, config.accountsTable);
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));

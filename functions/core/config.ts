@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TenantLimits } from './domain/tenant.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
@@ -51,6 +52,17 @@ export const configSchema = z.object({
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
   REELAY_API_KEYS_SECRET_ID: z.string().min(1).optional(),
   REELAY_JOBS_TABLE: z.string().min(3).default('reelay-jobs'),
+  /** Tenants, API keys and rate-limit counters (functions/core/store/dynamodb/accounts-table.ts). */
+  REELAY_ACCOUNTS_TABLE: z.string().min(3).default('reelay-accounts'),
+  /** How long a function keeps an API key lookup (and a tenant's limits): revocation takes effect within it. */
+  REELAY_ACCOUNTS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(30),
+  /** Defaults of every TenantLimits field; `npm run admin -- tenants set-limits` overrides them per tenant. */
+  REELAY_DEFAULT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  REELAY_DEFAULT_CREATES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  REELAY_DEFAULT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(10_000).default(5),
+  REELAY_DEFAULT_MAX_QUEUED_JOBS: z.coerce.number().int().min(0).max(100_000).default(50),
+  REELAY_DEFAULT_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1_000_000).default(50),
+  REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER: flag,
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
@@ -85,6 +97,10 @@ export interface Config {
   apiKeys: ApiKey[];
   apiKeysSecretId?: string;
   jobsTable: string;
+  accountsTable: string;
+  accountsCacheMs: number;
+  /** Limits of a tenant without overrides. */
+  tenantDefaults: TenantLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
   region: string;
@@ -130,6 +146,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeys: e.REELAY_API_KEYS,
     apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,
     jobsTable: e.REELAY_JOBS_TABLE,
+    accountsTable: e.REELAY_ACCOUNTS_TABLE,
+    accountsCacheMs: e.REELAY_ACCOUNTS_CACHE_SECONDS * 1000,
+    tenantDefaults: {
+      requestsPerMinute: e.REELAY_DEFAULT_REQUESTS_PER_MINUTE,
+      createsPerMinute: e.REELAY_DEFAULT_CREATES_PER_MINUTE,
+      maxActiveJobs: e.REELAY_DEFAULT_MAX_ACTIVE_JOBS,
+      maxQueuedJobs: e.REELAY_DEFAULT_MAX_QUEUED_JOBS,
+      dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
+      mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
+    },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
     region: e.AWS_REGION,

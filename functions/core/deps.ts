@@ -6,6 +6,7 @@ import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { JobStore } from './store/job-store.ts';
+import type { TenantStore } from './store/tenant-store.ts';
 
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
 export interface Deps {
@@ -14,6 +15,8 @@ export interface Deps {
   apiKeys: () => Promise<ApiKey[]>;
   policy: JobPolicy;
   jobs: JobStore;
+  /** Tenants and their limit overrides; reads are cached for `config.accountsCacheMs`. */
+  tenants: TenantStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
   fal: FalGateway;

@@ -12,6 +12,7 @@ import { logger } from './logger.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
+import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -77,11 +78,17 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  const now = overrides.now ?? Date.now;
   return {
     config,
     apiKeys: apiKeys(config),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
+    tenants: cachedTenantStore(
+      createDynamoTenantStore(dynamodb, config.accountsTable, now),
+      config.accountsCacheMs,
+      now,
+    ),
     archive: createS3VideoArchive(s3, config.videoBucket),
     archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
     fal: createFalGateway({
