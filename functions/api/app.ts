@@ -15,7 +15,7 @@ export function createApiApp(deps: Deps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/', (c) => c.html(webPage));
-  app.use('/v1/*', apiKeyAuth(deps.apiKeys));
+  app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes());

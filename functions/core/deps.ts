@@ -1,3 +1,4 @@
+import type { KeyResolver } from './accounts/key-resolver.ts';
 import type { VideoArchive } from './archive/video-archive.ts';
 import type { ApiKey, Config } from './config.ts';
 import type { JobPolicy } from './domain/policy.ts';
@@ -5,6 +6,7 @@ import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 
@@ -13,6 +15,10 @@ export interface Deps {
   config: Config;
   /** The keys that may call the API, with their tenants; cached by the wiring. */
   apiKeys: () => Promise<ApiKey[]>;
+  /** API keys in the accounts table (issued by the admin CLI). */
+  keys: ApiKeyStore;
+  /** A bearer key → its tenant and key id: bootstrap keys, then `keys` through a short cache. */
+  resolveKey: KeyResolver;
   policy: JobPolicy;
   jobs: JobStore;
   /** Tenants and their limit overrides; reads are cached for `config.accountsCacheMs`. */

@@ -2,6 +2,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createKeyResolver } from './accounts/key-resolver.ts';
 import { createS3VideoArchive } from './archive/s3/video-archive.ts';
 import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
@@ -11,6 +12,7 @@ import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 
@@ -79,9 +81,19 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const now = overrides.now ?? Date.now;
+  const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
+  const keys = overrides.keys ?? createDynamoApiKeyStore(dynamodb, config.accountsTable);
   return {
     config,
-    apiKeys: apiKeys(config),
+    apiKeys: bootstrapKeys,
+    keys,
+    resolveKey: createKeyResolver({
+      bootstrap: bootstrapKeys,
+      store: keys,
+      cacheMs: config.accountsCacheMs,
+      now,
+      logger: overrides.logger ?? logger,
+    }),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
     tenants: cachedTenantStore(
