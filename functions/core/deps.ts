@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
+import type { RateLimitStore } from './store/rate-limit-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
@@ -19,6 +20,8 @@ export interface Deps {
   keys: ApiKeyStore;
   /** A bearer key → its tenant and key id: bootstrap keys, then `keys` through a short cache. */
   resolveKey: KeyResolver;
+  /** Fixed-window request counters shared by every instance (the accounts table). */
+  rateLimits: RateLimitStore;
   policy: JobPolicy;
   jobs: JobStore;
   /** Tenants and their limit overrides; reads are cached for `config.accountsCacheMs`. */

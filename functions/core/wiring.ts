@@ -14,6 +14,7 @@ import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
 import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
+import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
@@ -94,6 +95,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       now,
       logger: overrides.logger ?? logger,
     }),
+    rateLimits: createDynamoRateLimitStore(dynamodb, config.accountsTable),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
     tenants: cachedTenantStore(

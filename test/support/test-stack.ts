@@ -36,6 +36,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       REELAY_DATA_DIR: dataDir,
       REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '0.2',
       REELAY_API_KEYS: 'other:rly_other_tenant_key_000000',
+      // tests that are not about rate limits must never meet one
+      REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
+      REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
       FAL_KEY: '',
       PUBLIC_URL: '',
       ...options.env,
