@@ -14,7 +14,7 @@ import { errorHandler, notFoundHandler } from '../functions/core/http/error-hand
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
-import { ensureAccountsTable, ensureJobsTable, startDynamo } from './embedded/dynamodb.ts';
+import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { loadLocalSettings } from './local-config.ts';
@@ -165,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
+    await ensureUsageTable(dynamoClient, config.usageTable);
     const apiKey = await devApiKey(dataDir, deps);
 
     const root = new Hono();

@@ -10,6 +10,7 @@ import {
 import dynalite from 'dynalite';
 import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
+import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -94,6 +95,25 @@ export async function ensureAccountsTable(client: DynamoDBClient, tableName: str
           Projection: { ProjectionType: 'ALL' },
         },
       ],
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+}
+
+/** Creates the usage table (concurrency slots, queues, daily spend) as the CDK stack declares it, if absent. */
+export async function ensureUsageTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: USAGE_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: USAGE_TABLE.partitionKey, KeyType: 'HASH' }],
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });

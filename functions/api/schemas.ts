@@ -82,6 +82,7 @@ export const Video = z
     metadata: z.record(z.string(), z.string()).optional(),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
+    queue_position: z.number().int().positive().nullable(),
   })
   .openapi('Video');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GlobalLimits } from './domain/limits.ts';
 import type { TenantLimits } from './domain/tenant.ts';
 
 const flag = z
@@ -60,9 +61,15 @@ export const configSchema = z.object({
   REELAY_DEFAULT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   REELAY_DEFAULT_CREATES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   REELAY_DEFAULT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(10_000).default(5),
-  REELAY_DEFAULT_MAX_QUEUED_JOBS: z.coerce.number().int().min(0).max(100_000).default(50),
+  REELAY_DEFAULT_MAX_QUEUED_JOBS: z.coerce.number().int().min(0).max(5_000).default(100),
   REELAY_DEFAULT_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1_000_000).default(50),
   REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER: flag,
+  /** Concurrency slots and daily spend per tenant and overall (functions/core/store/dynamodb/usage-table.ts). */
+  REELAY_USAGE_TABLE: z.string().min(3).default('reelay-usage'),
+  /** Jobs at fal at once, all tenants together (each tenant also has its own maxActiveJobs). */
+  REELAY_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(2_000).default(50),
+  /** Estimated spend per UTC day, all tenants together; unset: no overall budget. */
+  REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
@@ -101,6 +108,9 @@ export interface Config {
   accountsCacheMs: number;
   /** Limits of a tenant without overrides. */
   tenantDefaults: TenantLimits;
+  usageTable: string;
+  /** Caps over all tenants together. */
+  globalLimits: GlobalLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
   region: string;
@@ -155,6 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueuedJobs: e.REELAY_DEFAULT_MAX_QUEUED_JOBS,
       dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
       mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
+    },
+    usageTable: e.REELAY_USAGE_TABLE,
+    globalLimits: {
+      maxActiveJobs: e.REELAY_MAX_ACTIVE_JOBS,
+      dailyBudgetUsd: e.REELAY_DAILY_BUDGET_USD ?? null,
     },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,

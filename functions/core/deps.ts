@@ -10,6 +10,7 @@ import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { RateLimitStore } from './store/rate-limit-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
+import type { UsageStore } from './store/usage-store.ts';
 
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
 export interface Deps {
@@ -26,6 +27,8 @@ export interface Deps {
   jobs: JobStore;
   /** Tenants and their limit overrides; reads are cached for `config.accountsCacheMs`. */
   tenants: TenantStore;
+  /** Concurrency slots, queues and daily spend, per tenant and overall (the usage table). */
+  usage: UsageStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
   fal: FalGateway;

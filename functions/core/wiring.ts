@@ -16,6 +16,7 @@ import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
+import { createDynamoUsageStore } from './store/dynamodb/usage-store.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -98,6 +99,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     rateLimits: createDynamoRateLimitStore(dynamodb, config.accountsTable),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
+    usage: createDynamoUsageStore(dynamodb, config.usageTable),
     tenants: cachedTenantStore(
       createDynamoTenantStore(dynamodb, config.accountsTable, now),
       config.accountsCacheMs,

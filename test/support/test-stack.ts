@@ -39,6 +39,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       // tests that are not about rate limits must never meet one
       REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
       REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
+      // nor a concurrency cap or a budget (test/integration/limits/ sets its own)
+      REELAY_DEFAULT_MAX_ACTIVE_JOBS: '1000',
+      REELAY_DEFAULT_MAX_QUEUED_JOBS: '1000',
+      REELAY_DEFAULT_DAILY_BUDGET_USD: '100000',
+      REELAY_MAX_ACTIVE_JOBS: '2000',
       FAL_KEY: '',
       PUBLIC_URL: '',
       ...options.env,

@@ -6,6 +6,7 @@ import { toVideoObject } from '../../core/domain/video-object.ts';
 import { ApiError, invalidRequest, notFound } from '../../core/errors.ts';
 import { createVideo } from '../../core/jobs/create-video.ts';
 import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
+import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readCreateRequest, zodToApiError } from '../create-request.ts';
 import {
@@ -46,7 +47,10 @@ const createVideoRoute = createRoute({
       },
     },
   },
-  responses: { 200: json(Video, 'The new video, queued or in progress'), ...errors(400, 401, 413, 415, 502) },
+  responses: {
+    200: json(Video, 'The new video, queued or in progress'),
+    ...errors(400, 401, 413, 415, 429, 502),
+  },
 });
 const getVideoRoute = createRoute({
   method: 'get',
@@ -95,19 +99,26 @@ export function videoRoutes(deps: Deps) {
       if (!result.success) throw zodToApiError(result.error);
     },
   });
-  const present = (job: Job) => toVideoObject(job, deps.now(), deps.config.videoRetentionDays);
+  // a waiting video also shows its place in the tenant's queue: one read, for a whole page too
+  const presentAll = async (tenant: string, jobs: Job[]) => {
+    const positions = await queuePositions(deps, tenant, jobs);
+    return jobs.map((job) =>
+      toVideoObject(job, deps.now(), deps.config.videoRetentionDays, positions.get(job.id) ?? null),
+    );
+  };
+  const present = async (tenant: string, job: Job) => (await presentAll(tenant, [job]))[0];
 
   // validated by readCreateRequest (JSON and multipart alike); registered for the OpenAPI document
   app.openAPIRegistry.registerPath(createVideoRoute);
   app.post('/v1/videos', async (c) => {
     const { request, image } = await readCreateRequest(c);
     const job = await createVideo(deps, c.get('tenant'), request, image);
-    return c.json(present(job), 200);
+    return c.json(await present(job.tenant, job), 200);
   });
 
   app.openapi(getVideoRoute, async (c) => {
     const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
-    return c.json(present(job), 200);
+    return c.json(await present(job.tenant, job), 200);
   });
 
   app.openapi(listVideosRoute, async (c) => {
@@ -115,7 +126,7 @@ export function videoRoutes(deps: Deps) {
     if (after !== undefined && !VIDEO_ID_PATTERN.test(after))
       throw invalidRequest('after must be a video id.', 'after');
     const page = await deps.jobs.listByTenant(c.get('tenant'), { after, limit, order });
-    const data = page.jobs.map(present);
+    const data = await presentAll(c.get('tenant'), page.jobs);
     return c.json(
       {
         object: 'list' as const,

@@ -26,12 +26,22 @@ export interface VideoObject {
   metadata?: Record<string, string>;
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
+  /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
+  queue_position: number | null;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`. */
-export function toVideoObject(job: Job, now: number, retentionDays: number | null): VideoObject {
+/**
+ * `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`;
+ * `queuePosition` comes from the tenant's queue (functions/core/limits/queue-position.ts).
+ */
+export function toVideoObject(
+  job: Job,
+  now: number,
+  retentionDays: number | null,
+  queuePosition: number | null = null,
+): VideoObject {
   const { spec } = job;
   const { progress, estimatedCompletionAt } = estimateProgress(job, now);
   const completedAt = job.state === 'completed' || job.state === 'failed' ? (job.completedAt ?? null) : null;
@@ -62,5 +72,6 @@ export function toVideoObject(job: Job, now: number, retentionDays: number | nul
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
+    queue_position: job.waitingSince !== undefined ? queuePosition : null,
   };
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type FalOutcome } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
+import { settle } from '../limits/settle.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -45,6 +46,8 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
         error: String(error),
       });
     });
+    // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile
+    await settle(deps, updated);
     return 'generated';
   }
 
@@ -71,6 +74,7 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
   );
   if (!updated?.changed) return 'ignored';
   logger.info('fal request failed', { jobId: job.id, requestId, code: error.code, retryable, resubmit });
+  await settle(deps, updated);
   if (!resubmit) return 'failed';
   await submitJob(deps, updated.job);
   return 'resubmitted';
