@@ -150,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_QUEUE_URL: emulator.url,
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
+        FAL_RUN_URL: `${emulator.url}/run`,
       }),
     });
     const queue = new LocalQueue({

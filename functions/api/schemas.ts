@@ -44,6 +44,16 @@ export const CreateVideoBody = z
       .record(z.string().min(1).max(64), z.string().max(512))
       .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
       .optional(),
+    callback_url: httpUrl
+      .optional()
+      .openapi({
+        description: 'Where to be told when the video ends (https, public address). Stored with the video.',
+      }),
+    enable_safety_checker: booleanField
+      .optional()
+      .openapi({
+        description: "false switches the model's safety checker off: only for accounts the operator allows.",
+      }),
   })
   .openapi('CreateVideoRequest');
 
@@ -80,6 +90,8 @@ export const Video = z
     negative_prompt: z.string().optional(),
     image_url: z.string().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
+    callback_url: z.string().optional(),
+    enable_safety_checker: z.literal(false).optional(),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
     queue_position: z.number().int().positive().nullable(),

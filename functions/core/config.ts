@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GlobalLimits } from './domain/limits.ts';
+import { compileBlocklist } from './domain/prompt-safety.ts';
 import type { TenantLimits } from './domain/tenant.ts';
 
 const flag = z
@@ -87,7 +88,42 @@ export const configSchema = z.object({
   REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
+  /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
+  REELAY_PROMPT_BLOCKLIST: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        const entries = parseBlocklist(value);
+        compileBlocklist(entries);
+        return entries;
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return [];
+      }
+    }),
+  /** `fal`: every prompt is also reviewed by an LLM through fal's openrouter/router before any spend. */
+  REELAY_MODERATION: z.enum(['off', 'fal']).default('off'),
+  REELAY_MODERATION_MODEL: z.string().min(1).max(200).default('google/gemini-2.5-flash'),
+  REELAY_MODERATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
+  /** fal's synchronous host (moderation calls). */
+  FAL_RUN_URL: z.url().default('https://fal.run'),
 });
+
+/** A JSON array of strings, or entries one per line or comma (a regex with a comma needs the JSON form). */
+export function parseBlocklist(value: string): string[] {
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed) || !parsed.every((entry) => typeof entry === 'string'))
+      throw new ConfigError('REELAY_PROMPT_BLOCKLIST as JSON must be an array of strings');
+    return parsed.map((entry) => entry.trim()).filter(Boolean);
+  }
+  return text
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
 
 export type ConfigEnv = z.input<typeof configSchema>;
 
@@ -125,6 +161,8 @@ export interface Config {
   videoRetentionDays: number | null;
   reconcileBatch: number;
   allowLocalUrls: boolean;
+  promptBlocklist: string[];
+  moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -185,5 +223,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
     reconcileBatch: e.REELAY_RECONCILE_BATCH,
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
+    promptBlocklist: e.REELAY_PROMPT_BLOCKLIST,
+    moderation: {
+      enabled: e.REELAY_MODERATION === 'fal',
+      model: e.REELAY_MODERATION_MODEL,
+      timeoutMs: e.REELAY_MODERATION_TIMEOUT_SECONDS * 1000,
+      runUrl: e.FAL_RUN_URL,
+    },
   };
 }

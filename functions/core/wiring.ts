@@ -7,11 +7,14 @@ import { createS3VideoArchive } from './archive/s3/video-archive.ts';
 import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
+import { compileBlocklist } from './domain/prompt-safety.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
+import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createFalModerator } from './safety/fal/fal-moderator.ts';
 import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
@@ -97,6 +100,16 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       logger: overrides.logger ?? logger,
     }),
     rateLimits: createDynamoRateLimitStore(dynamodb, config.accountsTable),
+    blocklist: compileBlocklist(config.promptBlocklist),
+    moderator: config.moderation.enabled
+      ? createFalModerator({
+          runUrl: config.moderation.runUrl,
+          credentials: falCredentials(config),
+          model: config.moderation.model,
+          timeoutMs: config.moderation.timeoutMs,
+        })
+      : undefined,
+    guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
     usage: createDynamoUsageStore(dynamodb, config.usageTable),

@@ -19,6 +19,7 @@ import {
   VideoIdParam,
   VideoList,
 } from '../schemas.ts';
+import { screenCreateRequest } from '../screen-create.ts';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
@@ -112,6 +113,7 @@ export function videoRoutes(deps: Deps) {
   app.openAPIRegistry.registerPath(createVideoRoute);
   app.post('/v1/videos', async (c) => {
     const { request, image } = await readCreateRequest(c);
+    await screenCreateRequest(deps, c.get('tenant'), request, image !== undefined);
     const job = await createVideo(deps, c.get('tenant'), request, image);
     return c.json(await present(job.tenant, job), 200);
   });

@@ -24,6 +24,10 @@ export interface VideoSpec {
   negativePrompt?: string;
   imageUrl?: string;
   metadata?: Record<string, string>;
+  /** Present (false) only when an allowed tenant switched the model's safety checker off. */
+  enableSafetyChecker?: false;
+  /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
+  callbackUrl?: string;
 }
 
 /** fal's output while the archive is pending. */

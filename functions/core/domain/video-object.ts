@@ -24,6 +24,8 @@ export interface VideoObject {
   negative_prompt?: string;
   image_url?: string;
   metadata?: Record<string, string>;
+  callback_url?: string;
+  enable_safety_checker?: false;
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
   /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
@@ -70,6 +72,8 @@ export function toVideoObject(
     ...(spec.negativePrompt !== undefined && { negative_prompt: spec.negativePrompt }),
     ...(spec.imageUrl !== undefined && { image_url: spec.imageUrl }),
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
+    ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl }),
+    ...(spec.enableSafetyChecker === false && { enable_safety_checker: false as const }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
     queue_position: job.waitingSince !== undefined ? queuePosition : null,
