@@ -44,16 +44,12 @@ export const CreateVideoBody = z
       .record(z.string().min(1).max(64), z.string().max(512))
       .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
       .optional(),
-    callback_url: httpUrl
-      .optional()
-      .openapi({
-        description: 'Where to be told when the video ends (https, public address). Stored with the video.',
-      }),
-    enable_safety_checker: booleanField
-      .optional()
-      .openapi({
-        description: "false switches the model's safety checker off: only for accounts the operator allows.",
-      }),
+    callback_url: httpUrl.optional().openapi({
+      description: 'Where to be told when the video ends (https, public address). Stored with the video.',
+    }),
+    enable_safety_checker: booleanField.optional().openapi({
+      description: "false switches the model's safety checker off: only for accounts the operator allows.",
+    }),
   })
   .openapi('CreateVideoRequest');
 

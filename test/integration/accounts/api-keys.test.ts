@@ -62,7 +62,13 @@ describe('API keys in the accounts table', () => {
     const store = createDynamoApiKeyStore(db.client, db.table);
     let clock = 100_000;
     let reads = 0;
-    const counting = { ...store, findByHash: (hash: string) => (reads++, store.findByHash(hash)) };
+    const counting = {
+      ...store,
+      findByHash: (hash: string) => {
+        reads++;
+        return store.findByHash(hash);
+      },
+    };
     const resolve = createKeyResolver({
       bootstrap: async () => [{ tenant: 'ops', key: 'bootstrap-key-0123456789' }],
       store: counting,
