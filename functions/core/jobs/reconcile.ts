@@ -11,7 +11,7 @@ import {
 } from '../domain/transitions.ts';
 import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
-import { pumpWaiting } from '../limits/slots.ts';
+import { expireWaiting, pumpWaiting } from '../limits/slots.ts';
 import { applyFalOutcome } from './apply-fal-outcome.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -143,8 +143,8 @@ async function reconcileWaiting(deps: Deps, limits: ReconcileLimits, report: Rec
       if (deps.now() >= limits.deadline) return;
       if (
         isWaiting(job) &&
-        deps.now() - job.createdAt > maxAge(job, deps.policy) &&
-        (await failTimedOut(deps, job))
+        deps.now() - job.createdAt > deps.policy.maxJobAgeMs &&
+        (await expireWaiting(deps, job))
       )
         report.timedOut++;
     }

@@ -2,9 +2,10 @@ import type { Deps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { isWaiting, waitingOrder } from '../domain/limits.ts';
 import { effectiveLimits, type TenantLimits } from '../domain/tenant.ts';
-import { admitWaiting } from '../domain/transitions.ts';
+import { admitWaiting, markFailed } from '../domain/transitions.ts';
 import { submitJob } from '../jobs/submit-job.ts';
 import { updateJob } from '../jobs/update-job.ts';
+import { settle } from './settle.ts';
 
 /** A tenant's limits: its overrides over the deployment's defaults. */
 export async function tenantLimits(
@@ -43,6 +44,26 @@ export async function releaseSlot(deps: Pick<Deps, 'usage'>, tenant: string, job
   await deps.usage.release('global', jobId);
 }
 
+/** Fails a job that waited past the maximum age with `timeout`, giving back its place and its budget. */
+export async function expireWaiting(deps: Deps, job: Job): Promise<boolean> {
+  const minutes = Math.round(deps.policy.maxJobAgeMs / 60_000);
+  const ended = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      current.state === 'queued' && isWaiting(current)
+        ? markFailed(
+            current,
+            { code: 'timeout', message: `The video waited more than ${minutes} minutes for a free slot.` },
+            deps.now(),
+          )
+        : undefined,
+    job,
+  );
+  await settle(deps, ended);
+  return ended?.changed ?? false;
+}
+
 /** Most promotions one pump makes: bounds the work a webhook or an API call does for others. */
 const PUMP_LIMIT = 10;
 
@@ -66,6 +87,11 @@ export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
       if (!job && deps.now() - ticket < deps.policy.submitLeaseMs) break;
       // an entry left by a creator that died, or by a job that ended without handing it back
       await deps.usage.release({ tenant }, next, ticket);
+      continue;
+    }
+    if (deps.now() - job.createdAt > deps.policy.maxJobAgeMs) {
+      // waited past the age limit: it ends here rather than starting a generation nobody waits for
+      await expireWaiting(deps, job);
       continue;
     }
     if (!(await deps.usage.promote({ tenant }, next, deps.now(), limits.maxActiveJobs))) continue;
