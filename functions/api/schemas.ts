@@ -12,10 +12,19 @@ const integerField = z
   ])
   .pipe(z.number().int().min(-1).max(4_294_967_295));
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2_048);
+/** Text a person wrote: well-formed Unicode (no lone surrogates) and no control characters but tab and newlines. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(
+      (value) => !/[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(value),
+      'contains control characters or broken Unicode',
+    );
 
 export const CreateVideoBody = z
   .strictObject({
-    prompt: z.string().trim().min(1, 'prompt must not be empty').max(4_000),
+    prompt: text(4_000).trim().min(1, 'prompt must not be empty'),
     model: z.string().min(1).max(64).optional().openapi({ example: 'seedance-1.5-pro' }),
     seconds: z
       .union([
@@ -34,14 +43,14 @@ export const CreateVideoBody = z
     aspect_ratio: z.string().min(1).max(8).optional().openapi({ example: '16:9' }),
     generate_audio: booleanField.optional(),
     seed: integerField.optional(),
-    negative_prompt: z.string().max(2_000).optional(),
+    negative_prompt: text(2_000).optional(),
     image_url: httpUrl.optional(),
     input_reference: z
       .strictObject({ image_url: httpUrl.optional(), file_id: z.string().max(128).optional() })
       .optional()
       .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
     metadata: z
-      .record(z.string().min(1).max(64), z.string().max(512))
+      .record(z.string().min(1).max(64), text(512))
       .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
       .optional(),
     callback_url: httpUrl.optional().openapi({
@@ -112,13 +121,13 @@ export const VideoIdParam = z.object({
   video_id: z.string().openapi({ param: { name: 'video_id', in: 'path' }, example: 'video_019f…' }),
 });
 
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   after: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-export const ContentQuery = z.object({ variant: z.string().default('video') });
+export const ContentQuery = z.strictObject({ variant: z.string().max(32).default('video') });
 
 export const Model = z
   .object({
