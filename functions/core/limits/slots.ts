@@ -35,7 +35,8 @@ export async function admitNewJob(
     // the deployment is full: wait in the tenant's queue like any other job
     await deps.usage.release({ tenant }, jobId);
   }
-  return (await deps.usage.enqueue({ tenant }, jobId, now, limits.maxQueuedJobs)) ? 'waiting' : 'full';
+  const queued = await deps.usage.enqueue({ tenant }, jobId, now, limits.maxQueuedJobs, limits.maxActiveJobs);
+  return queued ? 'waiting' : 'full';
 }
 
 /** Takes the job out of its tenant's pool and the deployment's (slot or queue entry alike). Idempotent. */
@@ -73,11 +74,13 @@ const PUMP_LIMIT = 10;
  * once: promotion is a conditional write only one runner wins. Answers how many it submitted.
  */
 export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
-  const limits = await tenantLimits(deps, tenant);
+  let maxActive: number | undefined;
   let submitted = 0;
   for (let round = 0; round < PUMP_LIMIT * 2 && submitted < PUMP_LIMIT; round++) {
     const pool = await deps.usage.get({ tenant });
-    if (Object.keys(pool.active).length >= limits.maxActiveJobs) break;
+    // the cap the API last admitted by; only a pool from before caps were recorded asks the tenant store
+    maxActive ??= pool.maxActive ?? (await tenantLimits(deps, tenant)).maxActiveJobs;
+    if (Object.keys(pool.active).length >= maxActive) break;
     const next = waitingOrder(pool.waiting)[0];
     if (next === undefined) break;
     const ticket = pool.waiting[next] as number;
@@ -94,7 +97,7 @@ export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
       await expireWaiting(deps, job);
       continue;
     }
-    if (!(await deps.usage.promote({ tenant }, next, deps.now(), limits.maxActiveJobs))) continue;
+    if (!(await deps.usage.promote({ tenant }, next, deps.now(), maxActive))) continue;
     if (!(await deps.usage.takeSlot('global', next, deps.now(), deps.config.globalLimits.maxActiveJobs))) {
       // the deployment is full: back to the head of the queue; a slot freed anywhere pumps again
       await deps.usage.requeue({ tenant }, next, ticket);

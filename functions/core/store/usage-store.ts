@@ -12,6 +12,11 @@ export interface UsagePool {
   spendDay?: string;
   /** Estimated spend reserved in `spendDay`, in micro-dollars. */
   spentMicros: number;
+  /**
+   * The cap the last admission used: what a webhook or the reconciler pumps by, so only the API
+   * reads tenants' limits (a changed limit applies from the tenant's next create).
+   */
+  maxActive?: number;
 }
 
 /** A tenant's pool, or the deployment's. */
@@ -25,6 +30,7 @@ export interface UsageStore {
   /**
    * Gives `jobId` a slot if it has one already, or if fewer than `max` are held (and, with
    * `onlyIfNoneWaiting`, nobody waits: a new job does not overtake the queue). Answers whether it holds one.
+   * A slot taken records `max` as the pool's cap.
    */
   takeSlot(
     scope: PoolScope,
@@ -35,8 +41,14 @@ export interface UsageStore {
   ): Promise<boolean>;
   /** Moves a waiting job to a slot if it still waits and fewer than `max` are held; false otherwise. */
   promote(scope: PoolScope, jobId: string, at: number, max: number): Promise<boolean>;
-  /** Puts a job in the queue with `ticket` unless `maxQueued` already wait; true when it waits. */
-  enqueue(scope: PoolScope, jobId: string, ticket: number, maxQueued: number): Promise<boolean>;
+  /** Puts a job in the queue with `ticket` unless `maxQueued` already wait; true when it waits. Records `maxActive` as the pool's cap. */
+  enqueue(
+    scope: PoolScope,
+    jobId: string,
+    ticket: number,
+    maxQueued: number,
+    maxActive?: number,
+  ): Promise<boolean>;
   /** Moves a job from its slot back to the queue with its old ticket (the overall pool was full). */
   requeue(scope: PoolScope, jobId: string, ticket: number): Promise<void>;
   /**

@@ -18,7 +18,15 @@ describe('usage store: slots (DynamoDB conditional writes on dynalite)', () => {
     for (const id of ids(3, 'a')) expect(await usage.takeSlot(pool, id, 1, 3)).toBe(true);
     expect(await usage.takeSlot(pool, 'a-3', 2, 3)).toBe(false);
     expect(await usage.takeSlot(pool, 'a-0', 9, 3)).toBe(true);
-    expect((await usage.get(pool)).active).toEqual({ 'a-0': 1, 'a-1': 1, 'a-2': 1 });
+    expect(await usage.get(pool)).toMatchObject({ active: { 'a-0': 1, 'a-1': 1, 'a-2': 1 }, maxActive: 3 });
+  });
+
+  it('records the cap an admission used, so pumps elsewhere need not read the tenant', async () => {
+    const pool = { tenant: 'recorded-cap' };
+    await usage.enqueue(pool, 'c-0', 1, 10, 4);
+    expect((await usage.get(pool)).maxActive).toBe(4);
+    await usage.takeSlot(pool, 'c-1', 1, 2);
+    expect((await usage.get(pool)).maxActive).toBe(2);
   });
 
   it('never overshoots when many instances take slots at once', async () => {

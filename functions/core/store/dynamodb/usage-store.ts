@@ -26,6 +26,7 @@ function poolOf(item: Record<string, unknown> | undefined): UsagePool {
     waiting: numbers(item?.waiting),
     spendDay: typeof item?.spendDay === 'string' ? item.spendDay : undefined,
     spentMicros: typeof item?.spentMicros === 'number' ? item.spentMicros : 0,
+    ...(typeof item?.maxActive === 'number' && { maxActive: item.maxActive }),
   };
 }
 
@@ -122,9 +123,12 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
     takeSlot(scope, jobId, at, max, onlyIfNoneWaiting = false) {
       // a holder keeps its first time: the repair pass compares it
       return update(scope, {
-        UpdateExpression: 'SET #active.#job = if_not_exists(#active.#job, :at)',
+        UpdateExpression: 'SET #active.#job = if_not_exists(#active.#job, :at), #cap = :max',
         ConditionExpression: `attribute_exists(#active.#job) OR (size(#active) < :max${onlyIfNoneWaiting ? ' AND size(#waiting) = :zero' : ''})`,
-        ExpressionAttributeNames: onlyIfNoneWaiting ? names(jobId) : { '#active': 'active', '#job': jobId },
+        ExpressionAttributeNames: {
+          ...(onlyIfNoneWaiting ? names(jobId) : { '#active': 'active', '#job': jobId }),
+          '#cap': 'maxActive',
+        },
         ExpressionAttributeValues: { ':at': at, ':max': max, ...(onlyIfNoneWaiting && { ':zero': 0 }) },
       });
     },
@@ -138,12 +142,21 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
       });
     },
 
-    enqueue(scope, jobId, ticket, maxQueued) {
+    enqueue(scope, jobId, ticket, maxQueued, maxActive) {
+      const cap = maxActive !== undefined;
       return update(scope, {
-        UpdateExpression: 'SET #waiting.#job = if_not_exists(#waiting.#job, :ticket)',
+        UpdateExpression: `SET #waiting.#job = if_not_exists(#waiting.#job, :ticket)${cap ? ', #cap = :cap' : ''}`,
         ConditionExpression: 'attribute_exists(#waiting.#job) OR size(#waiting) < :max',
-        ExpressionAttributeNames: { '#waiting': 'waiting', '#job': jobId },
-        ExpressionAttributeValues: { ':ticket': ticket, ':max': maxQueued },
+        ExpressionAttributeNames: {
+          '#waiting': 'waiting',
+          '#job': jobId,
+          ...(cap && { '#cap': 'maxActive' }),
+        },
+        ExpressionAttributeValues: {
+          ':ticket': ticket,
+          ':max': maxQueued,
+          ...(cap && { ':cap': maxActive }),
+        },
       });
     },
 
