@@ -173,7 +173,7 @@ function generate(seed: number, count: number): Case[] {
     () => ({
       method: 'POST',
       path: '/v1/videos',
-      headers: r.pick([
+      headers: r.pick<Record<string, string>>([
         {},
         { 'content-type': 'text/plain' },
         { 'content-type': 'application/xml' },
