@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
+import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue } from './constructs/archive-queue.ts';
 import { CostBudget } from './constructs/cost-budget.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
@@ -26,6 +27,7 @@ export class ReelayStack extends Stack {
   readonly http: ReelayHttpApi;
   readonly jobs: JobsTable;
   readonly usage: UsageTable;
+  readonly accounts: AccountsTable;
   readonly storage: VideoStorage;
   readonly secrets: ReelaySecrets;
   readonly archive: ArchiveQueue;
@@ -53,6 +55,7 @@ export class ReelayStack extends Stack {
     const { table } = this.jobs;
     this.usage = new UsageTable(this, 'Usage', { production: config.production });
     const usage = this.usage.table;
+    this.accounts = new AccountsTable(this, 'Accounts', { production: config.production });
     this.storage = new VideoStorage(this, 'Storage', {
       corsOrigins: [http.publicUrl, ...config.allowedOrigins],
       videoRetentionDays: config.videoRetentionDays,
@@ -81,6 +84,8 @@ export class ReelayStack extends Stack {
         [JOBS_TABLE.byTenant.indexName, JOBS_TABLE.byDue.indexName],
       )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      // keys and tenants by their key; rate counters and last use are UpdateItems (the admin CLI writes the rest)
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
       .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
       .setEnv('PUBLIC_URL', http.publicUrl);
@@ -148,6 +153,11 @@ export class ReelayStack extends Stack {
     output('AccessLogBucketName', storage.logBucket.bucketName, 'S3 server access logs of the video bucket');
     output('JobsTableName', this.jobs.table.tableName, 'DynamoDB jobs table');
     output('UsageTableName', this.usage.table.tableName, 'DynamoDB usage table: slots, queues, daily spend');
+    output(
+      'AccountsTableName',
+      this.accounts.table.tableName,
+      'DynamoDB accounts table: tenants, API keys, rate counters (npm run admin -- --table <this>)',
+    );
     output('ArchiveQueueUrl', archive.queue.queueUrl, 'SQS archive queue');
     output(
       'ArchiveDeadLetterQueueUrl',

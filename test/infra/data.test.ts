@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
 import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
 import { MAX_RECEIVE_COUNT, VISIBILITY_PER_TIMEOUT } from '../../infra/constructs/archive-queue.ts';
@@ -78,6 +79,32 @@ describe('usage table', () => {
     // a slot or budget must never expire on its own: only the store gives them back
     expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
     expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('accounts table', () => {
+  it('is keyed as ACCOUNTS_TABLE says, with the keys-by-tenant index and a TTL for rate counters', () => {
+    const table = resource(stack.accounts.table);
+    const { keysByTenant } = ACCOUNTS_TABLE;
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: ACCOUNTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: ACCOUNTS_TABLE.ttlAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: keysByTenant.indexName,
+          KeySchema: [
+            { AttributeName: keysByTenant.partitionKey, KeyType: 'HASH' },
+            { AttributeName: keysByTenant.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      DeletionProtectionEnabled: false,
+    });
     expect(table.DeletionPolicy).toBe('Delete');
   });
 });

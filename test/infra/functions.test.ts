@@ -73,6 +73,7 @@ describe('function environment', () => {
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),

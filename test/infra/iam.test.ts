@@ -65,12 +65,16 @@ describe('least privilege: each function role holds exactly these statements', (
     resources: [getAtt(logicalId(stack.usage.table))],
   });
 
-  it('api: items, Query on byTenant and byDue, usage items, presign and delete under videos/, both secrets', () => {
+  it('api: items, Query on byTenant and byDue, usage and accounts items, presign and delete under videos/, both secrets', () => {
     expect(statementsOf('api')).toEqual(
       expected('api', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue'), index('byTenant')] },
-        usage(),
+        // the same two actions on both tables: CDK merges them into one statement
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [getAtt(logicalId(stack.usage.table)), getAtt(logicalId(stack.accounts.table))],
+        },
         { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [videos()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey()] },
       ]),

@@ -29,6 +29,9 @@ describe('a prod stage', () => {
     const usage = resource(stack.usage.table);
     expect(usage.Properties.DeletionProtectionEnabled).toBe(true);
     expect(usage.DeletionPolicy).toBe('Retain');
+    const accounts = resource(stack.accounts.table);
+    expect(accounts.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(accounts.DeletionPolicy).toBe('Retain');
   });
 
   it('retains both secrets, both buckets and every log group', () => {
