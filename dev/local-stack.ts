@@ -9,7 +9,7 @@ import { createArchiverHandler } from '../functions/archiver/archiver.ts';
 import { issueApiKey } from '../functions/core/accounts/issue-key.ts';
 import { loadConfig } from '../functions/core/config.ts';
 import type { Deps } from '../functions/core/deps.ts';
-import { hashApiKey, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
+import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
@@ -56,7 +56,8 @@ async function devApiKey(dataDir: string, deps: Deps): Promise<string> {
   const now = deps.now();
   await deps.tenants.setLimits('local', {});
   const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  if (existing) {
+  // an older data dir's `rly_dev_…` key is not of the issued shape: it is replaced
+  if (existing && ISSUED_KEY_PATTERN.test(existing)) {
     const hash = hashApiKey(existing);
     const record = await deps.keys.findByHash(hash);
     if (record?.revokedAt === undefined && (record?.tenant ?? 'local') === 'local') {

@@ -50,7 +50,7 @@ const createVideoRoute = createRoute({
   },
   responses: {
     200: json(Video, 'The new video, queued or in progress'),
-    ...errors(400, 401, 413, 415, 429, 502),
+    ...errors(400, 401, 403, 413, 415, 429, 502, 503),
   },
 });
 const getVideoRoute = createRoute({
@@ -59,7 +59,7 @@ const getVideoRoute = createRoute({
   summary: 'Retrieve a video',
   security,
   request: { params: VideoIdParam },
-  responses: { 200: json(Video, 'The video'), ...errors(401, 404) },
+  responses: { 200: json(Video, 'The video'), ...errors(401, 404, 429) },
 });
 const listVideosRoute = createRoute({
   method: 'get',
@@ -67,7 +67,7 @@ const listVideosRoute = createRoute({
   summary: 'List your videos',
   security,
   request: { query: ListQuery },
-  responses: { 200: json(VideoList, 'A page of videos'), ...errors(400, 401) },
+  responses: { 200: json(VideoList, 'A page of videos'), ...errors(400, 401, 429) },
 });
 const deleteVideoRoute = createRoute({
   method: 'delete',
@@ -75,7 +75,7 @@ const deleteVideoRoute = createRoute({
   summary: 'Delete a video (cancels it at fal if still running)',
   security,
   request: { params: VideoIdParam },
-  responses: { 200: json(DeletedVideo, 'Deleted'), ...errors(401, 404) },
+  responses: { 200: json(DeletedVideo, 'Deleted'), ...errors(401, 404, 429) },
 });
 const contentRoute = createRoute({
   method: 'get',
@@ -85,7 +85,7 @@ const contentRoute = createRoute({
   request: { params: VideoIdParam, query: ContentQuery },
   responses: {
     302: { description: 'Location is a presigned URL to the MP4' },
-    ...errors(400, 401, 404, 409),
+    ...errors(400, 401, 404, 409, 429),
   },
 });
 

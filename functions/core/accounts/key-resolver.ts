@@ -1,5 +1,5 @@
 import type { ApiKey } from '../config.ts';
-import { hashApiKey } from '../domain/api-key.ts';
+import { hashApiKey, ISSUED_KEY_PATTERN } from '../domain/api-key.ts';
 import type { Logger } from '../logger.ts';
 import type { ApiKeyStore } from '../store/api-key-store.ts';
 
@@ -62,6 +62,8 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     const hash = hashApiKey(key);
     const fromEnv = (await bootstrapCallers()).get(hash);
     if (fromEnv) return fromEnv;
+    // a token that cannot be an issued key costs no table read (and no cache entry)
+    if (!ISSUED_KEY_PATTERN.test(key)) return undefined;
     const at = now();
     let hit = cache.get(hash);
     if (!hit || hit.until <= at) {

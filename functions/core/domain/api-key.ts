@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 /** Every key Reelay issues starts with this, so secret scanners and people can recognise one. */
 export const API_KEY_PREFIX = 'rly_';
 
+/** The exact shape of an issued key: anything else is not looked up in the table at all. */
+export const ISSUED_KEY_PATTERN = /^rly_[A-Za-z0-9_-]{43}$/;
+
 /** Tenant ids appear in S3 keys and log lines: lower-case letters, digits, `-` and `_`. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 

@@ -90,5 +90,11 @@ describe('API keys in the accounts table', () => {
     expect(await resolve('bootstrap-key-0123456789')).toMatchObject({ tenant: 'ops', keyId: /^env_/ });
     expect(reads).toBe(2);
     expect(await resolve('rly_not_a_key')).toBeUndefined();
+    // only the issued shape is looked up: other tokens cost no read
+    expect(await resolve(`rly_${'x'.repeat(43)}`)).toBeUndefined();
+    expect(reads).toBe(3);
+    expect(await resolve('x'.repeat(47))).toBeUndefined();
+    expect(await resolve(`${key}x`)).toBeUndefined();
+    expect(reads).toBe(3);
   });
 });
