@@ -144,7 +144,8 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
   });
 
   it('a delivery delayed past the job’s completion by polling changes nothing', async () => {
-    stack.emulator?.injectFault({ on: 'webhook', delayMs: 1_500, match: { promptIncludes: 'slow mail' } });
+    // the delay must outlast a reconcile pass over this file's earlier jobs, which now also hand on their slots
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 3_000, match: { promptIncludes: 'slow mail' } });
     const video = await stack.createVideo({ prompt: 'slow mail', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -152,7 +153,7 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
     await stack.reconcile();
     const completed = await stack.waitForJob(video.id, ['completed']);
     expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(true);
     expect(await stack.job(video.id)).toEqual(completed);
   });

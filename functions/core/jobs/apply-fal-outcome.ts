@@ -39,6 +39,9 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
     );
     if (!updated?.changed) return 'ignored';
     logger.info('fal generated the video', { jobId: job.id, requestId });
+    // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile;
+    // before the archive message, so the archive does not run alongside this hand-off
+    await settle(deps, updated);
     // if this send is lost, the reconciler sends it again once the pickup time has passed
     await deps.archiveQueue.enqueue(job.id).catch((error: unknown) => {
       logger.error('archive enqueue failed; the reconciler will resend', {
@@ -46,8 +49,6 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
         error: String(error),
       });
     });
-    // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile
-    await settle(deps, updated);
     return 'generated';
   }
 

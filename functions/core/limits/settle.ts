@@ -19,13 +19,12 @@ export async function settle(deps: Deps, updated: Updated | undefined): Promise<
 export async function settleStep(deps: Deps, before: Job, after: Job): Promise<void> {
   const releases = releasesOf(before, after);
   try {
-    if (releases.slot) await releaseSlot(deps, after.tenant, after.id);
+    const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
-    if (releases.freed) {
-      await pumpTenant(deps, after.tenant);
-      await pumpWaiting(deps, deps.config.reconcileBatch);
-    }
+    // only who can be waiting for this very slot is pumped: a webhook should answer fal quickly
+    if (releases.freed && waiters?.tenantWaiting) await pumpTenant(deps, after.tenant);
+    if (releases.freed && waiters?.globalWasFull) await pumpWaiting(deps, deps.config.reconcileBatch);
   } catch (error) {
     deps.logger.error('settling a job step failed; the reconciler repairs the pools', {
       jobId: after.id,

@@ -39,10 +39,25 @@ export async function admitNewJob(
   return queued ? 'waiting' : 'full';
 }
 
-/** Takes the job out of its tenant's pool and the deployment's (slot or queue entry alike). Idempotent. */
-export async function releaseSlot(deps: Pick<Deps, 'usage'>, tenant: string, jobId: string): Promise<void> {
-  await deps.usage.release({ tenant }, jobId);
-  await deps.usage.release('global', jobId);
+/**
+ * Takes the job out of its tenant's pool and the deployment's (slot or queue entry alike). Idempotent.
+ * Answers who may now be waiting for the slot: the tenant's queue, and whether the deployment was full
+ * (then another tenant's job may be waiting for it).
+ */
+export async function releaseSlot(
+  deps: Pick<Deps, 'usage' | 'config'>,
+  tenant: string,
+  jobId: string,
+): Promise<{ tenantWaiting: boolean; globalWasFull: boolean }> {
+  const [own, global] = await Promise.all([
+    deps.usage.release({ tenant }, jobId),
+    deps.usage.release('global', jobId),
+  ]);
+  const globalHeld = global ? Object.keys(global.active).length : 0;
+  return {
+    tenantWaiting: own !== undefined && Object.keys(own.waiting).length > 0,
+    globalWasFull: globalHeld + 1 >= deps.config.globalLimits.maxActiveJobs,
+  };
 }
 
 /** Fails a job that waited past the maximum age with `timeout`, giving back its place and its budget. */

@@ -53,9 +53,10 @@ export interface UsageStore {
   requeue(scope: PoolScope, jobId: string, ticket: number): Promise<void>;
   /**
    * Takes the job out of the pool (slot and queue). With `ifSince`, only if its entry still carries
-   * that time: the repair pass must not remove an entry taken again meanwhile.
+   * that time: the repair pass must not remove an entry taken again meanwhile. Answers the pool as
+   * it is afterwards (undefined when `ifSince` did not match), which tells whether anyone waits.
    */
-  release(scope: PoolScope, jobId: string, ifSince?: number): Promise<void>;
+  release(scope: PoolScope, jobId: string, ifSince?: number): Promise<UsagePool | undefined>;
   /** Adds `micros` to `day`'s spend if it stays within `limitMicros`; false when it would not. */
   reserveSpend(scope: PoolScope, day: string, micros: number, limitMicros: number): Promise<boolean>;
   /** Hands back a reservation made in `day`; nothing to do once that day is over. */

@@ -60,34 +60,42 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
     created.add(pk);
   }
 
-  /** Runs a conditional update; false when its condition did not hold. */
-  async function update(
+  /** Runs a conditional update: the pool as it is after it, or undefined when its condition did not hold. */
+  async function write(
     scope: PoolScope,
     input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
-  ): Promise<boolean> {
+  ): Promise<UsagePool | undefined> {
     const pk = pkOf(scope);
     if (!created.has(pk)) await ensurePool(pk);
-    const command = () =>
-      doc.send(
-        new UpdateCommand({ TableName: tableName, Key: { [USAGE_TABLE.partitionKey]: pk }, ...input }),
+    const command = async () => {
+      const { Attributes } = await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [USAGE_TABLE.partitionKey]: pk },
+          ReturnValues: 'ALL_NEW',
+          ...input,
+        }),
       );
+      return poolOf(Attributes);
+    };
     try {
-      await command();
-      return true;
+      return await command();
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       if (!isMissingPath(error)) throw error;
     }
     // the pool was removed behind our cache (a fresh table): make it again, once
     await ensurePool(pk);
     try {
-      await command();
-      return true;
+      return await command();
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
+
+  const update = async (scope: PoolScope, input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+    (await write(scope, input)) !== undefined;
 
   const names = (jobId: string) => ({ '#active': 'active', '#waiting': 'waiting', '#job': jobId });
 
@@ -168,8 +176,8 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
       });
     },
 
-    async release(scope, jobId, ifSince) {
-      await update(scope, {
+    release(scope, jobId, ifSince) {
+      return write(scope, {
         UpdateExpression: 'REMOVE #active.#job, #waiting.#job',
         ...(ifSince !== undefined && {
           ConditionExpression: '#active.#job = :since OR #waiting.#job = :since',
