@@ -83,6 +83,12 @@ describe('tenants, keys and rate limits over HTTP', () => {
         type: 'invalid_request_error',
       },
     });
+    // an error answer counts, and carries the headers too
+    await stack.deps.tenants.setLimits('rpm404', { requestsPerMinute: 2 });
+    const other = await newKey('rpm404');
+    const missing = await stack.api('/v1/videos/video_019f6af7308800000000000000000000', { key: other });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('ratelimit-remaining')).toBe('1');
     // a second key of the same tenant has its own count
     expect((await stack.api('/v1/models', { key: await newKey('rpm') })).status).toBe(200);
     // the next window starts afresh
