@@ -18,6 +18,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   keys create --tenant <id> [--name <text>]   issue a key; it is shown once, only its hash is stored
   keys list [--tenant <id>]                     keys with their id, name, hint, created, last used, status
   keys revoke <key id>                          revoke a key (effective within the API's key cache, 30 s by default)
+  tenants list                                  every tenant with its limit overrides
   tenants get <id>                              a tenant's overrides and effective limits
   tenants set-limits <id> [--requests-per-minute N] [--creates-per-minute N] [--max-active-jobs N]
                           [--max-queued-jobs N] [--daily-budget-usd X] [--may-disable-safety-checker true|false]
@@ -154,6 +155,13 @@ export async function runAdmin(argv: string[], context: AdminContext): Promise<v
       print(
         `revoked ${record.keyId} of tenant ${record.tenant}; the API stops accepting it within its key cache time`,
       );
+      return;
+    }
+    case 'tenants list': {
+      const tenants = await context.tenants.list();
+      if (tenants.length === 0) print('no tenants');
+      for (const tenant of tenants)
+        print(`${tenant.id}  ${JSON.stringify(tenant.limits)}  created ${iso(tenant.createdAt)}`);
       return;
     }
     case 'tenants get': {

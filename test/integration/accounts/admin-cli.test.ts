@@ -22,7 +22,7 @@ describe('admin CLI', () => {
     lines = [];
     return runAdmin(argv, {
       keys: createDynamoApiKeyStore(db.client, db.table),
-      tenants: createDynamoTenantStore(db.client, db.table),
+      tenants: createDynamoTenantStore(db.client, db.table, () => Date.UTC(2026, 10, 21)),
       defaults,
       now: () => Date.UTC(2026, 10, 21),
       print: (line) => lines.push(line),
@@ -70,6 +70,10 @@ describe('admin CLI', () => {
     expect(shown.effective).toEqual({ ...defaults, requestsPerMinute: 120, mayDisableSafetyChecker: true });
     await admin('tenants', 'get', 'acme');
     expect(JSON.parse(lines.join('\n')).effective.requestsPerMinute).toBe(120);
+    await admin('tenants', 'list');
+    expect(lines).toEqual([
+      'acme  {"requestsPerMinute":120,"mayDisableSafetyChecker":true}  created 2026-11-21T00:00:00.000Z',
+    ]);
   });
 
   it('refuses bad input with a usage error', async () => {

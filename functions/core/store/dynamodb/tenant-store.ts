@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant, TenantLimits } from '../../domain/tenant.ts';
 import type { TenantStore } from '../tenant-store.ts';
 import { tenantPk } from './accounts-table.ts';
@@ -36,6 +36,25 @@ export function createDynamoTenantStore(
         new GetCommand({ TableName: tableName, Key: { pk: tenantPk(tenant) }, ConsistentRead: true }),
       );
       return Item ? fromItem(Item) : undefined;
+    },
+
+    async list() {
+      const tenants: Tenant[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: '#kind = :tenant',
+            ExpressionAttributeNames: { '#kind': 'kind' },
+            ExpressionAttributeValues: { ':tenant': 'tenant' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        tenants.push(...(page.Items ?? []).map(fromItem));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return tenants.sort((a, b) => a.id.localeCompare(b.id));
     },
 
     async setLimits(tenant, limits) {
@@ -87,6 +106,7 @@ export function cachedTenantStore(store: TenantStore, ttlMs: number, now: () => 
       cache.set(tenant, { tenant: found, until: now() + ttlMs });
       return found;
     },
+    list: () => store.list(),
     async setLimits(tenant, limits) {
       const updated = await store.setLimits(tenant, limits);
       cache.set(tenant, { tenant: updated, until: now() + ttlMs });
