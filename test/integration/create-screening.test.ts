@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUrlGuard } from '../../functions/core/net/url-guard.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const post = (stack: TestStack, body: Record<string, unknown>) =>
@@ -162,5 +163,56 @@ describe('screening a create before any spend', () => {
       expect((await image.json()).error.param).toBe('image_url');
     }
     expect(await footprint(stack)).toEqual(before);
+  });
+});
+
+describe('client URLs are resolved before anything is spent', () => {
+  let stack: TestStack;
+  const dns: Record<string, string[]> = {
+    'images.example.com': ['93.184.215.14'],
+    'rebind.example.com': ['93.184.215.14', '169.254.169.254'],
+    'internal.example.com': ['10.0.0.5'],
+    'hooks.example.com': ['2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
+  };
+  beforeAll(async () => {
+    stack = await startTestStack({
+      deps: {
+        // the stack's real rules (loopback allowed locally) with a fake DNS
+        guardUrl: createUrlGuard({ allowLocal: true }, async (host) => {
+          const found = dns[host];
+          if (!found) throw new Error(`ENOTFOUND ${host}`);
+          return found;
+        }),
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it.each([
+    ['image_url', 'https://internal.example.com/cat.png'],
+    ['image_url', 'https://rebind.example.com/cat.png'],
+    ['callback_url', 'https://internal.example.com/hook'],
+    ['callback_url', 'https://nowhere.example.com/hook'],
+  ])('refuses %s %s, writing nothing', async (field, url) => {
+    const before = await footprint(stack);
+    const response = await post(stack, { prompt: 'a fox', [field]: url });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.param).toBe(field);
+    expect(await footprint(stack)).toEqual(before);
+  });
+
+  it('accepts names whose every address is public', async () => {
+    const response = await post(stack, {
+      prompt: 'a fox',
+      seconds: '4',
+      callback_url: 'https://hooks.example.com/reelay',
+      input_reference: { image_url: 'https://images.example.com/cat.png' },
+    });
+    expect(response.status).toBe(200);
+    const video = await response.json();
+    expect(video).toMatchObject({
+      callback_url: 'https://hooks.example.com/reelay',
+      image_url: 'https://images.example.com/cat.png',
+    });
   });
 });

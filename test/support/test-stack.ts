@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FalEmulatorOptions } from '../../dev/fal-emulator/index.ts';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
+import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
 
@@ -24,6 +25,8 @@ export interface TestStackOptions {
   /** Reuse a data dir (restart tests); it is then not removed on close. */
   dataDir?: string;
   inMemory?: boolean;
+  /** Adapters to swap in (e.g. a URL guard with a fake DNS); the movable clock is always the stack's. */
+  deps?: Partial<Deps>;
 }
 
 /** The local stack on free ports with fast fal timings, no schedule (tests reconcile by hand) and a movable clock. */
@@ -51,7 +54,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     inMemory: options.inMemory ?? true,
     schedule: false,
     emulator: { queueMs: 20, generationMs: 150, webhookRetryDelaysMs: [100, 200, 400], ...options.emulator },
-    deps: { now: () => Date.now() + offset },
+    deps: { ...options.deps, now: () => Date.now() + offset },
   });
 
   const api: TestStack['api'] = (path, init = {}) => {
