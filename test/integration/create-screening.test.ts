@@ -53,6 +53,17 @@ describe('screening a create before any spend', () => {
     expect(stack.emulator?.stats().runs).toBe(runs);
   });
 
+  it('refuses a blocked prompt in multipart before its image is uploaded to fal', async () => {
+    const before = await footprint(stack);
+    const form = new FormData();
+    form.set('prompt', 'a b.o.m.b');
+    form.set('input_reference', new File([Buffer.from('not really a png')], 'a.png', { type: 'image/png' }));
+    const response = await stack.api('/v1/videos', { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe('prompt_rejected');
+    expect(await footprint(stack)).toEqual(before);
+  });
+
   it('checks negative_prompt too', async () => {
     const response = await post(stack, {
       prompt: 'a meadow',
