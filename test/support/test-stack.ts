@@ -37,7 +37,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     env: {
       PORT: '0',
       REELAY_DATA_DIR: dataDir,
-      REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '0.2',
+      // longer than an archive attempt takes under a loaded run: a message redelivered while its first
+      // receipt still runs is acked by the duplicate (lease held) and lost if the first then fails
+      REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '1',
       REELAY_API_KEYS: 'other:rly_other_tenant_key_000000',
       // tests that are not about rate limits must never meet one
       REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
