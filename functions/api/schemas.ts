@@ -18,7 +18,8 @@ const text = (max: number) =>
     .string()
     .max(max)
     .refine(
-      (value) => !/[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(value),
+      // a lone surrogate, or a control character (C0, DEL, C1) other than tab, newline and return
+      (value) => !/\p{Cs}|[^\P{Cc}\t\n\r]/u.test(value),
       'contains control characters or broken Unicode',
     );
 
