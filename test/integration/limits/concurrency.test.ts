@@ -76,6 +76,16 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     expect(submits(stack)).toBe(before);
   });
 
+  it('the OpenAPI document shows queue_position and the create route’s 429', async () => {
+    const doc = (await (await stack.api('/openapi.json', { key: null })).json()) as {
+      components: { schemas: { Video: { properties: Record<string, unknown>; required: string[] } } };
+      paths: Record<string, { post?: { responses: Record<string, unknown> } }>;
+    };
+    expect(doc.components.schemas.Video.properties.queue_position).toBeDefined();
+    expect(doc.components.schemas.Video.required).toContain('queue_position');
+    expect(doc.paths['/v1/videos']?.post?.responses['429']).toBeDefined();
+  });
+
   it('another tenant has its own slots and queue', async () => {
     const response = await post(stack, 'other tenant', OTHER_KEY);
     expect(response.status).toBe(200);
