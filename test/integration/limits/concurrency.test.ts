@@ -187,4 +187,41 @@ describe('a webhook frees the slot: the next waiting job is submitted at once', 
     const pool = await stack.deps.usage.get({ tenant: 'local' });
     expect(pool).toMatchObject({ active: {}, waiting: {} });
   });
+
+  it('a failed generation frees its slot too: the waiting job goes on at once', async () => {
+    const flagged = await stack.createVideo({
+      prompt: 'refused [fal:content_policy_violation]',
+      seconds: '4',
+    });
+    const next = await stack.createVideo({ prompt: 'after the refusal', seconds: '4' });
+    expect((await stack.waitForJob(flagged.id, ['failed', 'completed'])).state).toBe('failed');
+    expect((await stack.waitForJob(next.id, ['completed', 'failed'])).state).toBe('completed');
+  });
+});
+
+describe('a tenant with room behind a full deployment', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_MAX_ACTIVE_JOBS: '2', REELAY_DEFAULT_MAX_ACTIVE_JOBS: '5' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('keeps its place at the head of its queue when a pump finds the deployment full', async () => {
+    await stack.createVideo({ prompt: 'a', seconds: '4' });
+    await stack.createVideo({ prompt: 'b', seconds: '4' });
+    const waiting = await stack.createVideo({ prompt: 'c', seconds: '4' });
+    expect(waiting).toMatchObject({ status: 'queued', queue_position: 1 });
+    // its create's pump promoted it in the tenant's pool, found no overall slot and put it back;
+    // a reconcile pass changes nothing either
+    await stack.reconcile();
+    expect((await stack.job(waiting.id)).state).toBe('queued');
+    expect((await video(stack, waiting.id)).queue_position).toBe(1);
+    const pool = await stack.deps.usage.get({ tenant: 'local' });
+    expect(Object.keys(pool.active)).toHaveLength(2);
+    expect(Object.keys(pool.waiting)).toEqual([waiting.id]);
+    expect(submits(stack)).toBe(2);
+  });
 });
