@@ -7,8 +7,19 @@
  * words that start with it; `/regex/` is tested against the normalised text (lower-case letters and
  * single spaces), once for each reading of `1 | !`.
  */
+interface Term {
+  tokens: string[];
+  prefix: boolean;
+}
+
 export interface Blocklist {
-  terms: Array<{ tokens: string[]; prefix: boolean }>;
+  terms: Term[];
+  /** Terms by their first word, so a long prompt against a long list stays a lookup per word. */
+  byFirstWord: Map<string, Term[]>;
+  /** One-word `word*` terms, whose first word is only a prefix. */
+  prefixWords: string[];
+  /** Every term's words joined, for spaced-out runs of letters. */
+  joined: string[];
   patterns: RegExp[];
 }
 
@@ -137,7 +148,13 @@ export function normalizePrompt(prompt: string): string {
 
 /** Compiles entries once (at start); a bad regex is the operator's error, reported by config. */
 export function compileBlocklist(entries: readonly string[]): Blocklist {
-  const blocklist: Blocklist = { terms: [], patterns: [] };
+  const blocklist: Blocklist = {
+    terms: [],
+    byFirstWord: new Map(),
+    prefixWords: [],
+    joined: [],
+    patterns: [],
+  };
   for (const raw of entries) {
     const entry = raw.trim();
     if (!entry) continue;
@@ -148,12 +165,18 @@ export function compileBlocklist(entries: readonly string[]): Blocklist {
     }
     const prefix = entry.endsWith('*');
     const tokens = words(fold(prefix ? entry.slice(0, -1) : entry)).map(squeeze);
-    if (tokens.length > 0) blocklist.terms.push({ tokens, prefix });
+    const [first] = tokens;
+    if (first === undefined) continue;
+    const term = { tokens, prefix };
+    blocklist.terms.push(term);
+    blocklist.joined.push(squeeze(tokens.join('')));
+    if (prefix && tokens.length === 1) blocklist.prefixWords.push(first);
+    else blocklist.byFirstWord.set(first, [...(blocklist.byFirstWord.get(first) ?? []), term]);
   }
   return blocklist;
 }
 
-function matchesAt(tokens: string[], at: number, term: Blocklist['terms'][number]): boolean {
+function matchesAt(tokens: string[], at: number, term: Term): boolean {
   return term.tokens.every((wanted, i) => {
     const token = tokens[at + i];
     if (token === undefined) return false;
@@ -165,12 +188,15 @@ function matchesAt(tokens: string[], at: number, term: Blocklist['terms'][number
 /** Whether the prompt holds a blocked term or pattern; says which kind only, never the term. */
 export function findBlocked(blocklist: Blocklist, prompt: string): BlocklistMatch | undefined {
   if (blocklist.terms.length > 0) {
-    const joinedTerms = blocklist.terms.map((term) => squeeze(term.tokens.join('')));
     for (const reading of readings(prompt)) {
       for (let at = 0; at < reading.words.length; at++) {
-        if (blocklist.terms.some((term) => matchesAt(reading.words, at, term))) return { kind: 'term' };
+        const word = reading.words[at] ?? '';
+        const candidates = blocklist.byFirstWord.get(word);
+        if (candidates?.some((term) => matchesAt(reading.words, at, term))) return { kind: 'term' };
+        if (blocklist.prefixWords.some((start) => word.startsWith(start))) return { kind: 'term' };
       }
-      if (reading.runs.some((run) => joinedTerms.some((term) => run.includes(term)))) return { kind: 'term' };
+      if (reading.runs.some((run) => blocklist.joined.some((term) => run.includes(term))))
+        return { kind: 'term' };
     }
   }
   if (blocklist.patterns.length > 0) {

@@ -81,3 +81,19 @@ describe('prompt blocklist', () => {
     expect(() => compileBlocklist(['/(unclosed/'])).toThrow();
   });
 });
+
+describe('prompt blocklist at size', () => {
+  it('a long list against a long prompt is a lookup per word, not a scan', () => {
+    const big = compileBlocklist([
+      ...Array.from({ length: 5_000 }, (_, i) => `zz${i.toString(36)}qq`),
+      'needle*',
+    ]);
+    const prompt = 'a quiet harbour at dawn with boats and gulls '.repeat(90);
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) expect(findBlocked(big, prompt)).toBeUndefined();
+    // generous: a scan of 5,000 terms per word of 6 readings would take seconds
+    expect((performance.now() - started) / 20).toBeLessThan(100);
+    expect(findBlocked(big, `${prompt} needles`)).toEqual({ kind: 'term' });
+    expect(findBlocked(big, `${prompt} zz${(4_999).toString(36)}qq`)).toEqual({ kind: 'term' });
+  });
+});
