@@ -32,17 +32,19 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   const maxEntries = options.maxEntries ?? 10_000;
   const cache = new Map<string, { caller: Caller | undefined; until: number }>();
   const touched = new Map<string, number>();
-  let bootstrap: { keys: ApiKey[]; byHash: Map<string, Caller> } | undefined;
+  let bootstrap: { signature: string; byHash: Map<string, Caller> } | undefined;
 
   const bootstrapCallers = async () => {
     const keys = await options.bootstrap();
-    if (bootstrap?.keys !== keys) {
+    // the list is rebuilt on every call when a secret adds keys: hash only when its content changed
+    const signature = keys.map(({ tenant, key }) => `${tenant}\n${key}`).join('\n\n');
+    if (bootstrap?.signature !== signature) {
       const byHash = new Map<string, Caller>();
       for (const { tenant, key } of keys) {
         const hash = hashApiKey(key);
         byHash.set(hash, { tenant, keyId: `env_${hash.slice(0, 16)}` });
       }
-      bootstrap = { keys, byHash };
+      bootstrap = { signature, byHash };
     }
     return bootstrap.byHash;
   };
