@@ -7,6 +7,7 @@ import { createJob } from '../domain/transitions.ts';
 import { ApiError } from '../errors.ts';
 import { refundBudget, reserveBudget } from '../limits/budget.ts';
 import { admitNewJob, pumpTenant, releaseSlot, tenantLimits } from '../limits/slots.ts';
+import { JobConflictError } from '../store/job-store.ts';
 import { submitJob } from './submit-job.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
@@ -82,10 +83,14 @@ export async function createVideo(
     );
     await deps.jobs.create(job);
   } catch (error) {
-    // nothing was recorded: give back what was taken for it (a failure here is repaired later)
-    await Promise.all([releaseSlot(deps, tenant, id), refundBudget(deps, tenant, budgetDay, costUsd)]).catch(
-      (undo: unknown) =>
-        deps.logger.error('undoing a refused create failed', { jobId: id, error: String(undo) }),
+    // nothing was recorded: give back what was taken for it (a failure here is repaired later);
+    // a job recorded under this very id meanwhile (a duplicate create) owns the slot: keep it
+    const owned = error instanceof JobConflictError;
+    await Promise.all([
+      owned ? undefined : releaseSlot(deps, tenant, id),
+      refundBudget(deps, tenant, budgetDay, costUsd),
+    ]).catch((undo: unknown) =>
+      deps.logger.error('undoing a refused create failed', { jobId: id, error: String(undo) }),
     );
     throw error;
   }
