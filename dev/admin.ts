@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<void> {
     // dynalite accepts any credentials; these keep real ones out of a local call
     credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   }
-  const client = new DynamoDBClient({ region: values.region ?? config.region, endpoint, credentials });
+  // an explicit region, else the SDK's own resolution (AWS_REGION, then the profile's), as the aws CLI does
+  const region = values.region ?? (values.local ? config.region : undefined);
+  const client = new DynamoDBClient({ region, endpoint, credentials });
   const table = values.table ?? config.accountsTable;
   try {
     await runAdmin(argv, {
@@ -38,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof UsageError ? error.message : error);
+  // the reason, not a stack: credentials, region or table are what usually need fixing
+  console.error(error instanceof Error && !process.env.DEBUG ? `${error.name}: ${error.message}` : error);
   process.exit(error instanceof UsageError ? 2 : 1);
 });
