@@ -38,6 +38,7 @@ export class LocalQueue implements ArchiveQueue {
   private timer: NodeJS.Timeout | undefined;
   private consumer: Consumer | undefined;
   private closed = false;
+  private readonly totals = { sent: 0, received: 0, deleted: 0 };
 
   constructor(private readonly options: LocalQueueOptions) {
     if (options.file) this.load(options.file);
@@ -51,6 +52,7 @@ export class LocalQueue implements ArchiveQueue {
 
   async enqueue(jobId: string): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
+    this.totals.sent++;
     this.messages.push({
       messageId: randomUUID(),
       body: JSON.stringify({ jobId }),
@@ -69,6 +71,11 @@ export class LocalQueue implements ArchiveQueue {
       inFlight: this.messages.filter((m) => m.visibleAt > now).length,
       deadLetters: this.deadLetters.length,
     };
+  }
+
+  /** Messages sent, received (each delivery, redeliveries included) and deleted after success, since start. */
+  counts(): { sent: number; received: number; deleted: number } {
+    return { ...this.totals };
   }
 
   deadLetterMessages(): readonly QueuedMessage[] {
@@ -116,6 +123,7 @@ export class LocalQueue implements ArchiveQueue {
 
   private async deliver(message: QueuedMessage): Promise<void> {
     message.receiveCount++;
+    this.totals.received++;
     message.visibleAt = Date.now() + this.options.visibilityTimeoutMs;
     this.save();
     let failed: boolean;
@@ -126,6 +134,7 @@ export class LocalQueue implements ArchiveQueue {
       failed = true;
     }
     if (!failed) {
+      this.totals.deleted++;
       this.messages = this.messages.filter((m) => m !== message);
     } else if (message.receiveCount >= this.options.maxReceiveCount) {
       this.messages = this.messages.filter((m) => m !== message);

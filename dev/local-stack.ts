@@ -40,6 +40,8 @@ export interface LocalStack {
   /** Undefined when a real FAL_KEY is used. */
   emulator?: FalEmulator;
   queue: LocalQueue;
+  /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
+  objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
   reconcile(): Promise<void>;
   stop(): Promise<void>;
@@ -103,16 +105,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const bucket = env.REELAY_VIDEO_BUCKET ?? 'reelay-videos';
-    const dynamo = await startDynamo({
-      path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
-      port: portFor(settings.REELAY_LOCAL_DYNAMODB_PORT, settings.PORT, 3),
+    const objectWrites = new Map<string, number>();
+    // the server listens before the service is built (its URL goes into the config): requests wait for it
+    let built: (app: Hono) => void = () => {};
+    const service = new Promise<Hono>((resolve) => {
+      built = resolve;
     });
+    // given endpoints (DynamoDB Local, MinIO, or the chaos run's servers, which outlive this process) are used as they are
+    const dynamo = env.REELAY_DYNAMODB_ENDPOINT
+      ? { endpoint: env.REELAY_DYNAMODB_ENDPOINT, close: async () => undefined }
+      : await startDynamo({
+          path: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
+          port: portFor(settings.REELAY_LOCAL_DYNAMODB_PORT, settings.PORT, 3),
+        });
     stoppers.push(dynamo.close);
-    const s3 = await startS3({
-      directory: join(dataDir, 's3'),
-      bucket,
-      port: portFor(settings.REELAY_LOCAL_S3_PORT, settings.PORT, 2),
-    });
+    const s3 = env.REELAY_S3_ENDPOINT
+      ? { endpoint: env.REELAY_S3_ENDPOINT, close: async () => undefined }
+      : await startS3({
+          directory: join(dataDir, 's3'),
+          bucket,
+          port: portFor(settings.REELAY_LOCAL_S3_PORT, settings.PORT, 2),
+          onObjectCreated: (key) => objectWrites.set(key, (objectWrites.get(key) ?? 0) + 1),
+        });
     stoppers.push(s3.close);
 
     const realFal = Boolean(env.FAL_KEY);
@@ -130,7 +144,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const http: ServerType = await new Promise((ready) => {
       const server = serve(
-        { fetch: (request) => root.fetch(request), port: settings.PORT, hostname: settings.HOST },
+        {
+          fetch: (request) => service.then((app) => app.fetch(request)),
+          port: settings.PORT,
+          hostname: settings.HOST,
+        },
         () => ready(server),
       );
     });
@@ -158,10 +176,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       name: 'reelay-archive',
       region: config.region,
       visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
-      maxReceiveCount: 5,
+      maxReceiveCount: config.archiveMaxReceives,
       concurrency: 4,
       file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
-      onDeadLetter: (message) => deps.logger.error('archive message dead-lettered', { body: message.body }),
     });
     const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
@@ -174,7 +191,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     root.onError(errorHandler(deps.logger));
     root.notFound(notFoundHandler);
     root.route('/', createFalWebhookApp(deps));
+    // the local twin of the SQS console: what waits, what was dead-lettered, and `npm run redrive`
+    root.get('/_local/archive-queue', (c) =>
+      c.json({
+        ...queue.depth(),
+        deadLetters: queue.deadLetterMessages().map(({ messageId, body, receiveCount }) => ({
+          messageId,
+          body,
+          receiveCount,
+        })),
+      }),
+    );
+    root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
     root.route('/', createApiApp(deps));
+    built(root);
 
     queue.start(createArchiverHandler(deps));
     stoppers.push(() => queue.close());
@@ -189,7 +219,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(schedule.stop);
     if (options.schedule !== false) void schedule.runNow();
 
-    return { url, apiKey, deps, emulator, queue, reconcile: schedule.runNow, stop };
+    return { url, apiKey, deps, emulator, queue, objectWrites, reconcile: schedule.runNow, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -22,8 +22,13 @@ declare module '@20minutes/s3rver' {
     allowMismatchedSignatures?: boolean;
     configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
   }
+  /** S3's event notification shape; s3rver (a Koa app) emits one per object created or removed. */
+  interface S3Event {
+    Records: Array<{ eventName: string; s3: { object: { key: string } } }>;
+  }
   export default class S3rver {
     constructor(options: S3rverOptions);
+    on(event: 'event', listener: (event: S3Event) => void): this;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

@@ -7,7 +7,7 @@ import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
-import { ArchiveQueue } from './constructs/archive-queue.ts';
+import { ArchiveQueue, MAX_RECEIVE_COUNT } from './constructs/archive-queue.ts';
 import { CostBudget } from './constructs/cost-budget.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
@@ -101,7 +101,9 @@ export class ReelayStack extends Stack {
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      .bindVideoBucket(bucket, ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject']);
+      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
+      .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
+      .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
         batchSize: 1,
@@ -163,6 +165,11 @@ export class ReelayStack extends Stack {
       'ArchiveDeadLetterQueueUrl',
       archive.deadLetterQueue.queueUrl,
       'Archive messages that failed 5 times',
+    );
+    output(
+      'ArchiveDeadLetterQueueArn',
+      archive.deadLetterQueue.queueArn,
+      'npm run redrive -- --dlq-arn <this> moves dead letters back to the archive queue',
     );
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');

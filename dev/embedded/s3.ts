@@ -14,6 +14,8 @@ export async function startS3(options: {
   bucket: string;
   port?: number;
   host?: string;
+  /** Called with the key of every object written (a put or a completed multipart upload). */
+  onObjectCreated?: (key: string) => void;
 }): Promise<EmbeddedS3> {
   const server = new S3rver({
     address: options.host ?? '127.0.0.1',
@@ -23,6 +25,13 @@ export async function startS3(options: {
     allowMismatchedSignatures: true,
     configureBuckets: [{ name: options.bucket, configs: [CORS] }],
   });
+  const { onObjectCreated } = options;
+  if (onObjectCreated) {
+    server.on('event', (event) => {
+      for (const record of event.Records)
+        if (record.eventName.startsWith('ObjectCreated')) onObjectCreated(record.s3.object.key);
+    });
+  }
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
 }

@@ -23,6 +23,8 @@ export interface FalEmulator {
   clearFaults(): void;
   stats(): FalEmulatorStats;
   request(requestId: string): EmulatedRequest | undefined;
+  /** Every request accepted so far, in submit order. */
+  requests(): EmulatedRequest[];
   outputBytes(requestId: string): Promise<Buffer>;
   setGenerationMs(ms: number): void;
   close(): Promise<void>;
@@ -122,6 +124,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       const record = queue.get(requestId);
       return record ? toEmulatedRequest(baseUrl, record, files) : undefined;
     },
+    requests: () =>
+      queue
+        .all()
+        .map((record) => toEmulatedRequest(baseUrl, record, files))
+        .sort((a, b) => a.submittedAt - b.submittedAt),
     outputBytes: async (requestId) => {
       const outcome = queue.get(requestId)?.outcome;
       const file = outcome?.kind === 'ok' ? files.get(outcome.fileId) : undefined;

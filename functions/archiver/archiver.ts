@@ -22,12 +22,24 @@ export function createArchiverHandler(deps: Deps) {
       try {
         await archiveVideo(deps, message.jobId);
       } catch (error) {
-        deps.logger.warn('archive will be retried by the queue', {
-          jobId: message.jobId,
-          receiveCount: record.attributes.ApproximateReceiveCount,
-          error: String(error),
-        });
+        const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
         batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (receiveCount < deps.config.archiveMaxReceives) {
+          deps.logger.warn('archive will be retried by the queue', {
+            jobId: message.jobId,
+            receiveCount,
+            error: String(error),
+          });
+          continue;
+        }
+        // SQS moves it to the dead-letter queue now, silently: say so, with the job, where operators look
+        deps.logger.error('archive message dead-lettered', {
+          jobId: message.jobId,
+          receiveCount,
+          error: String(error),
+          redrive: 'npm run redrive (see README, Operations)',
+        });
+        deps.metrics.count('ArchiveMessageDeadLettered', { jobId: message.jobId });
       }
     }
     return { batchItemFailures };

@@ -8,6 +8,8 @@ const flag = z
   .default('false')
   .transform((value) => value === 'true' || value === '1');
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** Fractions allowed: the emulator, tests and the chaos run use short timings. */
+const duration = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
 
 export interface ApiKey {
   tenant: string;
@@ -73,6 +75,8 @@ export const configSchema = z.object({
   REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
+  /** The archive queue's maxReceiveCount: the delivery after which a failing message goes to the dead-letter queue. */
+  REELAY_ARCHIVE_MAX_RECEIVES: z.coerce.number().int().min(1).max(1_000).default(5),
   AWS_REGION: z.string().default('us-east-1'),
   REELAY_DYNAMODB_ENDPOINT: z.url().optional(),
   REELAY_S3_ENDPOINT: z.url().optional(),
@@ -83,6 +87,13 @@ export const configSchema = z.object({
   REELAY_MAX_ARCHIVE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   REELAY_WEBHOOK_GRACE_SECONDS: seconds(120),
   REELAY_POLL_INTERVAL_SECONDS: seconds(30),
+  REELAY_SUBMIT_LEASE_SECONDS: duration(60),
+  REELAY_ARCHIVE_PICKUP_SECONDS: duration(120),
+  REELAY_ARCHIVE_LEASE_SECONDS: duration(1_200),
+  REELAY_RETRY_BASE_SECONDS: duration(5),
+  REELAY_RETRY_MAX_SECONDS: duration(300),
+  /** Replaces every model's typical generation time (progress, webhook wait): for the emulator, or a fal queue that runs consistently faster or slower. */
+  REELAY_TYPICAL_GENERATION_SECONDS: z.coerce.number().positive().max(3_600).optional(),
   REELAY_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(3_600),
   REELAY_VIDEO_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
@@ -149,6 +160,7 @@ export interface Config {
   globalLimits: GlobalLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
+  archiveMaxReceives: number;
   region: string;
   endpoints: { dynamodb?: string; s3?: string; sqs?: string };
   maxJobAgeSeconds: number;
@@ -157,6 +169,12 @@ export interface Config {
   maxArchiveAttempts: number;
   webhookGraceSeconds: number;
   pollIntervalSeconds: number;
+  submitLeaseSeconds: number;
+  archivePickupSeconds: number;
+  archiveLeaseSeconds: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  typicalGenerationSeconds?: number;
   downloadUrlTtlSeconds: number;
   videoRetentionDays: number | null;
   reconcileBatch: number;
@@ -211,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
+    archiveMaxReceives: e.REELAY_ARCHIVE_MAX_RECEIVES,
     region: e.AWS_REGION,
     endpoints: { dynamodb: e.REELAY_DYNAMODB_ENDPOINT, s3: e.REELAY_S3_ENDPOINT, sqs: e.REELAY_SQS_ENDPOINT },
     maxJobAgeSeconds: e.REELAY_MAX_JOB_AGE_SECONDS,
@@ -219,6 +238,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxArchiveAttempts: e.REELAY_MAX_ARCHIVE_ATTEMPTS,
     webhookGraceSeconds: e.REELAY_WEBHOOK_GRACE_SECONDS,
     pollIntervalSeconds: e.REELAY_POLL_INTERVAL_SECONDS,
+    submitLeaseSeconds: e.REELAY_SUBMIT_LEASE_SECONDS,
+    archivePickupSeconds: e.REELAY_ARCHIVE_PICKUP_SECONDS,
+    archiveLeaseSeconds: e.REELAY_ARCHIVE_LEASE_SECONDS,
+    retryBaseSeconds: e.REELAY_RETRY_BASE_SECONDS,
+    retryMaxSeconds: e.REELAY_RETRY_MAX_SECONDS,
+    typicalGenerationSeconds: e.REELAY_TYPICAL_GENERATION_SECONDS,
     downloadUrlTtlSeconds: e.REELAY_DOWNLOAD_URL_TTL_SECONDS,
     videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
     reconcileBatch: e.REELAY_RECONCILE_BATCH,

@@ -11,6 +11,7 @@ import { compileBlocklist } from './domain/prompt-safety.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
+import { createPowertoolsMetrics } from './metrics.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
@@ -30,6 +31,12 @@ export function policyFromConfig(config: Config): JobPolicy {
     maxSubmitAttempts: config.maxSubmitAttempts,
     maxGenerationAttempts: config.maxGenerationAttempts,
     maxArchiveAttempts: config.maxArchiveAttempts,
+    submitLeaseMs: config.submitLeaseSeconds * 1000,
+    archivePickupMs: config.archivePickupSeconds * 1000,
+    archiveLeaseMs: config.archiveLeaseSeconds * 1000,
+    retryBaseMs: config.retryBaseSeconds * 1000,
+    retryMaxMs: config.retryMaxSeconds * 1000,
+    ...(config.typicalGenerationSeconds && { typicalGenerationMs: config.typicalGenerationSeconds * 1000 }),
   };
 }
 
@@ -128,6 +135,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     }),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
     logger,
+    metrics: createPowertoolsMetrics(),
     now: Date.now,
     random: Math.random,
     ...overrides,

@@ -51,9 +51,15 @@ export function createFalWebhookApp(deps: Deps) {
       });
       return c.json({ received: true, applied: 'ignored' });
     }
-    if (!isCurrentRequest(job, requestId)) throw rejected('request id is not this job’s');
-
-    const applied = await applyFalOutcome(deps, job, outcome);
+    // signed by fal and carrying the job's token, but for a request the job never recorded: a
+    // resubmit whose first answer was lost. Acknowledged (fal stops retrying); a video is adopted.
+    if (!isCurrentRequest(job, requestId))
+      deps.logger.warn('webhook for an unrecorded fal request', {
+        jobId: job.id,
+        requestId,
+        state: job.state,
+      });
+    const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
     deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
     return c.json({ received: true, applied });
   });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../functions/core/config.ts';
 import { DEFAULT_POLICY } from '../../functions/core/domain/policy.ts';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/bundling.ts';
+import { MAX_RECEIVE_COUNT } from '../../infra/constructs/archive-queue.ts';
 import type { ReelayStack } from '../../infra/reelay-stack.ts';
 import { FUNCTION_SIZING } from '../../infra/sizing.ts';
 import { buildStack, getAtt, type Json, logicalId, propertiesOf } from './helpers.ts';
@@ -92,12 +93,14 @@ describe('function environment', () => {
     });
   });
 
-  it('archiver: table, bucket, fal key (to refresh an expired media URL)', () => {
+  it('archiver: table, bucket, fal key (to refresh an expired media URL), the queue’s receive limit', () => {
     expect(env('archiver')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+      // the archiver says so in its log and metrics when a message's last delivery fails
+      REELAY_ARCHIVE_MAX_RECEIVES: String(MAX_RECEIVE_COUNT),
     });
   });
 

@@ -93,11 +93,14 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('archiver: items, multipart upload and delete under videos/, consuming its queue, the fal key', () => {
+  it('archiver: items, multipart upload, read (an earlier attempt’s copy) and delete under videos/, consuming its queue, the fal key', () => {
     expect(statementsOf('archiver')).toEqual(
       expected('archiver', [
         items(),
-        { actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], resources: [videos()] },
+        {
+          actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          resources: [videos()],
+        },
         {
           // added by the SQS event source: what the event source mapping does on the function's behalf
           actions: [

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 async function expectArchivedExactly(id: string) {
-  const job = await stack.waitForJob(id, ['completed', 'failed'], 20_000);
+  const job = await stack.settle(id);
   expect(job.state).toBe('completed');
   const served = (await stack.emulator?.outputBytes(job.requestId as string)) ?? Buffer.alloc(0);
   expect(job.archive).toMatchObject({

@@ -71,16 +71,12 @@ describe('generation failures', () => {
 });
 
 describe('submit failures', () => {
-  it('fal down past the client’s own retries: the job waits queued, then the reconciler submits it', async () => {
-    // the fal client retries a 503 three times by itself; a fourth failure reaches us
-    stack.emulator?.injectFault({
-      on: 'submit',
-      status: 503,
-      times: 4,
-      match: { promptIncludes: 'patience' },
-    });
+  it('fal down: one fal call per attempt (the client does not retry); the job waits queued, then the reconciler submits it', async () => {
+    const rejected = stack.emulator?.stats().rejectedSubmits ?? 0;
+    stack.emulator?.injectFault({ on: 'submit', status: 503, match: { promptIncludes: 'patience' } });
     const video = await stack.createVideo({ prompt: 'patience', seconds: '4' });
     expect(video.status).toBe('queued');
+    expect((stack.emulator?.stats().rejectedSubmits ?? 0) - rejected).toBe(1);
     const queued = await stack.job(video.id);
     expect(queued).toMatchObject({ state: 'queued', submitAttempts: 1 });
     expect(queued.lastFault).toContain('503');

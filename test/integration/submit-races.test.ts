@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
+import { reconcile } from '../../functions/core/jobs/reconcile.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
@@ -49,5 +50,35 @@ describe('submits whose answer goes astray', () => {
     const created = await (await creating).json();
     expect(created).toMatchObject({ id, status: 'failed', error: { code: 'cancelled' } });
     expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
+  });
+});
+
+describe('reconciler passes that overlap (a slow pass and the next minute’s, or the webhook meanwhile)', () => {
+  const requestsOf = (id: string) =>
+    (stack.emulator?.requests() ?? []).filter((request) => request.webhookUrl?.includes(`job=${id}&`));
+
+  it('four passes at once submit each due job once, and finish each overdue one once', async () => {
+    for (const tag of ['overlap-a', 'overlap-b', 'overlap-c'])
+      stack.emulator?.injectFault({ on: 'submit', status: 503, match: { promptIncludes: tag } });
+    const waiting = await Promise.all(
+      ['overlap-a', 'overlap-b', 'overlap-c'].map((tag) => stack.createVideo({ prompt: tag, seconds: '4' })),
+    );
+    const dropped = await stack.createVideo({ prompt: 'overlap-d [fal:drop_webhook]', seconds: '4' });
+    const submitted = await stack.waitForJob(dropped.id, ['submitted']);
+    await vi.waitFor(() =>
+      expect(stack.emulator?.request(submitted.requestId ?? '')?.state).toBe('COMPLETED'),
+    );
+
+    stack.advance(10 * 60_000);
+    const limits = { batch: 100, deadline: Date.now() + 10 * 60_000 + 30_000 };
+    const reports = await Promise.all(Array.from({ length: 4 }, () => reconcile(stack.deps, limits)));
+    expect(reports.reduce((sum, report) => sum + report.submitted, 0)).toBe(3);
+    expect(reports.reduce((sum, report) => sum + report.finishedByPolling, 0)).toBe(1);
+
+    for (const video of [...waiting, dropped]) {
+      expect((await stack.settle(video.id)).state).toBe('completed');
+      expect(requestsOf(video.id)).toHaveLength(1);
+      expect(stack.objectWrites.get(`videos/local/${video.id}.mp4`)).toBe(1);
+    }
   });
 });

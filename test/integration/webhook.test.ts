@@ -88,11 +88,39 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     await expectRejectedUnchanged(job, await deliver(job, body, headers, 'not-the-token'));
   });
 
-  it('rejects a signed delivery for another fal request', async () => {
+  const ORPHAN = '01a20000-0000-7000-8000-000000000000';
+
+  it('acknowledges a signed failure of a request the job never recorded, and changes nothing', async () => {
     const job = await submittedJob();
-    const body = okBody('01a20000-0000-7000-8000-000000000000');
-    const headers = signer.headers(body, { requestId: '01a20000-0000-7000-8000-000000000000' });
-    await expectRejectedUnchanged(job, await deliver(job, body, headers));
+    const body = Buffer.from(
+      toFalWireJson({
+        error: 'Invalid status code: 500',
+        gateway_request_id: ORPHAN,
+        payload: { detail: 'Internal server error' },
+        request_id: ORPHAN,
+        status: 'ERROR',
+      }),
+    );
+    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, applied: 'ignored' });
+    expect(await stack.job(job.id)).toEqual(job);
+  });
+
+  it('adopts the video of a request the job never recorded and cancels the one it waited on', async () => {
+    const job = await submittedJob();
+    const cancels = stack.emulator?.stats().cancels ?? 0;
+    const body = okBody(ORPHAN);
+    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    expect(await response.json()).toEqual({ received: true, applied: 'generated' });
+    expect(await stack.job(job.id)).toMatchObject({
+      state: 'generated',
+      requestId: ORPHAN,
+      priorRequestIds: [job.requestId],
+    });
+    // the request it waited on is cancelled (unless fal had already finished it)
+    expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
+    expect(['cancelled', 'ok']).toContain(stack.emulator?.request(job.requestId as string)?.outcome);
   });
 
   it('applies an authentic delivery once; a duplicate is a 200 no-op', async () => {
@@ -145,7 +173,7 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
 
   it('a delivery delayed past the job’s completion by polling changes nothing', async () => {
     // the delay must outlast a reconcile pass over this file's earlier jobs, which now also hand on their slots
-    stack.emulator?.injectFault({ on: 'webhook', delayMs: 3_000, match: { promptIncludes: 'slow mail' } });
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 5_000, match: { promptIncludes: 'slow mail' } });
     const video = await stack.createVideo({ prompt: 'slow mail', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -153,8 +181,11 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
     await stack.reconcile();
     const completed = await stack.waitForJob(video.id, ['completed']);
     expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(true);
+    await expect
+      .poll(() => stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered, {
+        timeout: 8_000,
+      })
+      .toBe(true);
     expect(await stack.job(video.id)).toEqual(completed);
   });
 });

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../core/deps.ts';
 import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
 import type { Job } from '../../core/domain/job.ts';
@@ -40,6 +40,12 @@ const createVideoRoute = createRoute({
   summary: 'Create a video',
   security,
   request: {
+    headers: z.object({
+      'idempotency-key': z.string().min(1).max(255).optional().openapi({
+        description:
+          'Repeats with the same key and request within 24 h answer the same video (header Idempotent-Replayed: true); a different request with the key is 409 idempotency_key_reused.',
+      }),
+    }),
     body: {
       required: true,
       content: {
@@ -50,7 +56,7 @@ const createVideoRoute = createRoute({
   },
   responses: {
     200: json(Video, 'The new video, queued or in progress'),
-    ...errors(400, 401, 403, 413, 415, 429, 502, 503),
+    ...errors(400, 401, 403, 404, 409, 413, 415, 429, 502, 503),
   },
 });
 const getVideoRoute = createRoute({
@@ -114,7 +120,9 @@ export function videoRoutes(deps: Deps) {
   app.post('/v1/videos', async (c) => {
     const { request, image } = await readCreateRequest(c);
     await screenCreateRequest(deps, c.get('tenant'), request, image !== undefined);
-    const job = await createVideo(deps, c.get('tenant'), request, image);
+    const idempotencyKey = c.req.header('idempotency-key');
+    const { job, replayed } = await createVideo(deps, c.get('tenant'), request, { image, idempotencyKey });
+    if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(await present(job.tenant, job), 200);
   });
 

@@ -17,6 +17,8 @@ export interface JobPolicy {
   maxArchiveAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Replaces the catalog's typical generation time of every model when set. */
+  typicalGenerationMs?: number;
 }
 
 export const DEFAULT_POLICY: JobPolicy = {

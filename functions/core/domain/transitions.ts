@@ -128,11 +128,14 @@ export function markGenerated(
   now: number,
   policy: JobPolicy,
 ): Job {
+  // adopting another request's video (see isOrphanRequest): the one given up on becomes a prior attempt
+  const replaced = job.requestId !== undefined && job.requestId !== result.requestId;
   return advance(job, ['queued', 'submitted'], 'generated', now, {
     state: 'generated',
     // fal is done with it: the slot goes to the next waiting job
     slotHeldAt: undefined,
     requestId: result.requestId,
+    ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
     video: result.video,
     outputSeed: result.seed,
     generatedAt: now,

@@ -11,7 +11,24 @@ function render(c: Context, error: ApiError) {
   return c.json(body, error.status as ContentfulStatusCode, error.headers);
 }
 
-/** The one place an error becomes an HTTP answer: ApiErrors as they are, anything else a logged generic 500. */
+const THROTTLED = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|SlowDown|ServiceUnavailable/;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A dependency (DynamoDB, S3, SQS) throttling, failing on its side, or out of reach after the SDK's
+ * own retries: the same request can succeed in a moment, so the client is told to retry (the openai
+ * SDK does so by itself on 503), not that we broke.
+ */
+function isTransient(error: Error): boolean {
+  const { $fault, code } = error as Error & { $fault?: string; code?: string };
+  if ($fault === 'server' || THROTTLED.test(error.name)) return true;
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (UNREACHABLE.has((cause as { code?: string }).code ?? '')) return true;
+  }
+  return code !== undefined && UNREACHABLE.has(code);
+}
+
+/** The one place an error becomes an HTTP answer: ApiErrors as they are, transient faults a 503, anything else a logged generic 500. */
 export function errorHandler(logger: Logger): ErrorHandler {
   return function onError(error, c) {
     if (error instanceof ApiError) return render(c, error);
@@ -19,6 +36,20 @@ export function errorHandler(logger: Logger): ErrorHandler {
       return render(
         c,
         new ApiError(error.status, 'invalid_request', error.message || 'The request could not be read.'),
+      );
+    }
+    if (isTransient(error)) {
+      logger.warn('dependency unavailable', { method: c.req.method, path: c.req.path, error: String(error) });
+      return render(
+        c,
+        new ApiError(
+          503,
+          'service_unavailable',
+          'A service Reelay depends on is briefly unavailable; retry shortly.',
+          {
+            headers: { 'Retry-After': '2' },
+          },
+        ),
       );
     }
     logger.error('unhandled error', {

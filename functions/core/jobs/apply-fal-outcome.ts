@@ -15,11 +15,24 @@ export function isCurrentRequest(job: Job, requestId: string): boolean {
 }
 
 /**
+ * A request of this job that it never recorded: a submit fal accepted whose answer was lost, and
+ * which was sent again. Only a verified webhook (signature and job token) can name one.
+ */
+export function isOrphanRequest(job: Job, requestId: string): boolean {
+  return job.state === 'submitted' && job.requestId !== requestId && !job.priorRequestIds.includes(requestId);
+}
+
+/**
  * What the webhook and the reconciler's polling both do with a finished fal request: the one code
  * path from "fal is done" to `generated` (then archive) or `failed` (or a fresh attempt).
  * Duplicates and late arrivals change nothing.
  */
-export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome): Promise<Applied> {
+export async function applyFalOutcome(
+  deps: Deps,
+  job: Job,
+  outcome: FalOutcome,
+  options: { adoptOrphan?: boolean } = {},
+): Promise<Applied> {
   const { policy, logger } = deps;
   // fal could not put the output in the webhook; the queue still has it
   const settled =
@@ -28,17 +41,27 @@ export async function applyFalOutcome(deps: Deps, job: Job, outcome: FalOutcome)
 
   if (settled.kind === 'ok') {
     const { video, seed } = settled;
+    let replaced: string | undefined;
     const updated = await updateJob(
       deps,
       job.id,
-      (current) =>
-        isCurrentRequest(current, requestId) && (current.state === 'queued' || current.state === 'submitted')
-          ? markGenerated(current, { requestId, video, seed }, deps.now(), policy)
-          : undefined,
+      (current) => {
+        const known = isCurrentRequest(current, requestId);
+        // a finished video of an orphan is paid for: adopt it, and stop the request the job waits on
+        if (!known && !(options.adoptOrphan && isOrphanRequest(current, requestId))) return undefined;
+        if (current.state !== 'queued' && current.state !== 'submitted') return undefined;
+        replaced = known ? undefined : current.requestId;
+        return markGenerated(current, { requestId, video, seed }, deps.now(), policy);
+      },
       job,
     );
     if (!updated?.changed) return 'ignored';
-    logger.info('fal generated the video', { jobId: job.id, requestId });
+    logger.info('fal generated the video', { jobId: job.id, requestId, adoptedInsteadOf: replaced });
+    if (replaced) {
+      await deps.fal.cancel(job.falEndpoint, replaced).catch((error: unknown) => {
+        logger.warn('cancel of the replaced fal request failed', { jobId: job.id, error: String(error) });
+      });
+    }
     // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile;
     // before the archive message, so the archive does not run alongside this hand-off
     await settle(deps, updated);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
 import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
@@ -38,9 +39,38 @@ async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
   return openMedia(refreshed?.job.video?.url ?? outcome.video.url);
 }
 
+/** Object metadata that lets a later attempt recognise a finished copy of the same fal output. */
+const FROM_REQUEST = 'fal-request-id';
+const EXPECTED_BYTES = 'expected-bytes';
+
+/**
+ * An attempt that died after its upload finished but before it recorded the job leaves the object
+ * behind: recognised by the fal request it came from and its announced size, it is hashed where
+ * it lies and recorded, not written again.
+ */
+async function earlierCopy(deps: Deps, job: Job, key: string): Promise<ArchivedVideo | undefined> {
+  const found = await deps.archive.stat(key);
+  if (!found || !job.requestId || found.metadata[FROM_REQUEST] !== job.requestId) return undefined;
+  if (Number(found.metadata[EXPECTED_BYTES]) !== found.bytes) return undefined;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of await deps.archive.read(key)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  if (bytes !== found.bytes) return undefined;
+  deps.logger.info('an earlier attempt had copied the video; recording its copy', { jobId: job.id, bytes });
+  return { key, bytes, contentType: found.contentType ?? 'video/mp4', sha256: hash.digest('hex') };
+}
+
 async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
   const url = job.video?.url;
   if (!url) throw new Error(`job ${job.id} is generated but has no video URL`);
+  const key = videoKey(job.tenant, job.id);
+  if ((job.archiveAttempts ?? 0) > 1) {
+    const earlier = await earlierCopy(deps, job, key);
+    if (earlier) return earlier;
+  }
   let media: MediaStream;
   try {
     media = await openMedia(url);
@@ -48,17 +78,20 @@ async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
     if (!(error instanceof MediaGoneError)) throw error;
     media = await openFreshMedia(deps, job);
   }
-  const key = videoKey(job.tenant, job.id);
   const contentType = media.contentType?.split(';')[0] ?? job.video?.contentType ?? 'video/mp4';
   const measure = measuring();
+  const expected = media.contentLength ?? job.video?.fileSize;
   // pipeline carries a failed download into the upload, which then aborts its multipart upload
   await deps.archive.put(
     key,
     pipeline(media.body, measure.stream, () => {}),
     contentType,
+    {
+      ...(job.requestId && { [FROM_REQUEST]: job.requestId }),
+      ...(expected !== undefined && { [EXPECTED_BYTES]: String(expected) }),
+    },
   );
   const { bytes, sha256 } = measure.result();
-  const expected = media.contentLength ?? job.video?.fileSize;
   if (expected !== undefined && expected !== bytes) {
     await deps.archive.delete(key);
     throw new SizeMismatchError(expected, bytes);
@@ -104,10 +137,15 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     throw error;
   }
   // only the latest claim completes: a worker whose lease ran out leaves it to the one that took over
-  const completed = await updateJob(deps, jobId, (current) =>
-    current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
-      ? markCompleted(current, archived, deps.now())
-      : undefined,
+  // the claimed copy is tried first (one read fewer); if anything wrote since, it is read again
+  const completed = await updateJob(
+    deps,
+    jobId,
+    (current) =>
+      current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
+        ? markCompleted(current, archived, deps.now())
+        : undefined,
+    job,
   );
   if (!completed?.changed) {
     const ended = completed?.job.state === 'failed' || completed?.job.deletedAt !== undefined;

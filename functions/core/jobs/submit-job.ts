@@ -47,11 +47,15 @@ async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise
     },
     job,
   );
+  const next = updated?.job;
   deps.logger.warn('fal submit failed', {
     jobId: job.id,
+    attempt: job.submitAttempts,
     code: error.code,
     retryable,
-    state: updated?.job.state,
+    state: next?.state,
+    ...(next?.state === 'queued' &&
+      next.dueAt !== undefined && { retryAt: new Date(next.dueAt).toISOString() }),
   });
   await settle(deps, updated);
   return updated?.job ?? job;

@@ -1,3 +1,4 @@
+import type { IdempotencyClaim } from '../domain/idempotency.ts';
 import type { ActiveState, Job } from '../domain/job.ts';
 
 export interface ListQuery {
@@ -27,6 +28,17 @@ export interface JobStore {
   listDue(state: ActiveState, now: number, limit: number): Promise<Job[]>;
   /** Jobs waiting for a concurrency slot, all tenants, longest waiting first. */
   listWaiting(limit: number): Promise<Job[]>;
+  /**
+   * Binds a tenant's Idempotency-Key to `claim` until `expiresAt` unless a live binding exists;
+   * answers the binding that holds, which is an earlier request's when the key was used before.
+   */
+  claimIdempotencyKey(
+    tenant: string,
+    key: string,
+    claim: IdempotencyClaim,
+    now: number,
+    expiresAt: number,
+  ): Promise<IdempotencyClaim>;
 }
 
 export class JobConflictError extends Error {

@@ -67,6 +67,14 @@ describe('job state machine', () => {
     expect(completed.dueAt).toBeUndefined();
   });
 
+  it('keeps the request it gives up on as a prior attempt when it adopts another request’s video', () => {
+    const submitted = markSubmitted(newJob(), 'req-2', T0 + 1, policy);
+    const adopted = markGenerated(submitted, { requestId: 'req-1', video }, T0 + 2, policy);
+    expect(adopted).toMatchObject({ state: 'generated', requestId: 'req-1', priorRequestIds: ['req-2'] });
+    const same = markGenerated(submitted, { requestId: 'req-2', video }, T0 + 2, policy);
+    expect(same.priorRequestIds).toEqual([]);
+  });
+
   it('lets a webhook that beats the submit answer move a queued job straight to generated', () => {
     const generated = markGenerated(newJob(), { requestId: 'req-early', video }, T0 + 5, policy);
     expect(generated).toMatchObject({

@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { VideoArchive } from '../video-archive.ts';
@@ -9,15 +16,35 @@ const PARTS_IN_FLIGHT = 2;
 
 export function createS3VideoArchive(client: S3Client, bucket: string): VideoArchive {
   return {
-    async put(key, body, contentType) {
+    async put(key, body, contentType, metadata) {
       // lib-storage aborts the multipart upload on failure (leavePartsOnError defaults to false)
       const upload = new Upload({
         client,
-        params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
+        params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata },
         partSize: PART_SIZE,
         queueSize: PARTS_IN_FLIGHT,
       });
       await upload.done();
+    },
+
+    async stat(key) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          bytes: head.ContentLength ?? 0,
+          contentType: head.ContentType,
+          metadata: head.Metadata ?? {},
+        };
+      } catch (error) {
+        if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+        throw error;
+      }
+    },
+
+    async read(key) {
+      const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!Body) throw new Error(`object ${key} has no body`);
+      return Body as Readable;
     },
 
     downloadUrl(key, expiresInSeconds, fileName) {

@@ -11,7 +11,7 @@ export interface FalClientOptions {
   queueUrl: string;
   restUrl: string;
   fetch?: typeof fetch;
-  /** Bound on each HTTP call to fal (the client's own retries come on top). */
+  /** Bound on each HTTP call to fal; each gateway call is one HTTP call (the client does not retry). */
   requestTimeoutMs?: number;
 }
 
@@ -32,8 +32,18 @@ export function rewriteFalHosts(queueUrl: string, restUrl: string): RequestMiddl
 
 type ErrorHeaders = Pick<FalFailure, 'retryable' | 'errorType'>;
 
-/** The client's ApiError drops headers; each call collects fal's `X-Fal-*` error headers in its own context. */
-const errorHeaders = new AsyncLocalStorage<ErrorHeaders>();
+interface CallContext {
+  /** The client's ApiError drops headers: fal's `X-Fal-*` error headers are collected here. */
+  headers: ErrorHeaders;
+  /**
+   * Given to the client as the call's abort signal and aborted when fal's answer is an error: the
+   * client then does not retry (it would, up to 5 times, submits included), so the job's own retry
+   * policy is the only one, and a submit never outlives its lease.
+   */
+  noRetry: AbortController;
+}
+
+const callContext = new AsyncLocalStorage<CallContext>();
 
 /** Connection errors that prove nothing was sent; any other transport failure may have reached fal. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -52,10 +62,13 @@ function causeCode(error: unknown): string | undefined {
  */
 function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
   return async (input, init) => {
+    const context = callContext.getStore();
     let response: Response;
     try {
-      response = await base(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+      // the client's signal only stops its retries; the request itself has our timeout
+      response = await base(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
+      context?.noRetry.abort();
       if (init?.method?.toUpperCase() !== 'POST' || NOT_SENT.has(causeCode(error) ?? '')) throw error;
       // the client never retries an abort; we then treat the submit as possibly accepted
       const reason = error instanceof Error ? error.message : String(error);
@@ -63,12 +76,12 @@ function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
         name: 'AbortError',
       });
     }
-    const context = errorHeaders.getStore();
     if (!response.ok && context) {
+      context.noRetry.abort();
       const retryable = response.headers.get('x-fal-retryable');
       const errorType = response.headers.get('x-fal-error-type');
-      if (retryable !== null) context.retryable = retryable.toLowerCase() === 'true';
-      if (errorType !== null) context.errorType = errorType;
+      if (retryable !== null) context.headers.retryable = retryable.toLowerCase() === 'true';
+      if (errorType !== null) context.headers.errorType = errorType;
     }
     return response;
   };
@@ -95,9 +108,11 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
     credentials: () => key,
     requestMiddleware: rewriteFalHosts(options.queueUrl, options.restUrl),
     fetch: collectingFetch(options.fetch ?? fetch, options.requestTimeoutMs ?? 20_000),
+    // calls outside the queue (storage) take this; queue calls bring their own, stopped by noRetry
+    retry: { maxRetries: 0 },
   });
 
-  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(what: string, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     try {
       // resolved per call (the provider caches it), so a rotated key is picked up
       key = await options.credentials();
@@ -109,9 +124,10 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
         { cause: error },
       );
     }
-    const headers: ErrorHeaders = {};
+    const context: CallContext = { headers: {}, noRetry: new AbortController() };
+    const { headers } = context;
     try {
-      return await errorHeaders.run(headers, run);
+      return await callContext.run(context, () => run(context.noRetry.signal));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new FalCallError(`fal ${what} failed: ${reason}`, toFailure(error, headers), { cause: error });
@@ -120,20 +136,28 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
 
   return {
     async submit(endpoint, input, webhookUrl) {
-      const answer = await call('submit', () =>
-        client.queue.submit(endpoint, { input, ...(webhookUrl !== undefined && { webhookUrl }) }),
+      const answer = await call('submit', (abortSignal) =>
+        client.queue.submit(endpoint, {
+          input,
+          abortSignal,
+          ...(webhookUrl !== undefined && { webhookUrl }),
+        }),
       );
       return { requestId: answer.request_id };
     },
 
     async status(endpoint, requestId) {
-      const answer = await call('status', () => client.queue.status(endpoint, { requestId, logs: false }));
+      const answer = await call('status', (abortSignal) =>
+        client.queue.status(endpoint, { requestId, logs: false, abortSignal }),
+      );
       return answer.status as FalQueueStatus;
     },
 
     async result(endpoint, requestId) {
       try {
-        const { data } = await call('result', () => client.queue.result(endpoint, { requestId }));
+        const { data } = await call('result', (abortSignal) =>
+          client.queue.result(endpoint, { requestId, abortSignal }),
+        );
         return outcomeFromOutput(requestId, data);
       } catch (error) {
         if (error instanceof FalCallError && isModelError(error.failure)) {
@@ -145,7 +169,7 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
 
     async cancel(endpoint, requestId): Promise<CancelResult> {
       try {
-        await call('cancel', () => client.queue.cancel(endpoint, { requestId }));
+        await call('cancel', (abortSignal) => client.queue.cancel(endpoint, { requestId, abortSignal }));
         return 'cancellation_requested';
       } catch (error) {
         const status = error instanceof FalCallError ? error.failure.status : undefined;

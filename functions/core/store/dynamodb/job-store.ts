@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../../domain/job.ts';
@@ -21,6 +22,13 @@ function toItem(job: Job): Item {
   return item;
 }
 
+/**
+ * Idempotency keys live beside the jobs they name, as items outside both indexes; the id hashes the
+ * tenant with the key, so keys are scoped per tenant and a client's key text is never stored.
+ */
+const idempotencyItemId = (tenant: string, key: string) =>
+  `idempotency#${createHash('sha256').update(`${tenant}\n${key}`).digest('hex')}`;
+
 function fromItem(item: Record<string, unknown>): Job {
   // the table holds only what toItem wrote
   const { listTenant: _l, activeState: _a, expiresAt: _e, ...job } = item as unknown as Item;
@@ -33,7 +41,7 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
   });
 
   async function conditionalPut(
-    item: Item,
+    item: object,
     condition: string,
     names: Record<string, string>,
     values?: Record<string, unknown>,
@@ -91,6 +99,32 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
         }),
       );
       return { jobs: Items.slice(0, limit).map(fromItem), hasMore: Items.length > limit };
+    },
+
+    async claimIdempotencyKey(tenant, key, claim, now, expiresAt) {
+      const id = idempotencyItemId(tenant, key);
+      const nowSeconds = Math.floor(now / 1000);
+      for (;;) {
+        const item = { id, ...claim, expiresAt: Math.ceil(expiresAt / 1000) };
+        // dynalite and DynamoDB's TTL both leave expired items for a while: an expired key is free
+        if (
+          await conditionalPut(
+            item,
+            'attribute_not_exists(#id) OR #expires <= :now',
+            {
+              '#id': 'id',
+              '#expires': JOBS_TABLE.ttlAttribute,
+            },
+            { ':now': nowSeconds },
+          )
+        )
+          return claim;
+        const { Item } = await doc.send(
+          new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+        );
+        if (Item && (Item.expiresAt as number) > nowSeconds)
+          return { jobId: Item.jobId as string, fingerprint: Item.fingerprint as string };
+      }
     },
 
     async listDue(state, now, limit) {

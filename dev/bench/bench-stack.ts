@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../local-stack.ts';
+import { startDynamoProcess } from './dynamo-process.ts';
+import { BENCH_DIR } from './paths.ts';
+
+export interface BenchStack extends LocalStack {
+  close(): Promise<void>;
+}
+
+/**
+ * The local stack on free loopback ports in a throwaway data dir, with dynalite in memory in its
+ * own process (as DynamoDB is not in Lambda's), and no schedule: nothing here needs the
+ * reconciler, and its runs would blur the counts.
+ */
+export async function startBenchStack(options: Omit<LocalStackOptions, 'env'> = {}): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(BENCH_DIR, 'stack-'));
+  const dynamo = await startDynamoProcess();
+  try {
+    const stack = await startLocalStack({
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        REELAY_DATA_DIR: dataDir,
+        FAL_KEY: '',
+        PUBLIC_URL: '',
+        REELAY_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      },
+      inMemory: true,
+      schedule: false,
+      ...options,
+    });
+    return {
+      ...stack,
+      async close() {
+        await stack.stop();
+        await dynamo.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+}

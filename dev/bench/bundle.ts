@@ -1,0 +1,31 @@
+import { readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { BUNDLING, REPO_ROOT } from '../../infra/bundling.ts';
+
+export interface Bundle {
+  file: string;
+  raw: number;
+  gzip: number;
+}
+
+/** Builds `entry` with the options the CDK stack gives NodejsFunction (infra/bundling.ts), as the bundle budget test does. */
+export async function bundle(entry: string, outfile: string): Promise<Bundle> {
+  await build({
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    mainFields: BUNDLING.mainFields,
+    external: BUNDLING.externalModules,
+    banner: BUNDLING.banner ? { js: BUNDLING.banner } : undefined,
+    outfile,
+    logLevel: 'silent',
+  });
+  return { file: outfile, raw: statSync(outfile).size, gzip: gzipSync(readFileSync(outfile)).length };
+}

@@ -1,0 +1,312 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Job } from '../../functions/core/domain/job.ts';
+import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
+import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
+import { startS3 } from '../embedded/s3.ts';
+import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
+import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
+import { analyse, type ChaosReport, type JobRun } from './report.ts';
+import { ServiceProcess } from './service.ts';
+
+export interface ChaosOptions {
+  jobs: number;
+  /** Share of jobs given one fault from CHAOS_FAULTS. */
+  faultRate: number;
+  /** The first jobs get each fault in turn, so a small run still meets every one. */
+  everyFaultFirst?: boolean;
+  /** Concurrent clients creating jobs. */
+  clients: number;
+  /** SIGKILLs of the service while jobs are created (spread evenly over the creates). */
+  restarts: number;
+  seed: number;
+  /** Give up waiting for jobs to end after this long: what is still active then is lost. */
+  drainTimeoutMs: number;
+  dataDir: string;
+  log: (line: string) => void;
+}
+
+const BUCKET = 'reelay-chaos';
+const TABLE = 'reelay-chaos-jobs';
+const MODELS = ['seedance-1.5-pro', 'sora-2', 'kling-2.5-turbo-pro', 'veo-3.1'];
+const PROMPTS = ['a fox in fresh snow', 'rain on a tin roof', 'a lighthouse at dusk', 'a paper boat'];
+
+/** Timings scaled to the emulator's seconds-long generations; every rule is the production one. */
+const SERVICE_TIMINGS = {
+  FAL_REQUEST_TIMEOUT_SECONDS: '2',
+  REELAY_TYPICAL_GENERATION_SECONDS: '2',
+  REELAY_WEBHOOK_GRACE_SECONDS: '12',
+  REELAY_POLL_INTERVAL_SECONDS: '2',
+  REELAY_SUBMIT_LEASE_SECONDS: '3',
+  REELAY_ARCHIVE_PICKUP_SECONDS: '10',
+  REELAY_ARCHIVE_LEASE_SECONDS: '20',
+  REELAY_RETRY_BASE_SECONDS: '0.5',
+  REELAY_RETRY_MAX_SECONDS: '4',
+  REELAY_MAX_JOB_AGE_SECONDS: '900',
+  REELAY_RECONCILE_BATCH: '200',
+  REELAY_LOCAL_RECONCILE_SECONDS: '1',
+  REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '30',
+};
+
+const FAULT_TIMINGS: FaultTimings = {
+  webhookDelayMs: 4_000,
+  pastLaterDeliveryMs: 25_000,
+  submitHangMs: 3_000,
+};
+
+/** mulberry32: a seeded generator, so a run's faults can be replayed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The chaos run: DynamoDB, S3 and the fal emulator live in this process (they outlive the
+ * service, as AWS and fal do); the service runs as `npm start` in a child process that is killed
+ * mid-run. Concurrent clients create jobs with Idempotency-Keys and retry whatever fails.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const { log } = options;
+  const random = seeded(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  mkdirSync(options.dataDir, { recursive: true });
+  // the stand-ins accept any credentials but s3rver's own
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+
+  const s3Writes = new Map<string, number>();
+  const stoppers: Array<() => Promise<void>> = [];
+  try {
+    const dynamo = await startDynamo({});
+    stoppers.push(dynamo.close);
+    const s3 = await startS3({
+      directory: join(options.dataDir, 's3'),
+      bucket: BUCKET,
+      onObjectCreated: (key) => s3Writes.set(key, (s3Writes.get(key) ?? 0) + 1),
+    });
+    stoppers.push(s3.close);
+    const emulator: FalEmulator = await startFalEmulator({
+      queueMs: 200,
+      generationMs: 1_500,
+      // fal retries for hours; scaled down, a delivery that met a dead service comes back within seconds
+      webhookRetryDelaysMs: [300, 600, 1_000, 1_500, 2_000, 3_000, 4_000, 6_000, 8_000, 10_000],
+    });
+    stoppers.push(() => emulator.close());
+
+    const dynamoClient = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    await ensureJobsTable(dynamoClient, TABLE);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const apiKey = `rly_chaos_${randomBytes(16).toString('hex')}`;
+    const service = new ServiceProcess(
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REELAY_DATA_DIR: join(options.dataDir, 'service'),
+        REELAY_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        REELAY_S3_ENDPOINT: s3.endpoint,
+        REELAY_JOBS_TABLE: TABLE,
+        REELAY_VIDEO_BUCKET: BUCKET,
+        REELAY_API_KEYS: `chaos:${apiKey}`,
+        PUBLIC_URL: url,
+        FAL_KEY: 'chaos-run',
+        FAL_QUEUE_URL: emulator.url,
+        FAL_REST_URL: emulator.url,
+        FAL_JWKS_URL: emulator.jwksUrl,
+        ...SERVICE_TIMINGS,
+        // the service's log is the record of what happened: keep it whatever the caller's level
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      url,
+      join(options.dataDir, 'service.log'),
+    );
+    stoppers.push(() => service.stop());
+    await service.start();
+    log(`service on ${url}; logs in ${join(options.dataDir, 'service.log')}`);
+
+    const runs: JobRun[] = [];
+    const clientTrouble = { networkErrors: 0, serverErrors: 0, refused: 0, samples: [] as string[] };
+    const started = Date.now();
+    let next = 0;
+    let created = 0;
+    let restarting: Promise<void> | undefined;
+    const restartAt = Array.from({ length: options.restarts }, (_, i) =>
+      Math.floor((options.jobs * (i + 1)) / (options.restarts + 1)),
+    );
+    const restart = async () => {
+      await service.kill();
+      log(`killed the service (SIGKILL) after ${created} creates; restarting`);
+      await service.start();
+      log('service back');
+    };
+
+    async function createOne(n: number): Promise<void> {
+      const tag = `chaos-${options.seed}-j${String(n).padStart(6, '0')}`;
+      const fault: ChaosFault | undefined =
+        options.everyFaultFirst && n < CHAOS_FAULTS.length
+          ? CHAOS_FAULTS[n]
+          : random() < options.faultRate
+            ? pick(CHAOS_FAULTS)
+            : undefined;
+      for (const falFault of fault?.faults(tag, FAULT_TIMINGS) ?? []) emulator.injectFault(falFault);
+      const body = JSON.stringify({ prompt: `${pick(PROMPTS)} ${tag}`, model: pick(MODELS) });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const response = await fetch(`${url}/v1/videos`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${apiKey}`,
+              'content-type': 'application/json',
+              'idempotency-key': tag,
+            },
+            body,
+            signal: AbortSignal.timeout(30_000),
+          });
+          if (response.status === 200) {
+            const { id } = (await response.json()) as { id: string };
+            runs.push({
+              tag,
+              id,
+              fault: fault?.name,
+              expectedFailure: fault?.fails,
+              createAttempts: attempt,
+            });
+            return;
+          }
+          const text = await response.text();
+          if (clientTrouble.samples.length < 10)
+            clientTrouble.samples.push(`${tag}: ${response.status} ${text.slice(0, 300)}`);
+          if (response.status >= 500) clientTrouble.serverErrors++;
+          else {
+            clientTrouble.refused++;
+            log(`create ${tag} answered ${response.status}: ${text.slice(0, 200)}`);
+            if (response.status !== 429) return;
+          }
+        } catch {
+          clientTrouble.networkErrors++;
+        }
+        await sleep(Math.min(2_000, 50 * 2 ** attempt) * (0.5 + random() / 2));
+      }
+    }
+
+    async function client(): Promise<void> {
+      for (let n = next++; n < options.jobs; n = next++) {
+        await createOne(n);
+        created++;
+        if (restartAt[0] !== undefined && created >= restartAt[0] && !restarting) {
+          restartAt.shift();
+          restarting = restart().finally(() => {
+            restarting = undefined;
+          });
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: options.clients }, client));
+    while (restarting) await restarting;
+    const createdAt = Date.now();
+    log(`${runs.length} jobs created in ${createdAt - started} ms; waiting for them to end`);
+
+    // drain as a client would: list the videos until none is still queued or in progress
+    const deadline = Date.now() + options.drainTimeoutMs;
+    for (;;) {
+      const active = await countActive(url, apiKey);
+      if (active === 0 || Date.now() > deadline) break;
+      await sleep(500);
+    }
+    const drainedAt = Date.now();
+
+    const store = createDynamoJobStore(dynamoClient, TABLE);
+    const s3Client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const jobs = new Map<string, Job>();
+    for (const run of runs) {
+      const job = await store.get(run.id);
+      if (job) jobs.set(run.id, job);
+    }
+    const objects = new Map<string, string>();
+    const expected = new Map<string, string>();
+    for (const job of jobs.values()) {
+      if (job.state !== 'completed' || !job.archive || !job.requestId) continue;
+      const object = await s3Client
+        .send(new GetObjectCommand({ Bucket: BUCKET, Key: job.archive.key }))
+        .then(async (answer) => Buffer.from((await answer.Body?.transformToByteArray()) ?? []))
+        .catch(() => undefined);
+      if (object) objects.set(job.id, sha256(object));
+      expected.set(job.id, sha256(await emulator.outputBytes(job.requestId)));
+    }
+    const allTenantJobs: string[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await store.listByTenant('chaos', { after, limit: 100, order: 'asc' });
+      allTenantJobs.push(...page.jobs.map((job) => job.id));
+      if (!page.hasMore) break;
+      after = page.jobs.at(-1)?.id;
+    }
+    await service.stop();
+    stoppers.pop();
+
+    return analyse({
+      runs,
+      jobs,
+      falRequests: emulator.requests(),
+      falStats: emulator.stats(),
+      s3Writes,
+      archivedSha256: objects,
+      falSha256: expected,
+      tenantJobIds: allTenantJobs,
+      restarts: service.starts - 1,
+      clientTrouble,
+      timings: {
+        createMs: createdAt - started,
+        drainMs: drainedAt - createdAt,
+        totalMs: drainedAt - started,
+      },
+    });
+  } finally {
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function countActive(url: string, apiKey: string): Promise<number> {
+  let active = 0;
+  for (let after: string | undefined; ; ) {
+    const query = new URLSearchParams({ limit: '100', order: 'asc', ...(after && { after }) });
+    const response = await fetch(`${url}/v1/videos?${query}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    }).catch(() => undefined);
+    if (!response?.ok) return Number.POSITIVE_INFINITY;
+    const page = (await response.json()) as {
+      data: Array<{ id: string; status: string }>;
+      has_more: boolean;
+    };
+    active += page.data.filter((video) => video.status === 'queued' || video.status === 'in_progress').length;
+    if (!page.has_more) return active;
+    after = page.data.at(-1)?.id;
+  }
+}

@@ -1,0 +1,180 @@
+import type { Job } from '../../functions/core/domain/job.ts';
+import { isTerminal } from '../../functions/core/domain/job.ts';
+import type { EmulatedRequest, FalEmulatorStats } from '../fal-emulator/index.ts';
+
+/** One job as its client saw it. */
+export interface JobRun {
+  tag: string;
+  id: string;
+  fault?: string;
+  /** The error code the fault must end the job with; absent when the job must complete. */
+  expectedFailure?: string;
+  createAttempts: number;
+}
+
+export interface ChaosEvidence {
+  runs: JobRun[];
+  jobs: Map<string, Job>;
+  falRequests: EmulatedRequest[];
+  falStats: FalEmulatorStats;
+  /** Objects written to S3 per key (puts and completed multipart uploads). */
+  s3Writes: Map<string, number>;
+  /** SHA-256 of each completed job's object as read back from S3. */
+  archivedSha256: Map<string, string>;
+  /** SHA-256 of the video fal produced for the request each completed job names. */
+  falSha256: Map<string, string>;
+  /** Every job the tenant has in the table (a create recorded twice would show here). */
+  tenantJobIds: string[];
+  restarts: number;
+  /** Answers other than 200 that clients met (and retried), with a few samples. */
+  clientTrouble: { networkErrors: number; serverErrors: number; refused: number; samples: string[] };
+  timings: { createMs: number; drainMs: number; totalMs: number };
+}
+
+export interface ChaosReport {
+  created: number;
+  completed: number;
+  failed: number;
+  failedByReason: Record<string, number>;
+  /** Jobs not in a terminal state at the end, or completed without their verified video in S3. */
+  lost: number;
+  /** Submits fal accepted for a job while an earlier accepted request of it had not failed. */
+  duplicateSubmits: number;
+  /** S3 writes beyond the first per job. */
+  duplicateArchives: number;
+  /** Jobs that ended other than their fault says (completed when it had to fail, or the reverse). */
+  unexpectedOutcomes: number;
+  /** Jobs in the table that no client was answered with: a create recorded twice. */
+  strayJobs: number;
+  faults: Record<string, number>;
+  falSubmits: number;
+  falWebhookAttempts: number;
+  s3Writes: number;
+  restarts: number;
+  clientTrouble: ChaosEvidence['clientTrouble'];
+  timings: ChaosEvidence['timings'];
+  /** The first few problems, each with its job, for whoever reads the report. */
+  problems: string[];
+}
+
+const jobOfRequest = (request: EmulatedRequest) =>
+  request.webhookUrl ? new URL(request.webhookUrl).searchParams.get('job') : null;
+
+/**
+ * A fal request is a duplicate when, at the moment fal accepted it, an earlier accepted request of
+ * the same job had not ended in an error: both could still produce (and bill) a video.
+ */
+function countDuplicateSubmits(
+  requests: EmulatedRequest[],
+  faultOf: Map<string, string>,
+  problems: string[],
+): number {
+  const byJob = new Map<string, EmulatedRequest[]>();
+  for (const request of requests) {
+    const job = jobOfRequest(request);
+    if (job) byJob.set(job, [...(byJob.get(job) ?? []), request]);
+  }
+  let duplicates = 0;
+  for (const [job, list] of byJob) {
+    const sorted = [...list].sort((a, b) => a.submittedAt - b.submittedAt);
+    for (const [i, later] of sorted.entries()) {
+      const live = sorted
+        .slice(0, i)
+        .some(
+          (earlier) =>
+            earlier.outcome !== 'error' ||
+            earlier.completedAt === null ||
+            earlier.completedAt > later.submittedAt,
+        );
+      if (live) {
+        duplicates++;
+        const history = sorted.map(
+          (r) =>
+            `${r.requestId} submitted ${new Date(r.submittedAt).toISOString()} ${r.outcome ?? r.state}, webhook ${
+              r.webhook
+                ? `${r.webhook.deliveries}/${r.webhook.attempts} delivered${r.webhook.dropped ? ', dropped' : ''}`
+                : 'none'
+            }`,
+        );
+        problems.push(
+          `duplicate submit for ${job} (${faultOf.get(job) ?? 'no fault'}): ${later.requestId}; requests: ${history.join('; ')}`,
+        );
+      }
+    }
+  }
+  return duplicates;
+}
+
+export function analyse(evidence: ChaosEvidence): ChaosReport {
+  const problems: string[] = [];
+  const failedByReason: Record<string, number> = {};
+  const faults: Record<string, number> = {};
+  let completed = 0;
+  let failed = 0;
+  let lost = 0;
+  let unexpected = 0;
+  let duplicateArchives = 0;
+
+  for (const run of evidence.runs) {
+    const faultOf = run.fault ?? 'no fault';
+    if (run.fault) faults[run.fault] = (faults[run.fault] ?? 0) + 1;
+    const job = evidence.jobs.get(run.id);
+    if (!job || !isTerminal(job.state)) {
+      lost++;
+      problems.push(`lost ${run.id} (${faultOf}): ${job ? job.state : 'not in the table'}`);
+      continue;
+    }
+    if (job.state === 'failed') {
+      failed++;
+      const code = job.error?.code ?? 'unknown';
+      failedByReason[code] = (failedByReason[code] ?? 0) + 1;
+      if (run.expectedFailure !== code) {
+        unexpected++;
+        problems.push(`${run.id} (${faultOf}) failed: ${code}: ${job.error?.message}`);
+      }
+      continue;
+    }
+    completed++;
+    if (run.expectedFailure) {
+      unexpected++;
+      problems.push(`${run.id} (${run.fault}) completed; it had to fail with ${run.expectedFailure}`);
+    }
+    const archived = evidence.archivedSha256.get(run.id);
+    if (!job.archive || archived !== job.archive.sha256 || archived !== evidence.falSha256.get(run.id)) {
+      lost++;
+      problems.push(`${run.id} completed but its S3 object is missing or differs from fal's video`);
+    }
+    const writes = job.archive ? (evidence.s3Writes.get(job.archive.key) ?? 0) : 0;
+    if (writes > 1) {
+      duplicateArchives += writes - 1;
+      problems.push(`${run.id} (${faultOf}) archived ${writes} times`);
+    }
+  }
+  const answered = new Set(evidence.runs.map((run) => run.id));
+  const stray = evidence.tenantJobIds.filter((id) => !answered.has(id));
+  for (const id of stray) problems.push(`stray job ${id}: recorded, but no client was answered with it`);
+
+  return {
+    created: evidence.runs.length,
+    completed,
+    failed,
+    failedByReason,
+    lost,
+    duplicateSubmits: countDuplicateSubmits(
+      evidence.falRequests,
+      new Map(evidence.runs.map((run) => [run.id, run.fault ?? 'no fault'])),
+      problems,
+    ),
+    duplicateArchives,
+    unexpectedOutcomes: unexpected,
+    strayJobs: stray.length,
+    faults,
+    falSubmits: evidence.falStats.submits,
+    falWebhookAttempts: evidence.falStats.webhookAttempts,
+    s3Writes: [...evidence.s3Writes.values()].reduce((sum, count) => sum + count, 0),
+    restarts: evidence.restarts,
+    clientTrouble: evidence.clientTrouble,
+    timings: evidence.timings,
+    problems: problems.slice(0, 50),
+  };
+}

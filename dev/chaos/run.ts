@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runChaos } from './chaos.ts';
+import type { ChaosReport } from './report.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** `npm run chaos -- [--jobs 500] [--rate 0.3] [--clients 16] [--restarts 2] [--seed N] [--every-fault]` */
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '0.3' },
+    clients: { type: 'string', default: '16' },
+    restarts: { type: 'string', default: '2' },
+    seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+    'drain-timeout': { type: 'string', default: '600' },
+    'every-fault': { type: 'boolean', default: false },
+  },
+});
+const number = (name: keyof typeof values) => {
+  const value = Number(values[name]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
+  return value;
+};
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const dataDir = resolve('.data', 'chaos', stamp);
+const options = {
+  jobs: number('jobs'),
+  faultRate: number('rate'),
+  everyFaultFirst: values['every-fault'],
+  clients: number('clients'),
+  restarts: number('restarts'),
+  seed: number('seed'),
+  drainTimeoutMs: number('drain-timeout') * 1000,
+  dataDir,
+};
+console.log(`chaos: ${JSON.stringify(options)}`);
+const report = await runChaos({ ...options, log: (line) => console.log(`  ${line}`) });
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(join(dataDir, 'report.json'), `${JSON.stringify({ options, report }, null, 2)}\n`);
+print(report);
+console.log(`\nreport: ${join(dataDir, 'report.json')}`);
+const clean = report.lost + report.duplicateSubmits + report.duplicateArchives + report.strayJobs === 0;
+console.log(clean ? 'PASS: nothing lost, nothing duplicated' : 'FAIL: see problems above');
+process.exit(clean ? 0 : 1);
+
+function print(report: ChaosReport): void {
+  const rows: Array<[string, string | number]> = [
+    ['created', report.created],
+    ['completed', report.completed],
+    ['failed', `${report.failed} ${JSON.stringify(report.failedByReason)}`],
+    ['lost', report.lost],
+    ['duplicate submits', report.duplicateSubmits],
+    ['duplicate archives', report.duplicateArchives],
+    ['unexpected outcomes', report.unexpectedOutcomes],
+    ['stray jobs', report.strayJobs],
+    ['fal submits accepted', report.falSubmits],
+    ['fal webhook attempts', report.falWebhookAttempts],
+    ['S3 writes', report.s3Writes],
+    ['service restarts (SIGKILL)', report.restarts],
+    ['client retries', JSON.stringify(report.clientTrouble)],
+    ['time to create', `${(report.timings.createMs / 1000).toFixed(1)} s`],
+    ['time to drain after the last create', `${(report.timings.drainMs / 1000).toFixed(1)} s`],
+    ['total', `${(report.timings.totalMs / 1000).toFixed(1)} s`],
+  ];
+  console.log('');
+  for (const [name, value] of rows) console.log(`  ${name.padEnd(38)} ${value}`);
+  console.log('\n  faults injected:');
+  for (const [name, count] of Object.entries(report.faults).sort())
+    console.log(`    ${name.padEnd(36)} ${count}`);
+  if (report.problems.length > 0) {
+    console.log('\n  problems:');
+    for (const problem of report.problems) console.log(`    ${problem}`);
+  }
+}

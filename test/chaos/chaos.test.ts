@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runChaos } from '../../dev/chaos/chaos.ts';
+import { CHAOS_FAULTS } from '../../dev/chaos/faults.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'reelay-chaos-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('chaos: a small run of npm run chaos', () => {
+  it('every fault once, more at random, concurrent clients and a SIGKILL mid-run: nothing lost, nothing twice', async () => {
+    const lines: string[] = [];
+    const report = await runChaos({
+      jobs: CHAOS_FAULTS.length + 16,
+      faultRate: 0.5,
+      everyFaultFirst: true,
+      clients: 6,
+      restarts: 1,
+      seed: 20261121,
+      drainTimeoutMs: 120_000,
+      dataDir,
+      log: (line) => lines.push(line),
+    });
+    expect(report.problems, lines.join('\n')).toEqual([]);
+    expect(report).toMatchObject({
+      created: CHAOS_FAULTS.length + 16,
+      lost: 0,
+      duplicateSubmits: 0,
+      duplicateArchives: 0,
+      unexpectedOutcomes: 0,
+      strayJobs: 0,
+      restarts: 1,
+    });
+    for (const fault of CHAOS_FAULTS) expect(report.faults[fault.name]).toBeGreaterThanOrEqual(1);
+    // each completed job written to S3 exactly once, and nothing else written
+    expect(report.s3Writes).toBe(report.completed);
+    expect(report.completed + report.failed).toBe(report.created);
+  }, 240_000);
+});
