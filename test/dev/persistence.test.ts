@@ -64,7 +64,9 @@ describe('restart with stateDir', () => {
     const first = await startTestEmulator(options);
     const { request_id } = await submitOk(first, SEEDANCE_T2V, { prompt: 'retry later' }, receiver.url);
     await receiver.waitFor(1);
-    await waitUntil(() => first.request(request_id)?.webhook?.nextAttemptAt !== null);
+    // the receiver has the request before the emulator has its 503: wait until the failure is recorded
+    await waitUntil(() => first.request(request_id)?.webhook?.failures === 1);
+    expect(first.request(request_id)?.webhook?.nextAttemptAt).not.toBeNull();
     await first.close();
     running = await startTestEmulator({ ...options, port: portOf(first) });
     const deliveries = await receiver.waitFor(2);
