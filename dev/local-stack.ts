@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -7,13 +6,15 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApiApp } from '../functions/api/app.ts';
 import { createArchiverHandler } from '../functions/archiver/archiver.ts';
+import { issueApiKey } from '../functions/core/accounts/issue-key.ts';
 import { loadConfig } from '../functions/core/config.ts';
 import type { Deps } from '../functions/core/deps.ts';
+import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
-import { ensureJobsTable, startDynamo } from './embedded/dynamodb.ts';
+import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { loadLocalSettings } from './local-config.ts';
@@ -46,11 +47,35 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The dev key persists in the data dir, so it survives restarts; printed on start. */
-function devApiKey(dataDir: string): string {
+/**
+ * The dev tenant `local` and its key, kept in the accounts table like any issued key (so the admin CLI
+ * lists and revokes it) and in the data dir, so it survives restarts; printed on start. A key in the
+ * file that the table does not know (an in-memory table, an older data dir) is adopted under its hash;
+ * a revoked one is replaced.
+ */
+async function devApiKey(dataDir: string, deps: Deps): Promise<string> {
   const file = join(dataDir, 'dev-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = `rly_dev_${randomBytes(24).toString('base64url')}`;
+  const now = deps.now();
+  await deps.tenants.setLimits('local', {});
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  // an older data dir's `rly_dev_…` key is not of the issued shape: it is replaced
+  if (existing && ISSUED_KEY_PATTERN.test(existing)) {
+    const hash = hashApiKey(existing);
+    const record = await deps.keys.findByHash(hash);
+    if (record?.revokedAt === undefined && (record?.tenant ?? 'local') === 'local') {
+      if (!record) {
+        await deps.keys.create(hash, {
+          keyId: keyIdOf(hash),
+          tenant: 'local',
+          name: 'dev',
+          hint: keyHint(existing),
+          createdAt: now,
+        });
+      }
+      return existing;
+    }
+  }
+  const { key } = await issueApiKey(deps.keys, { tenant: 'local', name: 'dev', now });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
 }
@@ -131,10 +156,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const port = (http.address() as AddressInfo).port;
     const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
 
-    const apiKey = devApiKey(dataDir);
     const config = loadConfig({
       ...env,
-      REELAY_API_KEYS: [env.REELAY_API_KEYS, `local:${apiKey}`].filter(Boolean).join(','),
       REELAY_DYNAMODB_ENDPOINT: dynamo.endpoint,
       REELAY_S3_ENDPOINT: s3.endpoint,
       REELAY_VIDEO_BUCKET: bucket,
@@ -146,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_QUEUE_URL: emulator.url,
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
+        FAL_RUN_URL: `${emulator.url}/run`,
       }),
     });
     const queue = new LocalQueue({
@@ -157,10 +181,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
     });
     const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
-    await ensureJobsTable(
-      new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint }),
-      config.jobsTable,
-    );
+    const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
+    await ensureJobsTable(dynamoClient, config.jobsTable);
+    await ensureAccountsTable(dynamoClient, config.accountsTable);
+    await ensureUsageTable(dynamoClient, config.usageTable);
+    const apiKey = await devApiKey(dataDir, deps);
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));

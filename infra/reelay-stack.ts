@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
+import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue, MAX_RECEIVE_COUNT } from './constructs/archive-queue.ts';
 import { CostBudget } from './constructs/cost-budget.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
@@ -13,6 +14,7 @@ import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
 import { ReelayFunction } from './constructs/reelay-function.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
+import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
 import { FUNCTION_SIZING } from './sizing.ts';
 
@@ -24,6 +26,8 @@ export interface ReelayStackProps extends StackProps {
 export class ReelayStack extends Stack {
   readonly http: ReelayHttpApi;
   readonly jobs: JobsTable;
+  readonly usage: UsageTable;
+  readonly accounts: AccountsTable;
   readonly storage: VideoStorage;
   readonly secrets: ReelaySecrets;
   readonly archive: ArchiveQueue;
@@ -49,6 +53,9 @@ export class ReelayStack extends Stack {
     this.http = http;
     this.jobs = new JobsTable(this, 'Jobs', { production: config.production });
     const { table } = this.jobs;
+    this.usage = new UsageTable(this, 'Usage', { production: config.production });
+    const usage = this.usage.table;
+    this.accounts = new AccountsTable(this, 'Accounts', { production: config.production });
     this.storage = new VideoStorage(this, 'Storage', {
       corsOrigins: [http.publicUrl, ...config.allowedOrigins],
       videoRetentionDays: config.videoRetentionDays,
@@ -70,15 +77,25 @@ export class ReelayStack extends Stack {
       }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
 
     const api = fn('api', 'Api')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byTenant.indexName])
+      // byDue: a delete that frees a slot looks for the longest-waiting job of any tenant
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        [JOBS_TABLE.byTenant.indexName, JOBS_TABLE.byDue.indexName],
+      )
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      // keys and tenants by their key; rate counters and last use are UpdateItems (the admin CLI writes the rest)
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
       .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
       .setEnv('PUBLIC_URL', http.publicUrl);
     if (config.videoRetentionDays !== undefined)
       api.setEnv('REELAY_VIDEO_RETENTION_DAYS', String(config.videoRetentionDays));
 
+    // a webhook that ends a job hands its slot on: the usage table, and byDue to find who waits longest
     const webhook = fn('fal-webhook', 'FalWebhook')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
@@ -99,6 +116,7 @@ export class ReelayStack extends Stack {
     // one pass at a time is enough; overlapping passes are safe (every transition is conditional)
     const reconciler = fn('reconciler', 'Reconciler', 1)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
       .bindArchiveQueue(queue)
       .setEnv('PUBLIC_URL', http.publicUrl);
     new Rule(this, 'ReconcileSchedule', {
@@ -136,6 +154,12 @@ export class ReelayStack extends Stack {
     output('VideoBucketName', storage.bucket.bucketName, 'Archived videos (videos/<tenant>/<id>.mp4)');
     output('AccessLogBucketName', storage.logBucket.bucketName, 'S3 server access logs of the video bucket');
     output('JobsTableName', this.jobs.table.tableName, 'DynamoDB jobs table');
+    output('UsageTableName', this.usage.table.tableName, 'DynamoDB usage table: slots, queues, daily spend');
+    output(
+      'AccountsTableName',
+      this.accounts.table.tableName,
+      'DynamoDB accounts table: tenants, API keys, rate counters (npm run admin -- --table <this>)',
+    );
     output('ArchiveQueueUrl', archive.queue.queueUrl, 'SQS archive queue');
     output(
       'ArchiveDeadLetterQueueUrl',

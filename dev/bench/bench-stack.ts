@@ -25,6 +25,13 @@ export async function startBenchStack(options: Omit<LocalStackOptions, 'env'> = 
         FAL_KEY: '',
         PUBLIC_URL: '',
         REELAY_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        // benchmarks measure the pipeline, not a tenant's rate limits, concurrency or budget
+        REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
+        REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
+        REELAY_DEFAULT_MAX_ACTIVE_JOBS: '10000',
+        REELAY_DEFAULT_MAX_QUEUED_JOBS: '5000',
+        REELAY_DEFAULT_DAILY_BUDGET_USD: '1000000',
+        REELAY_MAX_ACTIVE_JOBS: '2000',
       },
       inMemory: true,
       schedule: false,

@@ -128,6 +128,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         REELAY_JOBS_TABLE: TABLE,
         REELAY_VIDEO_BUCKET: BUCKET,
         REELAY_API_KEYS: `chaos:${apiKey}`,
+        // chaos is about faults, not about a tenant's rate limits, concurrency or budget
+        REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
+        REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
+        REELAY_DEFAULT_MAX_ACTIVE_JOBS: '10000',
+        REELAY_DEFAULT_MAX_QUEUED_JOBS: '5000',
+        REELAY_DEFAULT_DAILY_BUDGET_USD: '1000000',
+        REELAY_MAX_ACTIVE_JOBS: '2000',
         PUBLIC_URL: url,
         FAL_KEY: 'chaos-run',
         FAL_QUEUE_URL: emulator.url,

@@ -8,7 +8,9 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
+import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -59,6 +61,59 @@ export async function ensureJobsTable(client: DynamoDBClient, tableName: string)
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+}
+
+/** Creates the accounts table (tenants, keys, rate counters) as the CDK stack declares it, if absent. */
+export async function ensureAccountsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const { keysByTenant } = ACCOUNTS_TABLE;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: ACCOUNTS_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: keysByTenant.partitionKey, AttributeType: 'S' },
+        { AttributeName: keysByTenant.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: ACCOUNTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: keysByTenant.indexName,
+          KeySchema: [
+            { AttributeName: keysByTenant.partitionKey, KeyType: 'HASH' },
+            { AttributeName: keysByTenant.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+}
+
+/** Creates the usage table (concurrency slots, queues, daily spend) as the CDK stack declares it, if absent. */
+export async function ensureUsageTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: USAGE_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: USAGE_TABLE.partitionKey, KeyType: 'HASH' }],
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });

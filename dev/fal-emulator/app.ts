@@ -4,6 +4,7 @@ import { jsonResponse } from './json.ts';
 import { registerCdn } from './routes/cdn.ts';
 import { registerControl } from './routes/control.ts';
 import { registerRequests } from './routes/requests.ts';
+import { registerRun } from './routes/run.ts';
 import { registerStorage } from './routes/storage.ts';
 import { registerSubmit } from './routes/submit.ts';
 
@@ -14,6 +15,7 @@ export function createApp(ctx: EmulatorContext, mediaTtlMs: number): Hono<Emulat
   registerStorage(app, ctx, mediaTtlMs);
   registerCdn(app, ctx);
   registerRequests(app, ctx);
+  registerRun(app, ctx);
   // Last: every other POST path is an endpoint id.
   registerSubmit(app, ctx);
   app.notFound(() => jsonResponse(404, { detail: 'Not Found' }));

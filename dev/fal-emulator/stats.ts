@@ -12,6 +12,7 @@ export function emptyStats(): FalEmulatorStats {
     webhooksDelivered: 0,
     cdnDownloads: 0,
     uploads: 0,
+    runs: 0,
   };
 }
 

@@ -95,4 +95,6 @@ export interface FalEmulatorStats {
   cdnDownloads: number;
   /** Upload PUTs stored. */
   uploads: number;
+  /** Synchronous runs (`POST /run/openrouter/router`: prompt moderation). */
+  runs: number;
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../core/deps.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
+import { rateLimit } from './rate-limit.ts';
 import { modelRoutes } from './routes/models.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { webPage } from './web-page.ts';
@@ -15,7 +16,8 @@ export function createApiApp(deps: Deps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/', (c) => c.html(webPage));
-  app.use('/v1/*', apiKeyAuth(deps.apiKeys));
+  app.use('/v1/*', apiKeyAuth(deps.resolveKey));
+  app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes());

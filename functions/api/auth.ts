@@ -1,38 +1,27 @@
-import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { ApiKey } from '../core/config.ts';
+import type { KeyResolver } from '../core/accounts/key-resolver.ts';
 import { ApiError } from '../core/errors.ts';
 
-export type AuthEnv = { Variables: { tenant: string } };
+export type AuthEnv = { Variables: { tenant: string; keyId: string } };
 
-const digest = (key: string) => createHash('sha256').update(key).digest('hex');
+const unauthorized = (code: string, message: string) =>
+  new ApiError(401, code, message, { headers: { 'WWW-Authenticate': 'Bearer' } });
 
 /**
- * `Authorization: Bearer <key>` → the key's tenant. Keys are compared by SHA-256 digest in a map,
- * so the lookup time does not depend on how much of a key matches.
+ * `Authorization: Bearer <key>` → the key's tenant and id. Keys are looked up by their SHA-256 digest
+ * (in a map or as the table's key), so the lookup time does not depend on how much of a key matches.
  */
-export function apiKeyAuth(loadKeys: () => Promise<ApiKey[]>): MiddlewareHandler<AuthEnv> {
-  let cached: { keys: ApiKey[]; tenants: Map<string, string> } | undefined;
-  const tenantsByDigest = async () => {
-    const keys = await loadKeys();
-    if (cached?.keys !== keys)
-      cached = { keys, tenants: new Map(keys.map(({ tenant, key }) => [digest(key), tenant])) };
-    return cached.tenants;
-  };
+export function apiKeyAuth(resolveKey: KeyResolver): MiddlewareHandler<AuthEnv> {
   return async function apiKeyAuth(c, next) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
     if (!match?.[1]) {
-      throw new ApiError(401, 'missing_api_key', 'Send your API key as "Authorization: Bearer <key>".', {
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      });
+      throw unauthorized('missing_api_key', 'Send your API key as "Authorization: Bearer <key>".');
     }
-    const tenant = (await tenantsByDigest()).get(digest(match[1]));
-    if (!tenant) {
-      throw new ApiError(401, 'invalid_api_key', 'The API key is not valid.', {
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      });
-    }
-    c.set('tenant', tenant);
+    // no key is this long; not worth hashing
+    const caller = match[1].length <= 256 ? await resolveKey(match[1]) : undefined;
+    if (!caller) throw unauthorized('invalid_api_key', 'The API key is not valid.');
+    c.set('tenant', caller.tenant);
+    c.set('keyId', caller.keyId);
     await next();
   };
 }

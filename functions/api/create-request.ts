@@ -122,6 +122,8 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
       negativePrompt: body.negative_prompt,
       imageUrl: body.image_url ?? body.input_reference?.image_url,
       metadata: body.metadata,
+      enableSafetyChecker: body.enable_safety_checker,
+      callbackUrl: body.callback_url,
     },
     ...(image && { image }),
   };

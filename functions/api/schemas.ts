@@ -12,10 +12,20 @@ const integerField = z
   ])
   .pipe(z.number().int().min(-1).max(4_294_967_295));
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2_048);
+/** Text a person wrote: well-formed Unicode (no lone surrogates) and no control characters but tab and newlines. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(
+      // a lone surrogate, or a control character (C0, DEL, C1) other than tab, newline and return
+      (value) => !/\p{Cs}|[^\P{Cc}\t\n\r]/u.test(value),
+      'contains control characters or broken Unicode',
+    );
 
 export const CreateVideoBody = z
   .strictObject({
-    prompt: z.string().trim().min(1, 'prompt must not be empty').max(4_000),
+    prompt: text(4_000).trim().min(1, 'prompt must not be empty'),
     model: z.string().min(1).max(64).optional().openapi({ example: 'seedance-1.5-pro' }),
     seconds: z
       .union([
@@ -34,16 +44,22 @@ export const CreateVideoBody = z
     aspect_ratio: z.string().min(1).max(8).optional().openapi({ example: '16:9' }),
     generate_audio: booleanField.optional(),
     seed: integerField.optional(),
-    negative_prompt: z.string().max(2_000).optional(),
+    negative_prompt: text(2_000).optional(),
     image_url: httpUrl.optional(),
     input_reference: z
       .strictObject({ image_url: httpUrl.optional(), file_id: z.string().max(128).optional() })
       .optional()
       .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
     metadata: z
-      .record(z.string().min(1).max(64), z.string().max(512))
+      .record(z.string().min(1).max(64), text(512))
       .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
       .optional(),
+    callback_url: httpUrl.optional().openapi({
+      description: 'Where to be told when the video ends (https, public address). Stored with the video.',
+    }),
+    enable_safety_checker: booleanField.optional().openapi({
+      description: "false switches the model's safety checker off: only for accounts the operator allows.",
+    }),
   })
   .openapi('CreateVideoRequest');
 
@@ -80,8 +96,11 @@ export const Video = z
     negative_prompt: z.string().optional(),
     image_url: z.string().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
+    callback_url: z.string().optional(),
+    enable_safety_checker: z.literal(false).optional(),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
+    queue_position: z.number().int().positive().nullable(),
   })
   .openapi('Video');
 
@@ -103,13 +122,13 @@ export const VideoIdParam = z.object({
   video_id: z.string().openapi({ param: { name: 'video_id', in: 'path' }, example: 'video_019f…' }),
 });
 
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   after: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-export const ContentQuery = z.object({ variant: z.string().default('video') });
+export const ContentQuery = z.strictObject({ variant: z.string().max(32).default('video') });
 
 export const Model = z
   .object({

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { GlobalLimits } from './domain/limits.ts';
+import { compileBlocklist } from './domain/prompt-safety.ts';
+import type { TenantLimits } from './domain/tenant.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
@@ -53,6 +56,23 @@ export const configSchema = z.object({
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
   REELAY_API_KEYS_SECRET_ID: z.string().min(1).optional(),
   REELAY_JOBS_TABLE: z.string().min(3).default('reelay-jobs'),
+  /** Tenants, API keys and rate-limit counters (functions/core/store/dynamodb/accounts-table.ts). */
+  REELAY_ACCOUNTS_TABLE: z.string().min(3).default('reelay-accounts'),
+  /** How long a function keeps an API key lookup (and a tenant's limits): revocation takes effect within it. */
+  REELAY_ACCOUNTS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(30),
+  /** Defaults of every TenantLimits field; `npm run admin -- tenants set-limits` overrides them per tenant. */
+  REELAY_DEFAULT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  REELAY_DEFAULT_CREATES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  REELAY_DEFAULT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(10_000).default(5),
+  REELAY_DEFAULT_MAX_QUEUED_JOBS: z.coerce.number().int().min(0).max(5_000).default(100),
+  REELAY_DEFAULT_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1_000_000).default(50),
+  REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER: flag,
+  /** Concurrency slots and daily spend per tenant and overall (functions/core/store/dynamodb/usage-table.ts). */
+  REELAY_USAGE_TABLE: z.string().min(3).default('reelay-usage'),
+  /** Jobs at fal at once, all tenants together (each tenant also has its own maxActiveJobs). */
+  REELAY_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(2_000).default(50),
+  /** Estimated spend per UTC day, all tenants together; unset: no overall budget. */
+  REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
   /** The archive queue's maxReceiveCount: the delivery after which a failing message goes to the dead-letter queue. */
@@ -79,7 +99,42 @@ export const configSchema = z.object({
   REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
+  /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
+  REELAY_PROMPT_BLOCKLIST: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        const entries = parseBlocklist(value);
+        compileBlocklist(entries);
+        return entries;
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return [];
+      }
+    }),
+  /** `fal`: every prompt is also reviewed by an LLM through fal's openrouter/router before any spend. */
+  REELAY_MODERATION: z.enum(['off', 'fal']).default('off'),
+  REELAY_MODERATION_MODEL: z.string().min(1).max(200).default('google/gemini-2.5-flash'),
+  REELAY_MODERATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
+  /** fal's synchronous host (moderation calls). */
+  FAL_RUN_URL: z.url().default('https://fal.run'),
 });
+
+/** A JSON array of strings, or entries one per line or comma (a regex with a comma needs the JSON form). */
+export function parseBlocklist(value: string): string[] {
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed) || !parsed.every((entry) => typeof entry === 'string'))
+      throw new ConfigError('REELAY_PROMPT_BLOCKLIST as JSON must be an array of strings');
+    return parsed.map((entry) => entry.trim()).filter(Boolean);
+  }
+  return text
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
 
 export type ConfigEnv = z.input<typeof configSchema>;
 
@@ -96,6 +151,13 @@ export interface Config {
   apiKeys: ApiKey[];
   apiKeysSecretId?: string;
   jobsTable: string;
+  accountsTable: string;
+  accountsCacheMs: number;
+  /** Limits of a tenant without overrides. */
+  tenantDefaults: TenantLimits;
+  usageTable: string;
+  /** Caps over all tenants together. */
+  globalLimits: GlobalLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
   archiveMaxReceives: number;
@@ -117,6 +179,8 @@ export interface Config {
   videoRetentionDays: number | null;
   reconcileBatch: number;
   allowLocalUrls: boolean;
+  promptBlocklist: string[];
+  moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -148,6 +212,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeys: e.REELAY_API_KEYS,
     apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,
     jobsTable: e.REELAY_JOBS_TABLE,
+    accountsTable: e.REELAY_ACCOUNTS_TABLE,
+    accountsCacheMs: e.REELAY_ACCOUNTS_CACHE_SECONDS * 1000,
+    tenantDefaults: {
+      requestsPerMinute: e.REELAY_DEFAULT_REQUESTS_PER_MINUTE,
+      createsPerMinute: e.REELAY_DEFAULT_CREATES_PER_MINUTE,
+      maxActiveJobs: e.REELAY_DEFAULT_MAX_ACTIVE_JOBS,
+      maxQueuedJobs: e.REELAY_DEFAULT_MAX_QUEUED_JOBS,
+      dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
+      mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
+    },
+    usageTable: e.REELAY_USAGE_TABLE,
+    globalLimits: {
+      maxActiveJobs: e.REELAY_MAX_ACTIVE_JOBS,
+      dailyBudgetUsd: e.REELAY_DAILY_BUDGET_USD ?? null,
+    },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
     archiveMaxReceives: e.REELAY_ARCHIVE_MAX_RECEIVES,
@@ -169,5 +248,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
     reconcileBatch: e.REELAY_RECONCILE_BATCH,
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
+    promptBlocklist: e.REELAY_PROMPT_BLOCKLIST,
+    moderation: {
+      enabled: e.REELAY_MODERATION === 'fal',
+      model: e.REELAY_MODERATION_MODEL,
+      timeoutMs: e.REELAY_MODERATION_TIMEOUT_SECONDS * 1000,
+      runUrl: e.FAL_RUN_URL,
+    },
   };
 }

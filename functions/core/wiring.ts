@@ -2,17 +2,25 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createKeyResolver } from './accounts/key-resolver.ts';
 import { createS3VideoArchive } from './archive/s3/video-archive.ts';
 import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
+import { compileBlocklist } from './domain/prompt-safety.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
 import { createPowertoolsMetrics } from './metrics.ts';
+import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createFalModerator } from './safety/fal/fal-moderator.ts';
+import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
+import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
+import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
+import { createDynamoUsageStore } from './store/dynamodb/usage-store.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -84,11 +92,39 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  const now = overrides.now ?? Date.now;
+  const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
+  const keys = overrides.keys ?? createDynamoApiKeyStore(dynamodb, config.accountsTable);
   return {
     config,
-    apiKeys: apiKeys(config),
+    apiKeys: bootstrapKeys,
+    keys,
+    resolveKey: createKeyResolver({
+      bootstrap: bootstrapKeys,
+      store: keys,
+      cacheMs: config.accountsCacheMs,
+      now,
+      logger: overrides.logger ?? logger,
+    }),
+    rateLimits: createDynamoRateLimitStore(dynamodb, config.accountsTable),
+    blocklist: compileBlocklist(config.promptBlocklist),
+    moderator: config.moderation.enabled
+      ? createFalModerator({
+          runUrl: config.moderation.runUrl,
+          credentials: falCredentials(config),
+          model: config.moderation.model,
+          timeoutMs: config.moderation.timeoutMs,
+        })
+      : undefined,
+    guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
+    usage: createDynamoUsageStore(dynamodb, config.usageTable),
+    tenants: cachedTenantStore(
+      createDynamoTenantStore(dynamodb, config.accountsTable, now),
+      config.accountsCacheMs,
+      now,
+    ),
     archive: createS3VideoArchive(s3, config.videoBucket),
     archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
     fal: createFalGateway({

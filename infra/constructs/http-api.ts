@@ -87,6 +87,8 @@ export class ReelayHttpApi extends Construct {
           allowOrigins: props.allowedOrigins,
           allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
           allowHeaders: CORS_ALLOW_HEADERS,
+          // a page can read its rate-limit state and when to retry
+          exposeHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
           maxAge: Duration.hours(1),
         },
       }),

@@ -14,6 +14,10 @@ import { BUNDLING, type FunctionName, handlerEntry } from '../bundling.ts';
 export const RUNTIME = Runtime.NODEJS_24_X;
 
 export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem';
+/** The usage store's writes are UpdateItems (conditional, on map entries); the repair pass scans its few items. */
+export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
+/** The API reads tenants and key hashes, and counts requests and last use, with UpdateItems; nothing else. */
+export type AccountsAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
 export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload' | 's3:DeleteObject';
 
 export interface ReelayFunctionProps {
@@ -95,6 +99,18 @@ export class ReelayFunction extends Construct {
       );
     }
     return this.setEnv('REELAY_JOBS_TABLE', table.tableName);
+  }
+
+  /** Slots, queues and spend (functions/core/store/dynamodb/usage-store.ts): exactly these actions on the usage table. */
+  bindUsageTable(table: ITable, actions: UsageAction[]): this {
+    this.allow(actions, [table.tableArn]);
+    return this.setEnv('REELAY_USAGE_TABLE', table.tableName);
+  }
+
+  /** Tenants, keys and rate counters (functions/core/store/dynamodb/accounts-table.ts): exactly these actions. */
+  bindAccountsTable(table: ITable, actions: AccountsAction[]): this {
+    this.allow(actions, [table.tableArn]);
+    return this.setEnv('REELAY_ACCOUNTS_TABLE', table.tableName);
   }
 
   /** Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts). */

@@ -60,6 +60,7 @@ describe('HTTP control surface and prompt directives', () => {
         'statusCalls',
         'submits',
         'submitsByEndpoint',
+        'runs',
         'uploads',
         'webhookAttempts',
         'webhooksDelivered',

@@ -66,6 +66,7 @@ describe('stack variants from context', () => {
         AllowOrigins: ['https://app.example.com'],
         AllowMethods: ['GET', 'POST', 'DELETE'],
         AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'idempotency-key']),
+        ExposeHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
         MaxAge: 3600,
       },
     });

@@ -1,6 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
+import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
 import { MAX_RECEIVE_COUNT, VISIBILITY_PER_TIMEOUT } from '../../infra/constructs/archive-queue.ts';
 import type { ReelayStack } from '../../infra/reelay-stack.ts';
 import { buildStack, getAtt, type Json, logicalId, propertiesOf } from './helpers.ts';
@@ -17,8 +19,7 @@ const resource = (construct: Parameters<typeof logicalId>[0]) =>
 
 describe('jobs table', () => {
   it('is on-demand, encrypted, point-in-time recoverable, with the TTL attribute from JOBS_TABLE', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+    expect(resource(stack.jobs.table).Properties).toMatchObject({
       KeySchema: [{ AttributeName: JOBS_TABLE.partitionKey, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -60,6 +61,50 @@ describe('jobs table', () => {
   it('outside prod: no deletion protection, removed with the stack', () => {
     const table = resource(stack.jobs.table);
     expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('usage table', () => {
+  it('is keyed as USAGE_TABLE says, on-demand, encrypted, point-in-time recoverable, with no index and no TTL', () => {
+    const table = resource(stack.usage.table);
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: USAGE_TABLE.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: USAGE_TABLE.partitionKey, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: false,
+    });
+    // a slot or budget must never expire on its own: only the store gives them back
+    expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('accounts table', () => {
+  it('is keyed as ACCOUNTS_TABLE says, with the keys-by-tenant index and a TTL for rate counters', () => {
+    const table = resource(stack.accounts.table);
+    const { keysByTenant } = ACCOUNTS_TABLE;
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: ACCOUNTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: ACCOUNTS_TABLE.ttlAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: keysByTenant.indexName,
+          KeySchema: [
+            { AttributeName: keysByTenant.partitionKey, KeyType: 'HASH' },
+            { AttributeName: keysByTenant.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      DeletionProtectionEnabled: false,
+    });
     expect(table.DeletionPolicy).toBe('Delete');
   });
 });

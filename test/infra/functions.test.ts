@@ -73,6 +73,8 @@ describe('function environment', () => {
     expect(env('api')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),
@@ -84,6 +86,7 @@ describe('function environment', () => {
     expect(env('fal-webhook')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),
@@ -105,6 +108,7 @@ describe('function environment', () => {
     expect(env('reconciler')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),

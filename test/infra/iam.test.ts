@@ -60,22 +60,33 @@ describe('least privilege: each function role holds exactly these statements', (
   const falKey = () => ({ Ref: logicalId(stack.secrets.falKey) });
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
   const items = () => ({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table()] });
+  const usage = (...extra: string[]) => ({
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...extra].sort(),
+    resources: [getAtt(logicalId(stack.usage.table))],
+  });
 
-  it('api: items, Query on byTenant only, presign and delete under videos/, both secrets', () => {
+  it('api: items, Query on byTenant and byDue, usage and accounts items, presign and delete under videos/, both secrets', () => {
     expect(statementsOf('api')).toEqual(
       expected('api', [
         items(),
-        { actions: ['dynamodb:Query'], resources: [index('byTenant')] },
+        { actions: ['dynamodb:Query'], resources: [index('byDue'), index('byTenant')] },
+        // the same two actions on both tables: CDK merges them into one statement
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [getAtt(logicalId(stack.usage.table)), getAtt(logicalId(stack.accounts.table))],
+        },
         { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [videos()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey()] },
       ]),
     );
   });
 
-  it('fal-webhook: items, SendMessage to the archive queue, the fal key', () => {
+  it('fal-webhook: items, Query on byDue, usage items, SendMessage to the archive queue, the fal key', () => {
     expect(statementsOf('fal-webhook')).toEqual(
       expected('fal-webhook', [
         items(),
+        { actions: ['dynamodb:Query'], resources: [index('byDue')] },
+        usage(),
         { actions: ['sqs:SendMessage'], resources: [queue()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
@@ -106,11 +117,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('reconciler: items, Query on byDue only, SendMessage to the archive queue, the fal key', () => {
+  it('reconciler: items, Query on byDue only, usage items and Scan (repair), SendMessage to the archive queue, the fal key', () => {
     expect(statementsOf('reconciler')).toEqual(
       expected('reconciler', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
+        usage('dynamodb:Scan'),
         { actions: ['sqs:SendMessage'], resources: [queue()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),

@@ -149,6 +149,8 @@ describe('outputs', () => {
     template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/fal']] } });
     template.hasOutput('VideoBucketName', { Value: { Ref: logicalId(stack.storage.bucket) } });
     template.hasOutput('JobsTableName', { Value: { Ref: logicalId(stack.jobs.table) } });
+    template.hasOutput('UsageTableName', { Value: { Ref: logicalId(stack.usage.table) } });
+    template.hasOutput('AccountsTableName', { Value: { Ref: logicalId(stack.accounts.table) } });
     template.hasOutput('ArchiveQueueUrl', { Value: { Ref: logicalId(stack.archive.queue) } });
     template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalId(stack.alarms.topic) } });
     // the secret's name, not its ARN: CloudFormation cuts the random suffix off the ARN

@@ -26,6 +26,12 @@ describe('a prod stage', () => {
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
+    const usage = resource(stack.usage.table);
+    expect(usage.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(usage.DeletionPolicy).toBe('Retain');
+    const accounts = resource(stack.accounts.table);
+    expect(accounts.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(accounts.DeletionPolicy).toBe('Retain');
   });
 
   it('retains both secrets, both buckets and every log group', () => {

@@ -42,7 +42,11 @@ describe('a restart loses nothing', () => {
       // the emulator delivers the webhook it could not deliver while we were down
       const job = await second.waitForJob(running.id, ['completed'], 20_000);
       expect(job.archive?.bytes).toBeGreaterThan(0);
-      // the dropped webhook is made up for by polling, as always
+      // the dropped webhook is made up for by polling, as always, once fal has finished it (a poll
+      // before that only schedules the next one, and this test runs no schedule)
+      const { requestId } = await second.job(queued.id);
+      for (let i = 0; i < 400 && second.emulator?.request(requestId ?? '')?.state !== 'COMPLETED'; i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
       second.advance(60 * 60_000);
       await second.reconcile();
       expect((await second.waitForJob(queued.id, ['completed'], 20_000)).state).toBe('completed');

@@ -172,6 +172,7 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
   });
 
   it('a delivery delayed past the job’s completion by polling changes nothing', async () => {
+    // the delay must outlast a reconcile pass over this file's earlier jobs, which now also hand on their slots
     stack.emulator?.injectFault({ on: 'webhook', delayMs: 5_000, match: { promptIncludes: 'slow mail' } });
     const video = await stack.createVideo({ prompt: 'slow mail', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);

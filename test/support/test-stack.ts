@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FalEmulatorOptions } from '../../dev/fal-emulator/index.ts';
 import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
+import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
 
@@ -29,6 +30,8 @@ export interface TestStackOptions {
   /** Reuse a data dir (restart tests); it is then not removed on close. */
   dataDir?: string;
   inMemory?: boolean;
+  /** Adapters to swap in (e.g. a URL guard with a fake DNS); the movable clock is always the stack's. */
+  deps?: Partial<Deps>;
 }
 
 /** The local stack on free ports with fast fal timings, no schedule (tests reconcile by hand) and a movable clock. */
@@ -39,8 +42,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     env: {
       PORT: '0',
       REELAY_DATA_DIR: dataDir,
-      REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '0.2',
+      // longer than an archive attempt takes under a loaded run: a message redelivered while its first
+      // receipt still runs is acked by the duplicate (lease held) and lost if the first then fails
+      REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '1',
       REELAY_API_KEYS: 'other:rly_other_tenant_key_000000',
+      // tests that are not about rate limits must never meet one
+      REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
+      REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
+      // nor a concurrency cap or a budget (test/integration/limits/ sets its own)
+      REELAY_DEFAULT_MAX_ACTIVE_JOBS: '1000',
+      REELAY_DEFAULT_MAX_QUEUED_JOBS: '1000',
+      REELAY_DEFAULT_DAILY_BUDGET_USD: '100000',
+      REELAY_MAX_ACTIVE_JOBS: '2000',
       FAL_KEY: '',
       PUBLIC_URL: '',
       ...options.env,
@@ -48,7 +61,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     inMemory: options.inMemory ?? true,
     schedule: false,
     emulator: { queueMs: 20, generationMs: 150, webhookRetryDelaysMs: [100, 200, 400], ...options.emulator },
-    deps: { now: () => Date.now() + offset },
+    deps: { ...options.deps, now: () => Date.now() + offset },
   });
 
   const api: TestStack['api'] = (path, init = {}) => {

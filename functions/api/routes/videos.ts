@@ -6,6 +6,7 @@ import { toVideoObject } from '../../core/domain/video-object.ts';
 import { ApiError, invalidRequest, notFound } from '../../core/errors.ts';
 import { createVideo } from '../../core/jobs/create-video.ts';
 import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
+import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readCreateRequest, zodToApiError } from '../create-request.ts';
 import {
@@ -18,6 +19,7 @@ import {
   VideoIdParam,
   VideoList,
 } from '../schemas.ts';
+import { screenCreateRequest } from '../screen-create.ts';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
@@ -54,7 +56,7 @@ const createVideoRoute = createRoute({
   },
   responses: {
     200: json(Video, 'The new video, queued or in progress'),
-    ...errors(400, 401, 404, 409, 413, 415, 502),
+    ...errors(400, 401, 403, 404, 409, 413, 415, 429, 502, 503),
   },
 });
 const getVideoRoute = createRoute({
@@ -63,7 +65,7 @@ const getVideoRoute = createRoute({
   summary: 'Retrieve a video',
   security,
   request: { params: VideoIdParam },
-  responses: { 200: json(Video, 'The video'), ...errors(401, 404) },
+  responses: { 200: json(Video, 'The video'), ...errors(401, 404, 429) },
 });
 const listVideosRoute = createRoute({
   method: 'get',
@@ -71,7 +73,7 @@ const listVideosRoute = createRoute({
   summary: 'List your videos',
   security,
   request: { query: ListQuery },
-  responses: { 200: json(VideoList, 'A page of videos'), ...errors(400, 401) },
+  responses: { 200: json(VideoList, 'A page of videos'), ...errors(400, 401, 429) },
 });
 const deleteVideoRoute = createRoute({
   method: 'delete',
@@ -79,7 +81,7 @@ const deleteVideoRoute = createRoute({
   summary: 'Delete a video (cancels it at fal if still running)',
   security,
   request: { params: VideoIdParam },
-  responses: { 200: json(DeletedVideo, 'Deleted'), ...errors(401, 404) },
+  responses: { 200: json(DeletedVideo, 'Deleted'), ...errors(401, 404, 429) },
 });
 const contentRoute = createRoute({
   method: 'get',
@@ -89,7 +91,7 @@ const contentRoute = createRoute({
   request: { params: VideoIdParam, query: ContentQuery },
   responses: {
     302: { description: 'Location is a presigned URL to the MP4' },
-    ...errors(400, 401, 404, 409),
+    ...errors(400, 401, 404, 409, 429),
   },
 });
 
@@ -104,21 +106,29 @@ export function videoRoutes(deps: Deps) {
       if (!result.success) throw zodToApiError(result.error);
     },
   });
-  const present = (job: Job) => toVideoObject(job, deps.now(), deps.config.videoRetentionDays);
+  // a waiting video also shows its place in the tenant's queue: one read, for a whole page too
+  const presentAll = async (tenant: string, jobs: Job[]) => {
+    const positions = await queuePositions(deps, tenant, jobs);
+    return jobs.map((job) =>
+      toVideoObject(job, deps.now(), deps.config.videoRetentionDays, positions.get(job.id) ?? null),
+    );
+  };
+  const present = async (tenant: string, job: Job) => (await presentAll(tenant, [job]))[0];
 
   // validated by readCreateRequest (JSON and multipart alike); registered for the OpenAPI document
   app.openAPIRegistry.registerPath(createVideoRoute);
   app.post('/v1/videos', async (c) => {
     const { request, image } = await readCreateRequest(c);
+    await screenCreateRequest(deps, c.get('tenant'), request, image !== undefined);
     const idempotencyKey = c.req.header('idempotency-key');
     const { job, replayed } = await createVideo(deps, c.get('tenant'), request, { image, idempotencyKey });
     if (replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(present(job), 200);
+    return c.json(await present(job.tenant, job), 200);
   });
 
   app.openapi(getVideoRoute, async (c) => {
     const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
-    return c.json(present(job), 200);
+    return c.json(await present(job.tenant, job), 200);
   });
 
   app.openapi(listVideosRoute, async (c) => {
@@ -126,7 +136,7 @@ export function videoRoutes(deps: Deps) {
     if (after !== undefined && !VIDEO_ID_PATTERN.test(after))
       throw invalidRequest('after must be a video id.', 'after');
     const page = await deps.jobs.listByTenant(c.get('tenant'), { after, limit, order });
-    const data = page.jobs.map(present);
+    const data = await presentAll(c.get('tenant'), page.jobs);
     return c.json(
       {
         object: 'list' as const,

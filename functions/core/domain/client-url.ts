@@ -2,8 +2,10 @@ import { BlockList, isIP } from 'node:net';
 import { invalidRequest } from '../errors.ts';
 
 /**
- * Address ranges a client-given URL may never point at: private, loopback, link-local (cloud
- * metadata), CGNAT. BlockList matches IPv4-mapped IPv6 (::ffff:a.b.c.d) against the IPv4 rules itself.
+ * Address ranges a client-given URL may never point at: "this" network, private, shared (CGNAT),
+ * loopback, link-local (where cloud metadata lives: 169.254.169.254, fd00:ec2::254 is unique-local),
+ * benchmarking, multicast and reserved. BlockList matches IPv4-mapped IPv6 (::ffff:a.b.c.d) against
+ * the IPv4 rules itself; NAT64 (64:ff9b::/96) is refused whole, since it can reach any IPv4 address.
  */
 const forbidden = new BlockList();
 for (const [network, prefix] of [
@@ -13,32 +15,81 @@ for (const [network, prefix] of [
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
   ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   forbidden.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['ff00::', 8],
 ] as const) {
   forbidden.addSubnet(network, prefix, 'ipv6');
 }
 
-const LOCAL_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal)$/i;
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+const LOCAL_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.home\.arpa)$/i;
+const LOOPBACK_NAMES = /^(localhost|.*\.localhost)$/i;
+
+export interface UrlRules {
+  /** The local stack's development setting: http, and loopback addresses and names, are allowed. */
+  allowLocal: boolean;
+}
+
+/** Whether a literal IP address is one a client URL may point at. */
+export function isAllowedAddress(address: string, rules: UrlRules): boolean {
+  const family = isIP(address);
+  if (!family) return false;
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  if (rules.allowLocal && loopback.check(address, type)) return true;
+  return !forbidden.check(address, type);
+}
+
+/** A client URL checked for what can be seen without DNS: its scheme, and a literal address or local name. */
+export interface ParsedClientUrl {
+  url: URL;
+  /** The host without IPv6 brackets. */
+  host: string;
+  /** True when the host is a literal address (nothing to resolve). */
+  literal: boolean;
+}
 
 /**
- * Checks a URL a client gave us (an image for fal to fetch): https, and not a literal address or
- * name inside a private network. Resolving names to catch DNS tricks is a later hardening step.
+ * Checks a URL a client gave us: https (http too with `allowLocal`), and not a literal address or
+ * name inside a private network. Names are resolved by the URL guard (core/net/url-guard.ts).
  */
-export function checkClientUrl(value: string, param: string, options: { allowLocal: boolean }): string {
-  const url = new URL(value);
-  if (options.allowLocal) return value;
-  if (url.protocol !== 'https:') throw invalidRequest(`${param} must be an https URL.`, param);
+export function parseClientUrl(value: string, param: string, rules: UrlRules): ParsedClientUrl {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidRequest(`${param} must be a URL.`, param);
+  }
+  const schemes = rules.allowLocal ? ['https:', 'http:'] : ['https:'];
+  if (!schemes.includes(url.protocol)) throw invalidRequest(`${param} must be an https URL.`, param);
+  if (url.username || url.password) throw invalidRequest(`${param} must not carry credentials.`, param);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const family = isIP(host);
-  const blocked = family ? forbidden.check(host, family === 6 ? 'ipv6' : 'ipv4') : LOCAL_NAMES.test(host);
-  if (blocked) throw invalidRequest(`${param} must point to a public address.`, param);
+  const literal = isIP(host) !== 0;
+  const allowed = literal
+    ? isAllowedAddress(host, rules)
+    : !LOCAL_NAMES.test(host) || (rules.allowLocal && LOOPBACK_NAMES.test(host));
+  if (!allowed) throw invalidRequest(`${param} must point to a public address.`, param);
+  return { url, host, literal };
+}
+
+/** The synchronous part of the check, for callers that have no resolver; answers the URL unchanged. */
+export function checkClientUrl(value: string, param: string, rules: UrlRules): string {
+  parseClientUrl(value, param, rules);
   return value;
 }

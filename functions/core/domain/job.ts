@@ -24,6 +24,10 @@ export interface VideoSpec {
   negativePrompt?: string;
   imageUrl?: string;
   metadata?: Record<string, string>;
+  /** Present (false) only when an allowed tenant switched the model's safety checker off. */
+  enableSafetyChecker?: false;
+  /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
+  callbackUrl?: string;
 }
 
 /** fal's output while the archive is pending. */
@@ -74,6 +78,12 @@ export interface Job {
   error?: JobError;
   lastFault?: string;
   deletedAt?: number;
+  /** Set while the job waits for a concurrency slot (its ticket in the tenant's queue); never sent to fal meanwhile. */
+  waitingSince?: number;
+  /** Set while the job holds a concurrency slot: from admission until fal has finished with it. */
+  slotHeldAt?: number;
+  /** The UTC day (`YYYY-MM-DD`) whose budget holds this job's estimated cost; absent for jobs made before budgets. */
+  budgetDay?: string;
 }
 
 export function isTerminal(state: JobState): state is 'completed' | 'failed' {

@@ -41,9 +41,20 @@ export function submitLeaseUntil(
   return now + Math.max(policy.submitLeaseMs, job.typicalGenerationMs + policy.webhookGraceMs);
 }
 
-/** Recorded before fal is called, holding the creator's submit lease: its attempt is the first. */
-export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
-  return {
+/** How a new job was admitted: with a concurrency slot (submitted at once) or waiting in its tenant's queue. */
+export interface Admission {
+  admission: 'active' | 'waiting';
+  /** The UTC day whose budget holds the job's estimated cost. */
+  budgetDay?: string;
+}
+
+/**
+ * Recorded before fal is called. An admitted job holds the creator's submit lease (its attempt is the
+ * first); a waiting one is due at once in the waiting queue, ordered by when it started waiting.
+ * Without an admission (jobs made before limits existed) it behaves as admitted but holds no slot.
+ */
+export function createJob(input: NewJob, now: number, policy: JobPolicy, admitted?: Admission): Job {
+  const base: Job = {
     ...input,
     state: 'queued',
     version: 1,
@@ -52,14 +63,33 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy): Job {
     submitAttempts: 1,
     priorRequestIds: [],
     dueAt: submitLeaseUntil(input, now, policy),
+    ...(admitted?.budgetDay !== undefined && { budgetDay: admitted.budgetDay }),
   };
+  if (admitted?.admission === 'active') return { ...base, slotHeldAt: now };
+  if (admitted?.admission === 'waiting') return { ...base, submitAttempts: 0, dueAt: now, waitingSince: now };
+  return base;
+}
+
+/**
+ * A waiting job got its slot: it leaves the queue holding a submit lease for the admitter's attempt,
+ * exactly as a freshly created job does.
+ */
+export function admitWaiting(job: Job, now: number, policy: JobPolicy): Job {
+  if (job.waitingSince === undefined) throw new InvalidTransitionError(job, 'queued (admitted, not waiting)');
+  return advance(job, ['queued'], 'queued (admitted)', now, {
+    waitingSince: undefined,
+    slotHeldAt: now,
+    submitAttempts: job.submitAttempts + 1,
+    dueAt: submitLeaseUntil(job, now, policy),
+  });
 }
 
 /**
  * Takes a queued job for a submit attempt, which counts even if the taker dies; the version bump
- * makes concurrent takers lose.
+ * makes concurrent takers lose. A job still waiting for a slot cannot be taken.
  */
 export function claimForSubmit(job: Job, now: number, policy: JobPolicy): Job {
+  if (job.waitingSince !== undefined) throw new InvalidTransitionError(job, 'queued (claimed while waiting)');
   return advance(job, ['queued'], 'queued (claimed)', now, {
     submitAttempts: job.submitAttempts + 1,
     dueAt: submitLeaseUntil(job, now, policy),
@@ -102,6 +132,8 @@ export function markGenerated(
   const replaced = job.requestId !== undefined && job.requestId !== result.requestId;
   return advance(job, ['queued', 'submitted'], 'generated', now, {
     state: 'generated',
+    // fal is done with it: the slot goes to the next waiting job
+    slotHeldAt: undefined,
     requestId: result.requestId,
     ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
     video: result.video,
@@ -188,6 +220,8 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
   return advance(job, ['queued', 'submitted', 'generated'], 'failed', now, {
     state: 'failed',
     error,
+    slotHeldAt: undefined,
+    waitingSince: undefined,
     completedAt: now,
     video: undefined,
     dueAt: undefined,

@@ -24,14 +24,26 @@ export interface VideoObject {
   negative_prompt?: string;
   image_url?: string;
   metadata?: Record<string, string>;
+  callback_url?: string;
+  enable_safety_checker?: false;
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
+  /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
+  queue_position: number | null;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`. */
-export function toVideoObject(job: Job, now: number, retentionDays: number | null): VideoObject {
+/**
+ * `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`;
+ * `queuePosition` comes from the tenant's queue (functions/core/limits/queue-position.ts).
+ */
+export function toVideoObject(
+  job: Job,
+  now: number,
+  retentionDays: number | null,
+  queuePosition: number | null = null,
+): VideoObject {
   const { spec } = job;
   const { progress, estimatedCompletionAt } = estimateProgress(job, now);
   const completedAt = job.state === 'completed' || job.state === 'failed' ? (job.completedAt ?? null) : null;
@@ -60,7 +72,10 @@ export function toVideoObject(job: Job, now: number, retentionDays: number | nul
     ...(spec.negativePrompt !== undefined && { negative_prompt: spec.negativePrompt }),
     ...(spec.imageUrl !== undefined && { image_url: spec.imageUrl }),
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
+    ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl }),
+    ...(spec.enableSafetyChecker === false && { enable_safety_checker: false as const }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
+    queue_position: job.waitingSince !== undefined ? queuePosition : null,
   };
 }

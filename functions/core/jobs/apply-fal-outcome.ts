@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type FalOutcome } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
+import { settle } from '../limits/settle.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -61,6 +62,9 @@ export async function applyFalOutcome(
         logger.warn('cancel of the replaced fal request failed', { jobId: job.id, error: String(error) });
       });
     }
+    // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile;
+    // before the archive message, so the archive does not run alongside this hand-off
+    await settle(deps, updated);
     // if this send is lost, the reconciler sends it again once the pickup time has passed
     await deps.archiveQueue.enqueue(job.id).catch((error: unknown) => {
       logger.error('archive enqueue failed; the reconciler will resend', {
@@ -94,6 +98,7 @@ export async function applyFalOutcome(
   );
   if (!updated?.changed) return 'ignored';
   logger.info('fal request failed', { jobId: job.id, requestId, code: error.code, retryable, resubmit });
+  await settle(deps, updated);
   if (!resubmit) return 'failed';
   await submitJob(deps, updated.job);
   return 'resubmitted';

@@ -7,8 +7,8 @@ import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
 import { createJob } from '../domain/transitions.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { admitCreate, startRecorded } from '../limits/admission.ts';
 import { JobConflictError } from '../store/job-store.ts';
-import { submitJob } from './submit-job.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
 const PENDING_UPLOAD = 'https://upload.pending/input_reference';
@@ -75,11 +75,13 @@ async function claimId(
 }
 
 /**
- * Validates, records the job, then submits it: record first, so a webhook that beats the submit
- * call's answer finds its job, and a crash after recording is recovered by the reconciler.
- * After the job is recorded nothing here throws (submitJob records every outcome, or leaves the job
- * to the reconciler): the client always gets the video object. With an Idempotency-Key, repeats of
- * the request (retries, concurrent duplicates) all answer the one video the first one created.
+ * Validates, admits (today's budgets, then a concurrency slot or a place in the tenant's queue: 429
+ * `budget_exceeded` or `queue_full`), records the job, then submits it if it has a slot: record
+ * first, so a webhook that beats the submit call's answer finds its job, and a crash after recording
+ * is recovered by the reconciler. After the job is recorded nothing here throws (submitJob records
+ * every outcome, or leaves the job to the reconciler): the client always gets the video object. With
+ * an Idempotency-Key, repeats of the request (retries, concurrent duplicates) all answer the one video
+ * the first one created, and only that one is admitted (budget and slot are taken once).
  */
 export async function createVideo(
   deps: Deps,
@@ -98,25 +100,32 @@ export async function createVideo(
     if (claimed.existing) return replay(claimed.existing, claimed.id);
     id = claimed.id;
   }
-  if (image) resolved = resolveVideo({ ...request, imageUrl: await uploadImage(deps, image) });
   const now = deps.now();
-  const job = createJob(
-    {
-      id,
-      tenant,
-      spec: resolved.spec,
-      falEndpoint: resolved.falEndpoint,
-      falInput: resolved.falInput,
-      estimatedCostUsd: resolved.estimatedCostUsd,
-      typicalGenerationMs: deps.policy.typicalGenerationMs ?? resolved.model.typicalGenerationSeconds * 1000,
-      webhookToken: newWebhookToken(),
-    },
-    now,
-    deps.policy,
-  );
+  // before the upload: a refused video costs nothing, not even the image's trip to fal
+  const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now);
+  let job: Job;
   try {
+    if (image) resolved = resolveVideo({ ...request, imageUrl: await uploadImage(deps, image) });
+    job = createJob(
+      {
+        id,
+        tenant,
+        spec: resolved.spec,
+        falEndpoint: resolved.falEndpoint,
+        falInput: resolved.falInput,
+        estimatedCostUsd: resolved.estimatedCostUsd,
+        typicalGenerationMs:
+          deps.policy.typicalGenerationMs ?? resolved.model.typicalGenerationSeconds * 1000,
+        webhookToken: newWebhookToken(),
+      },
+      now,
+      deps.policy,
+      admitted,
+    );
     await deps.jobs.create(job);
   } catch (error) {
+    // a duplicate under the same id keeps its slot; this request's budget reservation goes back
+    await admitted.undo(error);
     // a concurrent duplicate with the same key recorded it first: that one submits
     if (idempotencyKey !== undefined && error instanceof JobConflictError)
       return replay(await deps.jobs.get(id), id);
@@ -127,6 +136,7 @@ export async function createVideo(
     tenant,
     model: job.spec.model,
     costUsd: job.estimatedCostUsd,
+    waiting: job.waitingSince !== undefined,
   });
-  return { job: await submitJob(deps, job), replayed: false };
+  return { job: await startRecorded(deps, job), replayed: false };
 }

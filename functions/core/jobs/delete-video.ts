@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { isTerminal, type Job } from '../domain/job.ts';
 import { markDeleted } from '../domain/transitions.ts';
 import { notFound } from '../errors.ts';
+import { settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
 /** A tenant's video, or a 404: someone else's video and a deleted one look exactly like a missing one. */
@@ -32,6 +33,8 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   const deleted = await updateJob(deps, id, (current) =>
     current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
   );
+  // a cancelled job gives its slot to the next waiting one and is not charged
+  await settle(deps, deleted);
   // it may have completed while fal was asked to cancel: then its object appeared after our first read
   const lateKey = deleted?.job.archive?.key;
   if (lateKey && !job.archive) await deps.archive.delete(lateKey);

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { ActiveState, Job } from '../domain/job.ts';
+import { isWaiting } from '../domain/limits.ts';
 import type { JobPolicy } from '../domain/policy.ts';
 import {
   claimForSubmit,
@@ -8,6 +9,9 @@ import {
   markFailed,
   schedulePoll,
 } from '../domain/transitions.ts';
+import { repairPools } from '../limits/repair.ts';
+import { settle } from '../limits/settle.ts';
+import { expireWaiting, pumpWaiting } from '../limits/slots.ts';
 import { applyFalOutcome } from './apply-fal-outcome.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -18,6 +22,10 @@ export interface ReconcileReport {
   finishedByPolling: number;
   archivesResent: number;
   timedOut: number;
+  /** Waiting jobs given a slot that freed without anyone handing it on. */
+  admitted: number;
+  /** Slot and queue entries whose job no longer needed them (a crashed holder). */
+  repaired: number;
   errors: number;
 }
 
@@ -54,6 +62,7 @@ async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
   if (updated?.changed && job.requestId) {
     await deps.fal.cancel(job.falEndpoint, job.requestId).catch(() => undefined);
   }
+  await settle(deps, updated);
   return updated?.changed ?? false;
 }
 
@@ -75,6 +84,7 @@ async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<
     },
     job,
   );
+  if (claimed?.changed && claimed.job.state === 'failed') await settle(deps, claimed);
   if (!claimed?.changed || claimed.job.state !== 'queued') return;
   await submitJob(deps, claimed.job);
   report.submitted++;
@@ -122,6 +132,30 @@ const STEPS: Record<ActiveState, typeof resubmit> = {
 };
 
 /**
+ * The capacity pass: gives back slots crashed holders left, ends jobs that waited past the maximum
+ * age, and admits waiting jobs into slots nobody handed on. Pumping is what a freed slot does at
+ * once; this is the safety net behind it.
+ */
+async function reconcileWaiting(deps: Deps, limits: ReconcileLimits, report: ReconcileReport): Promise<void> {
+  try {
+    report.repaired += await repairPools(deps);
+    for (const job of await deps.jobs.listWaiting(limits.batch)) {
+      if (deps.now() >= limits.deadline) return;
+      if (
+        isWaiting(job) &&
+        deps.now() - job.createdAt > deps.policy.maxJobAgeMs &&
+        (await expireWaiting(deps, job))
+      )
+        report.timedOut++;
+    }
+    report.admitted += await pumpWaiting(deps, limits.batch);
+  } catch (error) {
+    report.errors++;
+    deps.logger.error('reconciling slots and queues failed', { error: String(error) });
+  }
+}
+
+/**
  * One scheduled pass: drives every due active job one step on, and ends any past the maximum age.
  * Bounded in work (batch per state) and time (deadline); what is left waits for the next pass.
  */
@@ -132,6 +166,8 @@ export async function reconcile(deps: Deps, limits: ReconcileLimits): Promise<Re
     finishedByPolling: 0,
     archivesResent: 0,
     timedOut: 0,
+    admitted: 0,
+    repaired: 0,
     errors: 0,
   };
   for (const state of Object.keys(STEPS) as ActiveState[]) {
@@ -150,6 +186,7 @@ export async function reconcile(deps: Deps, limits: ReconcileLimits): Promise<Re
       }
     }
   }
+  if (deps.now() < limits.deadline) await reconcileWaiting(deps, limits, report);
   if (Object.values(report).some((count) => count > 0)) deps.logger.info('reconciled', { ...report });
   return report;
 }

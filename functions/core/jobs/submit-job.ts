@@ -4,6 +4,7 @@ import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
 import { markFailed, markSubmitted, scheduleSubmitRetry, submitLeaseUntil } from '../domain/transitions.ts';
 import { FalCallError } from '../fal/fal-gateway.ts';
+import { settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
 /** `${PUBLIC_URL}/webhooks/fal?job=…&token=…`, or none when nothing public can reach us (then we poll). */
@@ -56,6 +57,7 @@ async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise
     ...(next?.state === 'queued' &&
       next.dueAt !== undefined && { retryAt: new Date(next.dueAt).toISOString() }),
   });
+  await settle(deps, updated);
   return updated?.job ?? job;
 }
 

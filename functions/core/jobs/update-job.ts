@@ -4,6 +4,8 @@ import type { Job } from '../domain/job.ts';
 export interface Updated {
   job: Job;
   changed: boolean;
+  /** The copy `decide` moved on from, when it changed something (what settling a step compares). */
+  previous?: Job;
 }
 
 const MAX_CONFLICTS = 8;
@@ -23,13 +25,13 @@ export async function updateJob(
   known?: Job,
 ): Promise<Updated | undefined> {
   const first = known && decide(known);
-  if (first && (await deps.jobs.save(first))) return { job: first, changed: true };
+  if (first && (await deps.jobs.save(first))) return { job: first, changed: true, previous: known };
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const job = await deps.jobs.get(id);
     if (!job) return undefined;
     const next = decide(job);
     if (!next) return { job, changed: false };
-    if (await deps.jobs.save(next)) return { job: next, changed: true };
+    if (await deps.jobs.save(next)) return { job: next, changed: true, previous: job };
   }
   throw new Error(`job ${id}: gave up after ${MAX_CONFLICTS} conflicting writes`);
 }

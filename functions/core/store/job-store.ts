@@ -24,8 +24,10 @@ export interface JobStore {
   save(next: Job): Promise<boolean>;
   /** A tenant's visible (not deleted) jobs in id order, which is creation order. */
   listByTenant(tenant: string, query: ListQuery): Promise<JobPage>;
-  /** Active jobs in `state` whose `dueAt` has passed, oldest first. */
+  /** Active jobs in `state` whose `dueAt` has passed, oldest first (jobs waiting for a slot are not among them). */
   listDue(state: ActiveState, now: number, limit: number): Promise<Job[]>;
+  /** Jobs waiting for a concurrency slot, all tenants, longest waiting first. */
+  listWaiting(limit: number): Promise<Job[]>;
   /**
    * Binds a tenant's Idempotency-Key to `claim` until `expiresAt` unless a live binding exists;
    * answers the binding that holds, which is an earlier request's when the key was used before.

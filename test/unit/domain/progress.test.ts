@@ -60,6 +60,7 @@ describe('video object', () => {
       seed: 7,
       estimated_completion_at: expect.any(Number),
       estimated_cost_usd: 0.2592,
+      queue_position: null,
     });
   });
 

@@ -25,6 +25,8 @@ export interface VideoRequest {
   negativePrompt?: string;
   imageUrl?: string;
   metadata?: Record<string, string>;
+  enableSafetyChecker?: boolean;
+  callbackUrl?: string;
 }
 
 export interface ResolvedVideo {
@@ -132,6 +134,9 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
       throw invalidRequest(`${model.name} does not support ${OPTION_PARAMS[option]}.`, OPTION_PARAMS[option]);
     }
   }
+  if (request.enableSafetyChecker === false && !model.safetyCheckerSwitch) {
+    throw invalidRequest(`${model.name}'s safety checker cannot be switched off.`, 'enable_safety_checker');
+  }
   const format = chooseSize(model, request);
   const spec: VideoSpec = {
     model: model.name,
@@ -147,6 +152,8 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     negativePrompt: request.negativePrompt,
     imageUrl: request.imageUrl,
     metadata: request.metadata,
+    ...(request.enableSafetyChecker === false && { enableSafetyChecker: false as const }),
+    ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
   };
   return {
     model,

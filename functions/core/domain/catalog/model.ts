@@ -19,6 +19,8 @@ export interface ModelSpec {
   options: readonly VideoOption[];
   defaultGenerateAudio?: boolean;
   maxPromptLength: number;
+  /** fal lets this model's safety checker be switched off (`enable_safety_checker`). */
+  safetyCheckerSwitch?: boolean;
   /** Typical wall time of one generation at fal, for progress and ETA. */
   typicalGenerationSeconds: number;
   priceUsd(spec: VideoSpec): number;

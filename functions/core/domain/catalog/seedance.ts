@@ -29,6 +29,7 @@ export const seedance: ModelSpec = {
   options: ['generateAudio', 'seed'],
   defaultGenerateAudio: true,
   maxPromptLength: 2_000,
+  safetyCheckerSwitch: true,
   typicalGenerationSeconds: 60,
   priceUsd: price,
   falInput: (spec) =>
@@ -40,6 +41,7 @@ export const seedance: ModelSpec = {
       generate_audio: spec.generateAudio,
       seed: spec.seed,
       image_url: spec.imageUrl,
-      enable_safety_checker: true,
+      // on unless the operator let this tenant switch it off (TenantLimits.mayDisableSafetyChecker)
+      enable_safety_checker: spec.enableSafetyChecker !== false,
     }),
 };

@@ -15,7 +15,9 @@ type Item = Job & { listTenant?: string; activeState?: string; expiresAt?: numbe
 function toItem(job: Job): Item {
   const item: Item = { ...job };
   if (!job.deletedAt) item.listTenant = job.tenant;
-  if (!isTerminal(job.state) && job.dueAt !== undefined) item.activeState = job.state;
+  // waiting jobs get their own partition: the reconciler's queued pass must not wade through a long queue
+  if (!isTerminal(job.state) && job.dueAt !== undefined)
+    item.activeState = job.waitingSince !== undefined ? JOBS_TABLE.byDue.waitingPartition : job.state;
   if (job.deletedAt) item.expiresAt = Math.floor(job.deletedAt / 1000) + TOMBSTONE_SECONDS;
   return item;
 }
@@ -134,6 +136,21 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
           KeyConditionExpression: '#pk = :state AND #sk <= :now',
           ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
           ExpressionAttributeValues: { ':state': state, ':now': now },
+          Limit: limit,
+        }),
+      );
+      return Items.map(fromItem);
+    },
+
+    async listWaiting(limit) {
+      const { indexName, partitionKey, waitingPartition } = JOBS_TABLE.byDue;
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :waiting',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+          ExpressionAttributeValues: { ':waiting': waitingPartition },
           Limit: limit,
         }),
       );

@@ -6,8 +6,11 @@ export const JOBS_TABLE = {
   partitionKey: 'id',
   /** A tenant's visible videos by id (= creation time). Removed on delete. */
   byTenant: { indexName: 'byTenant', partitionKey: 'listTenant', sortKey: 'id' },
-  /** Active jobs by state and the time they are next due. Removed when terminal. */
-  byDue: { indexName: 'byDue', partitionKey: 'activeState', sortKey: 'dueAt' },
+  /**
+   * Active jobs by state and the time they are next due. Removed when terminal. Jobs waiting for a
+   * concurrency slot sit in the `waiting` partition instead, due from when they started waiting.
+   */
+  byDue: { indexName: 'byDue', partitionKey: 'activeState', sortKey: 'dueAt', waitingPartition: 'waiting' },
   /** Epoch seconds after which DynamoDB may drop a deleted job's tombstone (set as the table's TTL attribute at deploy). */
   ttlAttribute: 'expiresAt',
 } as const;

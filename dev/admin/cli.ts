@@ -1,0 +1,201 @@
+import { parseArgs } from 'node:util';
+import { issueApiKey } from '../../functions/core/accounts/issue-key.ts';
+import { type ApiKeyRecord, TENANT_ID_PATTERN } from '../../functions/core/domain/api-key.ts';
+import { effectiveLimits, type TenantLimits } from '../../functions/core/domain/tenant.ts';
+import type { ApiKeyStore } from '../../functions/core/store/api-key-store.ts';
+import type { TenantStore } from '../../functions/core/store/tenant-store.ts';
+
+export interface AdminContext {
+  keys: ApiKeyStore;
+  tenants: TenantStore;
+  defaults: TenantLimits;
+  now: () => number;
+  print: (line: string) => void;
+}
+
+export const USAGE = `usage: npm run admin -- <command> [options]
+
+  keys create --tenant <id> [--name <text>]   issue a key; it is shown once, only its hash is stored
+  keys list [--tenant <id>]                     keys with their id, name, hint, created, last used, status
+  keys revoke <key id>                          revoke a key (effective within the API's key cache, 30 s by default)
+  tenants list                                  every tenant with its limit overrides
+  tenants get <id>                              a tenant's overrides and effective limits
+  tenants set-limits <id> [--requests-per-minute N] [--creates-per-minute N] [--max-active-jobs N]
+                          [--max-queued-jobs N] [--daily-budget-usd X] [--may-disable-safety-checker true|false]
+
+  connection: --local (the DynamoDB of a running \`npm start\`), --endpoint <url>, --table <name>,
+  --region <region>; otherwise REELAY_ACCOUNTS_TABLE, REELAY_DYNAMODB_ENDPOINT, AWS_REGION and the
+  AWS credentials of the environment (a deployed stack's table is its AccountsTableName output).`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The options every command accepts; connection options are read by the entry point. */
+export const ADMIN_OPTIONS = {
+  tenant: { type: 'string' },
+  name: { type: 'string' },
+  local: { type: 'boolean' },
+  endpoint: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  'requests-per-minute': { type: 'string' },
+  'creates-per-minute': { type: 'string' },
+  'max-active-jobs': { type: 'string' },
+  'max-queued-jobs': { type: 'string' },
+  'daily-budget-usd': { type: 'string' },
+  'may-disable-safety-checker': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseAdminArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: ADMIN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
+
+function tenantArg(value: string | undefined): string {
+  if (!value) throw new UsageError('give a tenant id');
+  if (!TENANT_ID_PATTERN.test(value))
+    throw new UsageError(`tenant ids are 1–63 of a-z, 0-9, - and _: ${value}`);
+  return value;
+}
+
+function integer(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+  return n;
+}
+
+function limitsFrom(values: ReturnType<typeof parseAdminArgs>['values']): Partial<TenantLimits> {
+  const limits: Partial<TenantLimits> = {};
+  const rpm = values['requests-per-minute'];
+  if (rpm !== undefined) limits.requestsPerMinute = integer('requests-per-minute', rpm, 1);
+  const cpm = values['creates-per-minute'];
+  if (cpm !== undefined) limits.createsPerMinute = integer('creates-per-minute', cpm, 1);
+  const active = values['max-active-jobs'];
+  if (active !== undefined) limits.maxActiveJobs = integer('max-active-jobs', active, 1);
+  const queued = values['max-queued-jobs'];
+  if (queued !== undefined) limits.maxQueuedJobs = integer('max-queued-jobs', queued, 0);
+  const budget = values['daily-budget-usd'];
+  if (budget !== undefined) {
+    const usd = Number(budget);
+    if (!Number.isFinite(usd) || usd < 0) throw new UsageError('--daily-budget-usd must be a number ≥ 0');
+    limits.dailyBudgetUsd = usd;
+  }
+  const safety = values['may-disable-safety-checker'];
+  if (safety !== undefined) {
+    if (safety !== 'true' && safety !== 'false')
+      throw new UsageError('--may-disable-safety-checker is true or false');
+    limits.mayDisableSafetyChecker = safety === 'true';
+  }
+  return limits;
+}
+
+function keyLine(record: ApiKeyRecord): string {
+  const status = record.revokedAt === undefined ? 'active' : `revoked ${iso(record.revokedAt)}`;
+  return [
+    record.keyId,
+    record.tenant,
+    JSON.stringify(record.name),
+    record.hint,
+    `created ${iso(record.createdAt)}`,
+    `last used ${iso(record.lastUsedAt)}`,
+    status,
+  ].join('  ');
+}
+
+/** Runs one admin command against the given stores; the entry point (dev/admin.ts) builds them. */
+export async function runAdmin(argv: string[], context: AdminContext): Promise<void> {
+  const { values, positionals } = parseAdminArgs(argv);
+  const [area, command, ...rest] = positionals;
+  const { print } = context;
+  if (values.help || !area) {
+    print(USAGE);
+    return;
+  }
+  const at = `${area} ${command ?? ''}`.trim();
+  switch (at) {
+    case 'keys create': {
+      const tenant = tenantArg(values.tenant ?? rest[0]);
+      // a key's tenant always has a tenant item, so `keys list` and limits find it
+      await context.tenants.setLimits(tenant, {});
+      const { key, record } = await issueApiKey(context.keys, {
+        tenant,
+        name: values.name,
+        now: context.now(),
+      });
+      print(`created ${record.keyId} for tenant ${tenant}${record.name ? ` (${record.name})` : ''}`);
+      print('');
+      print(`  ${key}`);
+      print('');
+      print('This is the only time the key is shown: only its hash is stored.');
+      return;
+    }
+    case 'keys list': {
+      const tenant = values.tenant === undefined ? undefined : tenantArg(values.tenant);
+      const records = await context.keys.list(tenant);
+      if (records.length === 0) print('no keys');
+      for (const record of records) print(keyLine(record));
+      return;
+    }
+    case 'keys revoke': {
+      const keyId = rest[0];
+      if (!keyId || !/^key_[0-9a-f]{16}$/.test(keyId))
+        throw new UsageError('give a key id (key_…) to revoke');
+      const record = await context.keys.revoke(keyId, context.now());
+      if (!record) throw new UsageError(`no key ${keyId}`);
+      print(
+        `revoked ${record.keyId} of tenant ${record.tenant}; the API stops accepting it within its key cache time`,
+      );
+      return;
+    }
+    case 'tenants list': {
+      const tenants = await context.tenants.list();
+      if (tenants.length === 0) print('no tenants');
+      for (const tenant of tenants)
+        print(`${tenant.id}  ${JSON.stringify(tenant.limits)}  created ${iso(tenant.createdAt)}`);
+      return;
+    }
+    case 'tenants get': {
+      const tenant = tenantArg(rest[0] ?? values.tenant);
+      const found = await context.tenants.get(tenant);
+      print(
+        JSON.stringify(
+          {
+            tenant,
+            exists: found !== undefined,
+            overrides: found?.limits ?? {},
+            effective: effectiveLimits(context.defaults, found),
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    case 'tenants set-limits': {
+      const tenant = tenantArg(rest[0] ?? values.tenant);
+      const limits = limitsFrom(values);
+      if (Object.keys(limits).length === 0) throw new UsageError('give at least one limit to set');
+      const updated = await context.tenants.setLimits(tenant, limits);
+      print(
+        JSON.stringify(
+          { tenant, overrides: updated.limits, effective: effectiveLimits(context.defaults, updated) },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command: ${at}\n\n${USAGE}`);
+  }
+}

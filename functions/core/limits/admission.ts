@@ -1,0 +1,87 @@
+import type { Deps } from '../deps.ts';
+import type { Job } from '../domain/job.ts';
+import { ApiError } from '../errors.ts';
+import { submitJob } from '../jobs/submit-job.ts';
+import { JobConflictError } from '../store/job-store.ts';
+import { refundBudget, reserveBudget } from './budget.ts';
+import { admitNewJob, pumpTenant, releaseSlot, tenantLimits } from './slots.ts';
+
+const queueFull = (maxQueued: number) =>
+  new ApiError(
+    429,
+    'queue_full',
+    `Too many videos are waiting: at most ${maxQueued} may wait for a free slot. Retry once some have started.`,
+    { headers: { 'Retry-After': '30' } },
+  );
+
+/** A create let through: how it waits (or not), whose budget day holds it, and how to take it back. */
+export interface AdmittedCreate {
+  admission: 'active' | 'waiting';
+  budgetDay: string;
+  /**
+   * Gives back what was taken when the job could not be recorded after all (a failed upload, a
+   * failed write). A job already recorded under the same id (a duplicate create) keeps the slot.
+   * Never throws: a failure here is repaired later.
+   */
+  undo(error: unknown): Promise<void>;
+}
+
+/**
+ * Everything a create must pass before it is recorded: today's budget of the tenant and of the
+ * deployment (429 `budget_exceeded`), then a slot or a place in the tenant's queue (429 `queue_full`).
+ */
+export async function admitCreate(
+  deps: Deps,
+  tenant: string,
+  jobId: string,
+  costUsd: number,
+  now: number,
+): Promise<AdmittedCreate> {
+  const limits = await tenantLimits(deps, tenant);
+  const budgetDay = await reserveBudget(deps, tenant, limits, costUsd, now);
+  const refund = () =>
+    refundBudget(deps, tenant, budgetDay, costUsd).catch((error: unknown) =>
+      deps.logger.error('refunding a refused create failed', { jobId, error: String(error) }),
+    );
+  let admission: Awaited<ReturnType<typeof admitNewJob>>;
+  try {
+    admission = await admitNewJob(deps, tenant, jobId, now, limits);
+  } catch (error) {
+    await refund();
+    throw error;
+  }
+  if (admission === 'full') {
+    await refund();
+    throw queueFull(limits.maxQueuedJobs);
+  }
+  return {
+    admission,
+    budgetDay,
+    async undo(error) {
+      if (!(error instanceof JobConflictError)) {
+        await releaseSlot(deps, tenant, jobId).catch((undo: unknown) =>
+          deps.logger.error('releasing a refused create failed', { jobId, error: String(undo) }),
+        );
+      }
+      await refund();
+    },
+  };
+}
+
+/**
+ * After the job is recorded: submits it if it holds a slot; if it waits, pumps its tenant's queue
+ * (a slot may have freed since admission), which may start this very job. Never throws.
+ */
+export async function startRecorded(deps: Deps, job: Job): Promise<Job> {
+  if (job.waitingSince === undefined) return submitJob(deps, job);
+  try {
+    await pumpTenant(deps, job.tenant);
+    return (await deps.jobs.get(job.id)) ?? job;
+  } catch (error) {
+    deps.logger.error('pumping the queue after a create failed; the reconciler will', {
+      jobId: job.id,
+      error: String(error),
+    });
+    return job;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Deps } from '../deps.ts';
+import type { Job } from '../domain/job.ts';
+import { holdsSlot } from '../domain/limits.ts';
+
+/**
+ * Gives back slots whose holder no longer needs them: a process that died between moving a job on
+ * and releasing its slot, or between taking a slot and recording the job. An entry is judged only
+ * once it is older than a submit lease (a taker in the middle of its two writes is left alone), and
+ * removed only if it still carries the time it was read with, so a slot taken again meanwhile stays.
+ * Queue entries are checked where they are used: at the head of the queue (see pumpTenant).
+ * Answers how many entries it removed.
+ */
+export async function repairPools(deps: Deps): Promise<number> {
+  const jobs = new Map<string, Job | undefined>();
+  const jobOf = async (id: string) => {
+    if (!jobs.has(id)) jobs.set(id, await deps.jobs.get(id));
+    return jobs.get(id);
+  };
+  let removed = 0;
+  for (const { scope, pool } of await deps.usage.list()) {
+    for (const [jobId, since] of Object.entries(pool.active)) {
+      if (deps.now() - since < deps.policy.submitLeaseMs) continue;
+      const job = await jobOf(jobId);
+      if (job && holdsSlot(job)) continue;
+      await deps.usage.release(scope, jobId, since);
+      removed++;
+      deps.logger.warn('slot repaired: its holder no longer needed it', {
+        jobId,
+        pool: scope === 'global' ? 'global' : scope.tenant,
+        state: job?.state ?? 'absent',
+      });
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,368 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+
+/** mulberry32: a small seeded generator, so every run sends the same requests. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  return { next, int, pick };
+}
+
+const INJECTIONS = [
+  "' OR '1'='1' --",
+  '"; DROP TABLE jobs; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, meant literally
+  '${jndi:ldap://169.254.169.254/a}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '../../../../etc/passwd',
+  '%00',
+  '\u0000',
+  '$(rm -rf /)',
+  '`id`',
+  '{"$gt": ""}',
+  '__proto__',
+  'constructor',
+  '\r\nX-Injected: 1',
+];
+const ODD_UNICODE = [
+  '\ud800', // lone high surrogate
+  '\udfff',
+  'a\u0000b',
+  '\u0007bell',
+  'x\u001b[31m',
+  '\uffff\ud83d',
+];
+
+/** A valid create body; each case breaks exactly one thing about it. */
+const VALID = {
+  prompt: 'a red fox in fresh snow',
+  model: 'seedance-1.5-pro',
+  seconds: '4',
+  size: '1280x720',
+};
+
+type Case = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: BodyInit | null;
+  key?: string | null;
+};
+
+function jsonCase(body: unknown): Case {
+  return {
+    method: 'POST',
+    path: '/v1/videos',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+function generate(seed: number, count: number): Case[] {
+  const r = rng(seed);
+  const junkString = () =>
+    r.pick([
+      () => r.pick(INJECTIONS),
+      () => r.pick(ODD_UNICODE),
+      () => 'x'.repeat(r.pick([5_000, 70_000])),
+      () => String.fromCharCode(...Array.from({ length: 1 + r.int(40) }, () => r.int(0x2000))),
+    ])();
+  const wrongType = () => r.pick<unknown>([null, 42, -1.5, true, [], [1, 2], { a: 1 }]);
+  const mutations: Array<() => Case> = [
+    // a field of the wrong type
+    () => {
+      const field = r.pick([
+        'prompt',
+        'model',
+        'seconds',
+        'size',
+        'generate_audio',
+        'seed',
+        'metadata',
+        'image_url',
+        'callback_url',
+        'input_reference',
+        'enable_safety_checker',
+      ]);
+      const value =
+        field === 'seconds' || field === 'seed'
+          ? r.pick<unknown>([null, true, [], {}, 'abc', -5, 1.5, 1e12])
+          : field === 'generate_audio' || field === 'enable_safety_checker'
+            ? r.pick<unknown>([null, 1, 0, 'yes', 'TRUE', [], { a: 1 }])
+            : wrongType();
+      return jsonCase({ ...VALID, [field]: value });
+    },
+    // a string field made hostile: too long, broken Unicode, or something the model does not offer
+    () => {
+      const field = r.pick(['prompt', 'model', 'size', 'seconds', 'resolution', 'aspect_ratio']);
+      const junk = junkString();
+      // any junk is invalid for these fields; a prompt is made so by its length or by broken text
+      const prompt = r.next() < 0.5 ? `${'y'.repeat(4_001)}${junk}` : r.pick(ODD_UNICODE);
+      return jsonCase({ ...VALID, [field]: field === 'prompt' ? prompt : junk });
+    },
+    // an unknown field (the policy: rejected, never ignored)
+    () =>
+      jsonCase({
+        ...VALID,
+        [r.pick(['promt', 'Prompt', '__proto__x', 'duration', 'n', r.pick(INJECTIONS)])]: 'x',
+      }),
+    // an empty or blank prompt, a missing one
+    () => jsonCase(r.pick([{ ...VALID, prompt: '' }, { ...VALID, prompt: '   \n\t ' }, { model: 'sora-2' }])),
+    // numbers out of range
+    () => jsonCase({ ...VALID, seed: r.pick([-2, 4_294_967_296, 2 ** 53 + 1, '99999999999999']) }),
+    // metadata abuse
+    () =>
+      jsonCase({
+        ...VALID,
+        metadata: r.pick<unknown>([
+          Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])),
+          { ['k'.repeat(65)]: 'v' },
+          { k: 'v'.repeat(513) },
+          { k: 1 },
+          { '': 'v' },
+          { k: '\ud800' },
+        ]),
+      }),
+    // SSRF in either URL field
+    () =>
+      jsonCase({
+        ...VALID,
+        [r.pick(['image_url', 'callback_url'])]: r.pick([
+          'https://169.254.169.254/latest/meta-data/',
+          'http://[fd00:ec2::254]/',
+          'https://10.0.0.1/a.png',
+          'https://[::ffff:192.168.0.1]/',
+          'file:///etc/passwd',
+          'gopher://127.0.0.1:6379/_INFO',
+          'javascript:alert(1)',
+          'https://user:pw@93.184.215.14/',
+          `https://${'a'.repeat(2_100)}.com/`,
+        ]),
+      }),
+    // broken JSON
+    () =>
+      jsonCase(
+        r.pick([
+          '',
+          '{',
+          '{"prompt": "a fox",}',
+          '{"prompt": "a fox"',
+          "{'prompt': 'a fox'}",
+          '[]',
+          '"just a string"',
+          'null',
+          '42',
+          '\ufeff{"prompt": "a fox"}x',
+          `{"prompt": "${'\\'.repeat(3)}"}`,
+          '['.repeat(5_000),
+          '{"prompt": "a", "prompt": 1}',
+          '{"prompt": NaN}',
+        ]),
+      ),
+    // wrong or missing content type
+    () => ({
+      method: 'POST',
+      path: '/v1/videos',
+      headers: r.pick<Record<string, string>>([
+        {},
+        { 'content-type': 'text/plain' },
+        { 'content-type': 'application/xml' },
+        { 'content-type': 'image/png' },
+      ]),
+      body: JSON.stringify(VALID),
+    }),
+    // broken multipart
+    () => {
+      const boundary = `----fuzz${r.int(1e6)}`;
+      const good = `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na fox\r\n`;
+      return {
+        method: 'POST',
+        path: '/v1/videos',
+        headers: {
+          'content-type': r.pick([
+            `multipart/form-data; boundary=${boundary}`,
+            'multipart/form-data',
+            `multipart/form-data; boundary=other`,
+          ]),
+        },
+        body: r.pick([
+          good, // no closing boundary
+          `${good}--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nagain\r\n--${boundary}--\r\n`, // duplicate
+          `--${boundary}\r\nContent-Disposition: form-data; name="input_reference"; filename="a.exe"\r\nContent-Type: application/x-msdownload\r\n\r\nMZ\r\n${good}--${boundary}--\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="prompt"; filename="p.txt"\r\nContent-Type: text/plain\r\n\r\na fox\r\n--${boundary}--\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="input_reference"; filename="e.png"\r\nContent-Type: image/png\r\n\r\n\r\n${good}--${boundary}--\r\n`,
+          `${good}--${boundary}\r\nContent-Disposition: form-data; name="seconds"\r\n\r\nfour\r\n--${boundary}--\r\n`,
+          `${good}--${boundary}\r\nContent-Disposition: form-data; name="${r.pick(INJECTIONS)}"\r\n\r\nx\r\n--${boundary}--\r\n`,
+          'garbage without any boundary',
+          `--${boundary}\r\n\r\n\r\n--${boundary}--`,
+        ]),
+      };
+    },
+    // reads with bad ids and queries
+    () => {
+      const id = r.pick([
+        'video_1',
+        '../../etc/passwd',
+        '%2e%2e%2f',
+        'video_019f6af7308800000000000000000000x',
+        encodeURIComponent(r.pick(INJECTIONS)),
+        'x'.repeat(300),
+        '%F0%9F%98%80',
+        '%ED%A0%80',
+      ]);
+      return r.pick<Case>([
+        { method: 'GET', path: `/v1/videos/${id}`, headers: {} },
+        { method: 'DELETE', path: `/v1/videos/${id}`, headers: {} },
+        { method: 'GET', path: `/v1/videos/${id}/content`, headers: {} },
+        {
+          method: 'GET',
+          path: `/v1/videos?${r.pick([
+            'limit=0',
+            'limit=101',
+            'limit=abc',
+            'limit=1e3',
+            'order=sideways',
+            `after=${id}`,
+            'after=video_019f6af7308800000000000000000000&after=x',
+            `unknown=${encodeURIComponent(r.pick(INJECTIONS))}`,
+          ])}`,
+          headers: {},
+        },
+        {
+          method: 'GET',
+          path: `/v1/videos/video_019f6af7308800000000000000000000/content?variant=${encodeURIComponent(
+            junkString()
+              .slice(0, 100)
+              .replace(/\p{Cs}/gu, '?'),
+          )}`,
+          headers: {},
+        },
+      ]);
+    },
+    // bad credentials
+    () => ({
+      method: r.next() < 0.5 ? 'GET' : 'POST',
+      path: '/v1/videos',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(VALID),
+      key: r.pick([
+        null,
+        '',
+        'rly_',
+        `rly_${'A'.repeat(43)}`,
+        'x'.repeat(10_000),
+        '\u00e9\u00e9',
+        r.pick(INJECTIONS).replace(/[\r\n]/g, ''),
+      ]),
+    }),
+  ];
+  return Array.from({ length: count }, () => r.pick(mutations)());
+}
+
+async function jobsInTable(stack: TestStack): Promise<number> {
+  const client = new DynamoDBClient({
+    region: stack.deps.config.region,
+    endpoint: stack.deps.config.endpoints.dynamodb,
+  });
+  const { Count = 0 } = await client.send(
+    new ScanCommand({ TableName: stack.deps.config.jobsTable, Select: 'COUNT' }),
+  );
+  client.destroy();
+  return Count;
+}
+
+async function objectsInBucket(stack: TestStack): Promise<number> {
+  const client = new S3Client({
+    region: stack.deps.config.region,
+    endpoint: stack.deps.config.endpoints.s3,
+    forcePathStyle: true,
+  });
+  const { KeyCount = 0 } = await client.send(
+    new ListObjectsV2Command({ Bucket: stack.deps.config.videoBucket }),
+  );
+  client.destroy();
+  return KeyCount;
+}
+
+describe('fuzz: generated bad requests', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { REELAY_PROMPT_BLOCKLIST: 'bomb' } });
+  });
+  afterAll(() => stack.close());
+
+  it('every answer is a 4xx in the error envelope, and nothing is written or sent to fal', {
+    timeout: 180_000,
+  }, async () => {
+    const cases = generate(20261122, Number(process.env.FUZZ_CASES ?? 2_000));
+    const before = {
+      jobs: await jobsInTable(stack),
+      objects: await objectsInBucket(stack),
+      fal: stack.emulator?.stats(),
+    };
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const index = next++;
+        const test = cases[index] as Case;
+        const { key, ...init } = test;
+        if (init.method === 'GET') init.body = undefined;
+        let response: Response;
+        try {
+          response = await stack.api(test.path, {
+            ...init,
+            ...(key !== undefined && { key }),
+            signal: AbortSignal.timeout(5_000),
+          });
+        } catch (error) {
+          // a request the fetch client itself cannot send (e.g. a header it refuses) tests nothing
+          if (error instanceof TypeError && /header|ByteString/i.test(String(error.cause ?? error.message)))
+            continue;
+          failures.push(`#${index} ${test.method} ${test.path.slice(0, 80)}: ${String(error)}`);
+          continue;
+        }
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        const text = await response.text();
+        let body:
+          | { error?: { code?: unknown; message?: unknown; param?: unknown; type?: unknown } }
+          | undefined;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        const envelope =
+          typeof body?.error?.code === 'string' &&
+          typeof body.error.message === 'string' &&
+          (body.error.param === null || typeof body.error.param === 'string') &&
+          body.error.type === 'invalid_request_error';
+        if (response.status < 400 || response.status >= 500 || !envelope) {
+          failures.push(
+            `#${index} ${test.method} ${test.path.slice(0, 80)} ${String(test.body).slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(statuses.size).toBeGreaterThan(3);
+    expect({
+      jobs: await jobsInTable(stack),
+      objects: await objectsInBucket(stack),
+      fal: stack.emulator?.stats(),
+    }).toEqual(before);
+  });
+});

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VideoObject } from '../../../functions/core/domain/video-object.ts';
+import { startTestStack, type TestStack } from '../../support/test-stack.ts';
+
+const OTHER_KEY = 'rly_other_tenant_key_000000';
+/** Long enough that nothing finishes during a test: only a delete frees a slot. */
+const NEVER_FINISHES = { generationMs: 600_000 };
+
+function post(stack: TestStack, prompt: string, key?: string) {
+  return stack.api('/v1/videos', {
+    method: 'POST',
+    key,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt, seconds: '4' }),
+  });
+}
+
+async function video(stack: TestStack, id: string): Promise<VideoObject> {
+  return (await (await stack.api(`/v1/videos/${id}`)).json()) as VideoObject;
+}
+
+const submits = (stack: TestStack) => stack.emulator?.stats().submits ?? 0;
+
+describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_DEFAULT_MAX_ACTIVE_JOBS: '2', REELAY_DEFAULT_MAX_QUEUED_JOBS: '2' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('N go to fal, N+1th waits with queue_position 1, then 2; one more is 429 queue_full', async () => {
+    const first = await stack.createVideo({ prompt: 'one', seconds: '4' });
+    const second = await stack.createVideo({ prompt: 'two', seconds: '4' });
+    expect([first.status, second.status]).toEqual(['in_progress', 'in_progress']);
+    expect(first.queue_position).toBeNull();
+
+    const third = await stack.createVideo({ prompt: 'three', seconds: '4' });
+    expect(third).toMatchObject({ status: 'queued', queue_position: 1 });
+    const fourth = await stack.createVideo({ prompt: 'four', seconds: '4' });
+    expect(fourth).toMatchObject({ status: 'queued', queue_position: 2 });
+    expect(submits(stack)).toBe(2);
+
+    const full = await post(stack, 'five');
+    expect(full.status).toBe(429);
+    expect(full.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await full.json()).toMatchObject({ error: { code: 'queue_full', type: 'invalid_request_error' } });
+    // a refused create records nothing and sends nothing
+    const list = (await (await stack.api('/v1/videos?limit=100')).json()) as { data: VideoObject[] };
+    expect(list.data).toHaveLength(4);
+    expect(list.data.find((v) => v.id === fourth.id)?.queue_position).toBe(2);
+    expect(submits(stack)).toBe(2);
+
+    // a slot frees (delete): the next waiting job goes to fal within that same request, no reconcile
+    expect((await stack.api(`/v1/videos/${first.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await stack.job(third.id)).state).toBe('submitted');
+    expect(await video(stack, third.id)).toMatchObject({ status: 'in_progress', queue_position: null });
+    expect((await video(stack, fourth.id)).queue_position).toBe(1);
+    expect(submits(stack)).toBe(3);
+
+    // the queue has room again: exactly one more may wait
+    expect((await stack.createVideo({ prompt: 'six', seconds: '4' })).queue_position).toBe(2);
+    expect((await post(stack, 'seven')).status).toBe(429);
+  });
+
+  it('deleting a waiting job moves the ones behind it up and gives nothing to fal', async () => {
+    const waiting = (
+      (await (await stack.api('/v1/videos?limit=100&order=asc')).json()) as { data: VideoObject[] }
+    ).data.filter((v) => v.status === 'queued');
+    expect(waiting.map((v) => v.queue_position)).toEqual([1, 2]);
+    const before = submits(stack);
+    await stack.api(`/v1/videos/${waiting[0]?.id}`, { method: 'DELETE' });
+    expect((await video(stack, waiting[1]?.id as string)).queue_position).toBe(1);
+    expect(submits(stack)).toBe(before);
+  });
+
+  it('the OpenAPI document shows queue_position and the create route’s 429', async () => {
+    const doc = (await (await stack.api('/openapi.json', { key: null })).json()) as {
+      components: { schemas: { Video: { properties: Record<string, unknown>; required: string[] } } };
+      paths: Record<string, { post?: { responses: Record<string, unknown> } }>;
+    };
+    expect(doc.components.schemas.Video.properties.queue_position).toBeDefined();
+    expect(doc.components.schemas.Video.required).toContain('queue_position');
+    expect(doc.paths['/v1/videos']?.post?.responses['429']).toBeDefined();
+  });
+
+  it('another tenant has its own slots and queue', async () => {
+    const response = await post(stack, 'other tenant', OTHER_KEY);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'in_progress', queue_position: null });
+  });
+});
+
+describe('concurrent creates never overshoot the caps', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_DEFAULT_MAX_ACTIVE_JOBS: '3', REELAY_DEFAULT_MAX_QUEUED_JOBS: '4' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('15 at once: exactly 3 at fal, 4 waiting at positions 1–4, 8 refused', async () => {
+    const responses = await Promise.all(Array.from({ length: 15 }, (_, i) => post(stack, `burst ${i}`)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(7);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(8);
+    const created = await Promise.all(
+      responses.filter((r) => r.status === 200).map(async (r) => (await r.json()) as VideoObject),
+    );
+    const states = await Promise.all(created.map(async (v) => (await stack.job(v.id)).state));
+    expect(states.filter((s) => s === 'submitted')).toHaveLength(3);
+    expect(states.filter((s) => s === 'queued')).toHaveLength(4);
+    const positions = await Promise.all(created.map(async (v) => (await video(stack, v.id)).queue_position));
+    expect(positions.filter((p) => p !== null).sort()).toEqual([1, 2, 3, 4]);
+    expect(submits(stack)).toBe(3);
+    const pool = await stack.deps.usage.get({ tenant: 'local' });
+    expect(Object.keys(pool.active)).toHaveLength(3);
+    expect(Object.keys(pool.waiting)).toHaveLength(4);
+  });
+});
+
+describe('overall cap across tenants', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_MAX_ACTIVE_JOBS: '3', REELAY_DEFAULT_MAX_ACTIVE_JOBS: '5' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('two tenants firing at once share 3 slots; a slot freed by one goes to the other’s waiting job', async () => {
+    const responses = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => post(stack, `local ${i}`)),
+      ...Array.from({ length: 4 }, (_, i) => post(stack, `other ${i}`, OTHER_KEY)),
+    ]);
+    expect(responses.map((r) => r.status).every((s) => s === 200)).toBe(true);
+    const created = await Promise.all(responses.map(async (r) => (await r.json()) as VideoObject));
+    const jobs = await Promise.all(created.map((v) => stack.job(v.id)));
+    expect(jobs.filter((j) => j.state === 'submitted')).toHaveLength(3);
+    expect(submits(stack)).toBe(3);
+    expect(Object.keys((await stack.deps.usage.get('global')).active)).toHaveLength(3);
+
+    // free a slot of whichever tenant has the most at fal; the longest-waiting job (any tenant) is next
+    const running = jobs.filter((j) => j.state === 'submitted');
+    const waitingBefore = await stack.deps.jobs.listWaiting(10);
+    const key = (tenant: string) => (tenant === 'local' ? undefined : OTHER_KEY);
+    const freed = running[0];
+    if (!freed) throw new Error('nothing running');
+    await stack.api(`/v1/videos/${freed.id}`, { method: 'DELETE', key: key(freed.tenant) });
+    expect(submits(stack)).toBe(4);
+    const after = await Promise.all(jobs.map((j) => stack.job(j.id)));
+    expect(after.filter((j) => j.state === 'submitted')).toHaveLength(3);
+    const admitted = after.find((j) => j.state === 'submitted' && waitingBefore.some((w) => w.id === j.id));
+    // the freed tenant's own queue goes first; failing that, the oldest waiter of any tenant
+    const ownNext = waitingBefore.find((w) => w.tenant === freed.tenant);
+    expect(admitted?.id).toBe((ownNext ?? waitingBefore[0])?.id);
+  });
+});
+
+describe('a webhook frees the slot: the next waiting job is submitted at once', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { REELAY_DEFAULT_MAX_ACTIVE_JOBS: '1' } });
+  });
+  afterAll(() => stack.close());
+
+  it('three jobs through one slot all complete without a reconcile pass, one at a time', async () => {
+    const created: VideoObject[] = [];
+    for (const prompt of ['first in line', 'second in line', 'third in line'])
+      created.push(await stack.createVideo({ prompt, seconds: '4' }));
+    // (positions are covered above: here a short generation may free the slot between two creates)
+    expect(created[0]?.status).toBe('in_progress');
+    const done = [];
+    for (const v of created) done.push(await stack.waitForJob(v.id, ['completed', 'failed']));
+    expect(done.map((j) => j.state)).toEqual(['completed', 'completed', 'completed']);
+    // each was submitted only after the one before it had left the slot (fal produced its video)
+    for (let i = 1; i < done.length; i++) {
+      expect(done[i]?.submittedAt).toBeGreaterThanOrEqual(
+        done[i - 1]?.generatedAt ?? Number.POSITIVE_INFINITY,
+      );
+    }
+    const pool = await stack.deps.usage.get({ tenant: 'local' });
+    expect(pool).toMatchObject({ active: {}, waiting: {} });
+  });
+
+  it('a failed generation frees its slot too: the waiting job goes on at once', async () => {
+    const flagged = await stack.createVideo({
+      prompt: 'refused [fal:content_policy_violation]',
+      seconds: '4',
+    });
+    const next = await stack.createVideo({ prompt: 'after the refusal', seconds: '4' });
+    expect((await stack.waitForJob(flagged.id, ['failed', 'completed'])).state).toBe('failed');
+    expect((await stack.waitForJob(next.id, ['completed', 'failed'])).state).toBe('completed');
+  });
+});
+
+describe('a tenant with room behind a full deployment', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_MAX_ACTIVE_JOBS: '2', REELAY_DEFAULT_MAX_ACTIVE_JOBS: '5' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('keeps its place at the head of its queue when a pump finds the deployment full', async () => {
+    await stack.createVideo({ prompt: 'a', seconds: '4' });
+    await stack.createVideo({ prompt: 'b', seconds: '4' });
+    const waiting = await stack.createVideo({ prompt: 'c', seconds: '4' });
+    expect(waiting).toMatchObject({ status: 'queued', queue_position: 1 });
+    // its create's pump promoted it in the tenant's pool, found no overall slot and put it back;
+    // a reconcile pass changes nothing either
+    await stack.reconcile();
+    expect((await stack.job(waiting.id)).state).toBe('queued');
+    expect((await video(stack, waiting.id)).queue_position).toBe(1);
+    const pool = await stack.deps.usage.get({ tenant: 'local' });
+    expect(Object.keys(pool.active)).toHaveLength(2);
+    expect(Object.keys(pool.waiting)).toEqual([waiting.id]);
+    expect(submits(stack)).toBe(2);
+  });
+});
