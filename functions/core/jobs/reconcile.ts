@@ -11,7 +11,7 @@ import {
 } from '../domain/transitions.ts';
 import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
-import { expireWaiting, pumpWaiting } from '../limits/slots.ts';
+import { expireWaiting, pumpWaiting, tenantsWithWaiters } from '../limits/slots.ts';
 import { applyFalOutcome } from './apply-fal-outcome.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -148,7 +148,7 @@ async function reconcileWaiting(deps: Deps, limits: ReconcileLimits, report: Rec
       )
         report.timedOut++;
     }
-    report.admitted += await pumpWaiting(deps, limits.batch);
+    report.admitted += await pumpWaiting(deps, limits.batch, await tenantsWithWaiters(deps));
   } catch (error) {
     report.errors++;
     deps.logger.error('reconciling slots and queues failed', { error: String(error) });

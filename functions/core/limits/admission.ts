@@ -58,7 +58,11 @@ export async function admitCreate(
     admission,
     budgetDay,
     async undo(error) {
-      if (!(error instanceof JobConflictError)) {
+      // a job recorded under this id (a concurrent duplicate of an Idempotency-Key) keeps the slot
+      const recorded =
+        error instanceof JobConflictError ||
+        (await deps.jobs.get(jobId).catch(() => undefined)) !== undefined;
+      if (!recorded) {
         await releaseSlot(deps, tenant, jobId).catch((undo: unknown) =>
           deps.logger.error('releasing a refused create failed', { jobId, error: String(undo) }),
         );

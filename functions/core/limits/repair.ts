@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
-import { holdsSlot } from '../domain/limits.ts';
+import { holdsSlot, isWaiting } from '../domain/limits.ts';
 
 /**
  * Gives back slots whose holder no longer needs them: a process that died between moving a job on
@@ -22,6 +22,17 @@ export async function repairPools(deps: Deps): Promise<number> {
       if (deps.now() - since < deps.policy.submitLeaseMs) continue;
       const job = await jobOf(jobId);
       if (job && holdsSlot(job)) continue;
+      const stillWaiting = job?.state === 'queued' && isWaiting(job) && job.waitingSince !== undefined;
+      if (stillWaiting && scope !== 'global') {
+        // promoted by a pump that died before the job recorded it: back to its place in the queue
+        await deps.usage.requeue(scope, jobId, job.waitingSince as number);
+        removed++;
+        deps.logger.warn('slot repaired: a waiting job goes back to its queue', {
+          jobId,
+          tenant: scope.tenant,
+        });
+        continue;
+      }
       await deps.usage.release(scope, jobId, since);
       removed++;
       deps.logger.warn('slot repaired: its holder no longer needed it', {

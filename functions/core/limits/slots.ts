@@ -143,9 +143,8 @@ export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
  * Pumps every tenant that has jobs waiting, oldest waiter first: what runs when a slot of the
  * deployment frees (any tenant may be next) and on every reconciler pass.
  */
-export async function pumpWaiting(deps: Deps, batch: number): Promise<number> {
-  const waiting = await deps.jobs.listWaiting(batch);
-  const tenants = [...new Set(waiting.map((job: Job) => job.tenant))];
+export async function pumpWaiting(deps: Deps, batch: number, only?: string[]): Promise<number> {
+  const tenants = only ?? [...new Set((await deps.jobs.listWaiting(batch)).map((job: Job) => job.tenant))];
   let submitted = 0;
   for (const tenant of tenants) {
     const global = await deps.usage.get('global');
@@ -153,4 +152,19 @@ export async function pumpWaiting(deps: Deps, batch: number): Promise<number> {
     submitted += await pumpTenant(deps, tenant);
   }
   return submitted;
+}
+
+/**
+ * Every tenant with a queue, longest waiter first, read from the pools themselves. The reconciler
+ * pumps these: the oldest waiting jobs alone could all be one tenant's, held by its own cap, while
+ * another tenant's job waits for a free global slot.
+ */
+export async function tenantsWithWaiters(deps: Deps): Promise<string[]> {
+  const queues: Array<{ tenant: string; oldest: number }> = [];
+  for (const { scope, pool } of await deps.usage.list()) {
+    const tickets = Object.values(pool.waiting);
+    if (scope !== 'global' && tickets.length > 0)
+      queues.push({ tenant: scope.tenant, oldest: Math.min(...tickets) });
+  }
+  return queues.sort((a, b) => a.oldest - b.oldest).map(({ tenant }) => tenant);
 }

@@ -84,3 +84,58 @@ describe('the reconciler: caps respected, crashed holders repaired', () => {
     expect(pool.spentMicros).toBe(spent - refunded);
   });
 });
+
+describe('the reconciler: no waiting job is stranded', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: { generationMs: 600_000 },
+      env: {
+        REELAY_DEFAULT_MAX_ACTIVE_JOBS: '2',
+        REELAY_MAX_ACTIVE_JOBS: '3',
+        REELAY_RECONCILE_BATCH: '1',
+        REELAY_MAX_JOB_AGE_SECONDS: '7200',
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  const createAs = async (key: string | undefined, prompt: string) => {
+    const response = await stack.api('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt, seconds: '4' }),
+      ...(key && { key }),
+    });
+    return (await response.json()) as VideoObject;
+  };
+
+  it('a global slot freed by repair goes to a tenant whose job waits on the deployment, not only to the oldest waiter’s tenant', async () => {
+    // a global slot leaked by a process that died, then the deployment fills up
+    await stack.deps.usage.takeSlot('global', 'video_leaked', stack.deps.now(), 3);
+    await createAs(undefined, 'mine one');
+    await createAs(undefined, 'mine two');
+    const capped = await createAs(undefined, 'mine three'); // waits: its tenant is at its cap
+    const theirs = await createAs('rly_other_tenant_key_000000', 'theirs'); // waits: the deployment is full
+    expect([capped.status, theirs.status]).toEqual(['queued', 'queued']);
+
+    stack.advance(5 * 60_000);
+    await stack.reconcile();
+    expect((await stack.job(theirs.id)).state).toBe('submitted');
+    expect((await stack.job(capped.id)).state).toBe('queued');
+  });
+
+  it('a waiting job promoted by a pump that died before recording it goes back to its queue', async () => {
+    const pool = await stack.deps.usage.get({ tenant: 'local' });
+    const [waiting] = Object.keys(pool.waiting);
+    if (!waiting) throw new Error('expected a waiting job');
+    // the pump moved it into a slot (over the cap, as a racing pump could) and died
+    expect(await stack.deps.usage.promote({ tenant: 'local' }, waiting, stack.deps.now(), 3)).toBe(true);
+    stack.advance(5 * 60_000);
+    await stack.reconcile();
+    const after = await stack.deps.usage.get({ tenant: 'local' });
+    expect(Object.keys(after.waiting)).toContain(waiting);
+    expect(Object.keys(after.active)).not.toContain(waiting);
+    expect((await stack.job(waiting)).state).toBe('queued');
+  });
+});
