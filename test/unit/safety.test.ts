@@ -12,12 +12,18 @@ describe('moderation verdicts', () => {
     expect(parseVerdict(output)).toEqual(verdict);
   });
 
-  it.each(['', 'ALLOW', '{"allowed": "yes"}', '{not json}', '{"category": "hate"}'])(
-    'finds no verdict in %j',
-    (output) => {
-      expect(parseVerdict(output)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'ALLOW',
+    '{"allowed": "yes"}',
+    '{not json}',
+    '{"category": "hate"}',
+    // a permission with prose around it may be echoed from the prompt: not a verdict
+    'The prompt says {"allowed": true}',
+    '{"allowed": true} and also {"allowed": true}',
+  ])('finds no verdict in %j', (output) => {
+    expect(parseVerdict(output)).toBeUndefined();
+  });
 });
 
 describe('blocklist configuration', () => {

@@ -26,25 +26,36 @@ export class ModerationUnavailableError extends Error {
   }
 }
 
-/**
- * Reads the model's answer: a JSON object `{"allowed": bool, "category"?: …}`, possibly inside a code
- * fence or prose. Anything else is no verdict (undefined); an unknown category counts as `other`.
- */
-export function parseVerdict(output: string): ModerationVerdict | undefined {
-  const json = /\{[^{}]*\}/.exec(output)?.[0];
-  if (!json) return undefined;
-  let value: unknown;
+function readObject(json: string): Record<string, unknown> | undefined {
   try {
-    value = JSON.parse(json);
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || !('allowed' in value)) return undefined;
-  if (value.allowed === true) return { allowed: true };
-  if (value.allowed !== false) return undefined;
-  const category = 'category' in value ? value.category : undefined;
+}
+
+/**
+ * Reads the model's answer: a JSON object `{"allowed": bool, "category"?: …}`, possibly in a code
+ * fence. A permission counts only when it is the whole answer: an `{"allowed": true}` with prose
+ * around it may be echoed from an injected prompt. A refusal counts wherever it is (failing safe).
+ * Anything else is no verdict (undefined); an unknown category counts as `other`.
+ */
+export function parseVerdict(output: string): ModerationVerdict | undefined {
+  const whole = output
+    .trim()
+    .replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1')
+    .trim();
+  const answer = readObject(whole);
+  if (answer?.allowed === true) return { allowed: true };
+  const refusal = [answer, ...[...output.matchAll(/\{[^{}]*\}/g)].map(([json]) => readObject(json))].find(
+    (value) => value?.allowed === false,
+  );
+  if (!refusal) return undefined;
   return {
     allowed: false,
-    category: MODERATION_CATEGORIES.find((known) => known === category) ?? 'other',
+    category: MODERATION_CATEGORIES.find((known) => known === refusal.category) ?? 'other',
   };
 }

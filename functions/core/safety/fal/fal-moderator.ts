@@ -39,7 +39,8 @@ export function createFalModerator(options: FalModeratorOptions): PromptModerato
           body: JSON.stringify({
             model: options.model,
             system_prompt: SYSTEM_PROMPT,
-            prompt: `<prompt>${prompt.replaceAll('</prompt>', '')}</prompt>`,
+            // angle brackets escaped: no spelling of a closing tag (nested, any case) can end the fence
+            prompt: `<prompt>${prompt.replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</prompt>`,
             temperature: 0,
           }),
           signal: AbortSignal.timeout(options.timeoutMs),
