@@ -5,7 +5,8 @@ import { invalidRequest } from '../errors.ts';
  * Address ranges a client-given URL may never point at: "this" network, private, shared (CGNAT),
  * loopback, link-local (where cloud metadata lives: 169.254.169.254, fd00:ec2::254 is unique-local),
  * benchmarking, multicast and reserved. BlockList matches IPv4-mapped IPv6 (::ffff:a.b.c.d) against
- * the IPv4 rules itself; NAT64 (64:ff9b::/96) is refused whole, since it can reach any IPv4 address.
+ * the IPv4 rules itself; NAT64 (64:ff9b::/96), IPv4-compatible, Teredo and 6to4 addresses are refused
+ * whole, since each can carry any IPv4 address.
  */
 const forbidden = new BlockList();
 for (const [network, prefix] of [
@@ -24,9 +25,13 @@ for (const [network, prefix] of [
   forbidden.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible (::a.b.c.d, deprecated), ::1 and :: among them
+  ['::', 96],
   ['64:ff9b::', 96],
+  // Teredo and 6to4 embed an IPv4 address that may be private; documentation addresses are never real
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['2002::', 16],
   ['100::', 64],
   ['fc00::', 7],
   ['fe80::', 10],

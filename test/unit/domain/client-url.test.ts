@@ -24,6 +24,10 @@ describe('client URL guard', () => {
     'https://[fd00::1]/a.png',
     'https://[fe80::1]/a.png',
     'https://[::ffff:127.0.0.1]/a.png',
+    'https://[::127.0.0.1]/a.png',
+    'https://[2002:7f00:1::]/a.png',
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/a.png',
+    'https://[2001:db8::1]/a.png',
     'https://localhost/a.png',
     'https://metadata.google.internal/a.png',
   ])('rejects %s with a 400 naming the field', (url) => {
