@@ -26,6 +26,8 @@ export interface ChaosOptions {
   seed: number;
   /** Give up waiting for jobs to end after this long: what is still active then is lost. */
   drainTimeoutMs: number;
+  /** Caps the tenant's jobs at fal, so the run also crosses the concurrency slots (default: no cap). */
+  maxActiveJobs?: number;
   dataDir: string;
   log: (line: string) => void;
 }
@@ -131,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         // chaos is about faults, not about a tenant's rate limits, concurrency or budget
         REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
         REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',
-        REELAY_DEFAULT_MAX_ACTIVE_JOBS: '10000',
+        REELAY_DEFAULT_MAX_ACTIVE_JOBS: String(options.maxActiveJobs ?? 10_000),
         REELAY_DEFAULT_MAX_QUEUED_JOBS: '5000',
         REELAY_DEFAULT_DAILY_BUDGET_USD: '1000000',
         REELAY_MAX_ACTIVE_JOBS: '2000',

@@ -6,7 +6,7 @@ import type { ChaosReport } from './report.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** `npm run chaos -- [--jobs 500] [--rate 0.3] [--clients 16] [--restarts 2] [--seed N] [--every-fault]` */
+/** `npm run chaos -- [--jobs 500] [--rate 0.3] [--clients 16] [--restarts 2] [--seed N] [--every-fault] [--max-active N]` */
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '500' },
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     'drain-timeout': { type: 'string', default: '600' },
     'every-fault': { type: 'boolean', default: false },
+    'max-active': { type: 'string' },
   },
 });
 const number = (name: keyof typeof values) => {
@@ -30,6 +31,7 @@ const options = {
   jobs: number('jobs'),
   faultRate: number('rate'),
   everyFaultFirst: values['every-fault'],
+  ...(values['max-active'] !== undefined && { maxActiveJobs: number('max-active') }),
   clients: number('clients'),
   restarts: number('restarts'),
   seed: number('seed'),
