@@ -33,90 +33,73 @@ export async function startDynamo(options: {
   };
 }
 
-/** Creates the jobs table as the CDK stack declares it, if it is not there yet. */
-export async function ensureJobsTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  const { byTenant, byDue } = JOBS_TABLE;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: JOBS_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: byTenant.partitionKey, AttributeType: 'S' },
-        { AttributeName: byDue.partitionKey, AttributeType: 'S' },
-        { AttributeName: byDue.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [{ AttributeName: JOBS_TABLE.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [byTenant, byDue].map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+interface Index {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
 }
 
-/** Creates the accounts table (tenants, keys, rate counters) as the CDK stack declares it, if absent. */
-export async function ensureAccountsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** What CreateTable needs of a table's shape constant: its key, its indexes and their key types. */
+interface TableShape {
+  partitionKey: string;
+  indexes: readonly Index[];
+  /** Key attributes that are numbers; every other key attribute is a string. */
+  numberKeys?: readonly string[];
+}
+
+/** Creates a table as the CDK stack declares it (on-demand, every index projecting all), if it is not there yet. */
+async function ensureTable(client: DynamoDBClient, tableName: string, shape: TableShape): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const { keysByTenant } = ACCOUNTS_TABLE;
+  const keys = new Set([
+    shape.partitionKey,
+    ...shape.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ]);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: ACCOUNTS_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: keysByTenant.partitionKey, AttributeType: 'S' },
-        { AttributeName: keysByTenant.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: ACCOUNTS_TABLE.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: keysByTenant.indexName,
+      AttributeDefinitions: [...keys].map((name) => ({
+        AttributeName: name,
+        AttributeType: shape.numberKeys?.includes(name) ? 'N' : 'S',
+      })),
+      KeySchema: [{ AttributeName: shape.partitionKey, KeyType: 'HASH' }],
+      ...(shape.indexes.length > 0 && {
+        GlobalSecondaryIndexes: shape.indexes.map((index) => ({
+          IndexName: index.indexName,
           KeySchema: [
-            { AttributeName: keysByTenant.partitionKey, KeyType: 'HASH' },
-            { AttributeName: keysByTenant.sortKey, KeyType: 'RANGE' },
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+        })),
+      }),
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
 }
 
-/** Creates the usage table (concurrency slots, queues, daily spend) as the CDK stack declares it, if absent. */
-export async function ensureUsageTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: USAGE_TABLE.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: USAGE_TABLE.partitionKey, KeyType: 'HASH' }],
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
-}
+/** The jobs table: by tenant and by due time. */
+export const ensureJobsTable = (client: DynamoDBClient, tableName: string) =>
+  ensureTable(client, tableName, {
+    partitionKey: JOBS_TABLE.partitionKey,
+    indexes: [JOBS_TABLE.byTenant, JOBS_TABLE.byDue],
+    numberKeys: [JOBS_TABLE.byDue.sortKey],
+  });
+
+/** The accounts table: tenants, keys (listed by tenant) and rate counters. */
+export const ensureAccountsTable = (client: DynamoDBClient, tableName: string) =>
+  ensureTable(client, tableName, {
+    partitionKey: ACCOUNTS_TABLE.partitionKey,
+    indexes: [ACCOUNTS_TABLE.keysByTenant],
+  });
+
+/** The usage table: concurrency slots, queues and daily spend, one item per pool. */
+export const ensureUsageTable = (client: DynamoDBClient, tableName: string) =>
+  ensureTable(client, tableName, { partitionKey: USAGE_TABLE.partitionKey, indexes: [] });
 
 export { DynamoDBClient };
