@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { FUNCTION_NAMES, handlerEntry } from '../../infra/bundling.ts';
-import { type Bundle, bundle } from './bundle.ts';
+import { type Bundle, bundle } from '../../infra/local-bundle.ts';
 import { BENCH_DIR } from './paths.ts';
 import { median, round } from './stats.ts';
 import type { Bench, BenchResult } from './types.ts';

@@ -1,19 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BUNDLING,
-  FUNCTION_NAMES,
-  type FunctionName,
-  handlerEntry,
-  REPO_ROOT,
-} from '../../infra/bundling.ts';
+import { FUNCTION_NAMES, type FunctionName, handlerEntry } from '../../infra/bundling.ts';
+import { bundle } from '../../infra/local-bundle.ts';
 
 /** Per-function ceiling on the minified bundle (index.mjs), source map excluded. Tighten from the printed sizes. */
 const BUDGET_BYTES = 1_500_000;
@@ -28,29 +21,14 @@ const outdir = mkdtempSync(join(tmpdir(), 'reelay-bundles-'));
 const sizes = {} as Record<FunctionName, Measured>;
 
 /** Builds one handler with the options NodejsFunction passes to esbuild (infra/bundling.ts). */
-async function bundle(name: FunctionName): Promise<Measured> {
-  const file = join(outdir, name, 'index.mjs');
-  await build({
-    entryPoints: [handlerEntry(name)],
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    sourcesContent: BUNDLING.sourcesContent,
-    mainFields: BUNDLING.mainFields,
-    external: BUNDLING.externalModules,
-    banner: BUNDLING.banner ? { js: BUNDLING.banner } : undefined,
-    outfile: file,
-    logLevel: 'silent',
-  });
-  return { file, raw: statSync(file).size, gzip: gzipSync(readFileSync(file)).length };
+function bundleFunction(name: FunctionName): Promise<Measured> {
+  return bundle(handlerEntry(name), join(outdir, name, 'index.mjs'));
 }
 
 beforeAll(async () => {
-  const built = await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await bundle(name)] as const));
+  const built = await Promise.all(
+    FUNCTION_NAMES.map(async (name) => [name, await bundleFunction(name)] as const),
+  );
   for (const [name, measured] of built) sizes[name] = measured;
   const size = (bytes: number) =>
     `${bytes.toLocaleString('en')} B (${(bytes / 1024).toFixed(0)} KiB)`.padStart(22);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUNDLING, REPO_ROOT } from '../../infra/bundling.ts';
+import { BUNDLING, REPO_ROOT } from './bundling.ts';
 
 export interface Bundle {
   file: string;
@@ -9,7 +9,10 @@ export interface Bundle {
   gzip: number;
 }
 
-/** Builds `entry` with the options the CDK stack gives NodejsFunction (infra/bundling.ts), as the bundle budget test does. */
+/**
+ * Builds `entry` outside CDK with the options the stack gives NodejsFunction (bundling.ts): what the
+ * bundle budget test and the cold-start benchmark measure is what deploys.
+ */
 export async function bundle(entry: string, outfile: string): Promise<Bundle> {
   await build({
     entryPoints: [entry],
