@@ -24,10 +24,12 @@ export function zodToApiError(error: z.ZodError): ApiError {
 }
 
 /** `input_reference[image_url]` → `{input_reference: {image_url}}`: how multipart writes nested fields. */
-function unflatten(form: Record<string, string | File | Array<string | File>>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(form)) {
-    if (Array.isArray(value)) throw invalidRequest(`Field ${name} was sent more than once.`, name);
+function unflatten(form: FormData): Record<string, unknown> {
+  // no prototype: a field named __proto__ or constructor is an ordinary (unknown, so refused) key
+  const result: Record<string, unknown> = Object.create(null);
+  for (const name of new Set(form.keys())) {
+    const [value, ...more] = form.getAll(name);
+    if (more.length > 0) throw invalidRequest(`Field ${name} was sent more than once.`, name);
     const nested = /^([a-z_]+)\[([^\][]+)\]$/.exec(name);
     if (!nested?.[1] || !nested[2]) {
       result[name] = value;
@@ -38,7 +40,7 @@ function unflatten(form: Record<string, string | File | Array<string | File>>): 
     if (existing !== undefined && (typeof existing !== 'object' || existing instanceof File)) {
       throw invalidRequest(`Field ${outer} was sent both as a value and as ${name}.`, outer);
     }
-    result[outer] = { ...(existing as Record<string, unknown> | undefined), [inner]: value };
+    result[outer] = Object.assign(Object.create(null), existing, { [inner]: value });
   }
   return result;
 }
@@ -57,9 +59,9 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     return body as Record<string, unknown>;
   }
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-    let form: Record<string, string | File | Array<string | File>>;
+    let form: FormData;
     try {
-      form = await c.req.parseBody({ all: true });
+      form = await c.req.formData();
     } catch {
       throw new ApiError(400, 'invalid_multipart', 'The form body could not be parsed.');
     }

@@ -134,6 +134,18 @@ describe('bad input: a clear 400 in the envelope, and nothing written', () => {
     });
   });
 
+  it('a multipart field named __proto__ or constructor is an unknown field, not silently dropped or inherited', async () => {
+    for (const name of ['__proto__', 'constructor', '__proto__[model]']) {
+      const form = new FormData();
+      form.set('prompt', 'a fox');
+      form.set(name, 'sora-2');
+      expect(await errorOf(await stack.api('/v1/videos', { method: 'POST', body: form }))).toMatchObject({
+        status: 400,
+        param: name.replace(/\[.*$/, ''),
+      });
+    }
+  });
+
   it('an unknown or malformed video id is a 404 in the envelope', async () => {
     for (const id of ['video_0123456789abcdef0123456789abcdef', 'not-an-id', '..%2F..%2Fetc']) {
       expect(await errorOf(await stack.api(`/v1/videos/${id}`))).toMatchObject({

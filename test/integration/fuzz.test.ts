@@ -305,7 +305,7 @@ describe('fuzz: generated bad requests', () => {
   it('every answer is a 4xx in the error envelope, and nothing is written or sent to fal', {
     timeout: 180_000,
   }, async () => {
-    const cases = generate(20261122, Number(process.env.FUZZ_CASES ?? 2_000));
+    const cases = generate(20261122, Number(process.env.FUZZ_CASES ?? 2_500));
     const before = {
       jobs: await jobsInTable(stack),
       objects: await objectsInBucket(stack),
