@@ -75,6 +75,8 @@ export const configSchema = z.object({
   REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
+  /** Work for other jobs (the next waiting job, a resubmit, a missing result, a cancel): the follow-up worker's queue. */
+  REELAY_FOLLOW_UP_QUEUE_URL: z.url().optional(),
   /** The archive queue's maxReceiveCount: the delivery after which a failing message goes to the dead-letter queue. */
   REELAY_ARCHIVE_MAX_RECEIVES: z.coerce.number().int().min(1).max(1_000).default(5),
   AWS_REGION: z.string().default('us-east-1'),
@@ -160,6 +162,7 @@ export interface Config {
   globalLimits: GlobalLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
+  followUpQueueUrl?: string;
   archiveMaxReceives: number;
   region: string;
   endpoints: { dynamodb?: string; s3?: string; sqs?: string };
@@ -229,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
+    followUpQueueUrl: e.REELAY_FOLLOW_UP_QUEUE_URL,
     archiveMaxReceives: e.REELAY_ARCHIVE_MAX_RECEIVES,
     region: e.AWS_REGION,
     endpoints: { dynamodb: e.REELAY_DYNAMODB_ENDPOINT, s3: e.REELAY_S3_ENDPOINT, sqs: e.REELAY_SQS_ENDPOINT },

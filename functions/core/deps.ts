@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
@@ -41,6 +42,8 @@ export interface Deps {
   usage: UsageStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
+  /** Work found for other jobs, handed to the follow-up worker (never done inside a request). */
+  followUps: FollowUpQueue;
   fal: FalGateway;
   verifyFalWebhook: WebhookVerifier;
   logger: Logger;

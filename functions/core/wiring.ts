@@ -14,7 +14,9 @@ import { logger } from './logger.ts';
 import { createPowertoolsMetrics } from './metrics.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createSqsFollowUpQueue } from './queue/sqs/follow-up-queue.ts';
 import { createFalModerator } from './safety/fal/fal-moderator.ts';
 import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
@@ -68,6 +70,9 @@ function apiKeys(config: Config): () => Promise<ApiKey[]> {
   };
 }
 
+const sqsClient = (config: Config) =>
+  new SQSClient({ region: config.region, endpoint: config.endpoints.sqs });
+
 function sqsQueue(config: Config): ArchiveQueue {
   const { archiveQueueUrl } = config;
   if (!archiveQueueUrl) {
@@ -75,10 +80,15 @@ function sqsQueue(config: Config): ArchiveQueue {
       enqueue: () => Promise.reject(new ConfigError('REELAY_ARCHIVE_QUEUE_URL is not set')),
     };
   }
-  return createSqsArchiveQueue(
-    new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
-    archiveQueueUrl,
-  );
+  return createSqsArchiveQueue(sqsClient(config), archiveQueueUrl);
+}
+
+function sqsFollowUps(config: Config): FollowUpQueue {
+  const { followUpQueueUrl } = config;
+  if (!followUpQueueUrl) {
+    return { send: () => Promise.reject(new ConfigError('REELAY_FOLLOW_UP_QUEUE_URL is not set')) };
+  }
+  return createSqsFollowUpQueue(sqsClient(config), followUpQueueUrl);
 }
 
 /** Builds the real adapters from config; `overrides` lets the local stack put its in-process queue in. */
@@ -127,6 +137,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     ),
     archive: createS3VideoArchive(s3, config.videoBucket),
     archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
+    followUps: overrides.followUps ?? sqsFollowUps(config),
     fal: createFalGateway({
       credentials: falCredentials(config),
       queueUrl: config.fal.queueUrl,

@@ -7,6 +7,7 @@ import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { sendFollowUp } from '../core/limits/settle.ts';
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
@@ -59,6 +60,13 @@ export function createFalWebhookApp(deps: Deps) {
         requestId,
         state: job.state,
       });
+    if (outcome.kind === 'payload_missing') {
+      // fal could not put the output in the webhook; its queue still has it. Fetching is slow work
+      // for the follow-up worker (the reconciler polls if this message is lost); fal gets its 200 now.
+      await sendFollowUp(deps, { kind: 'fetch-result', jobId: job.id, requestId }, job.id);
+      deps.logger.info('fal webhook without payload: result fetch queued', { jobId: job.id, requestId });
+      return c.json({ received: true, applied: 'deferred' });
+    }
     const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
     deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
     return c.json({ received: true, applied });

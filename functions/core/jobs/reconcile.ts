@@ -11,8 +11,9 @@ import {
 } from '../domain/transitions.ts';
 import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
-import { expireWaiting, pumpWaiting, tenantsWithWaiters } from '../limits/slots.ts';
+
 import { applyFalOutcome } from './apply-fal-outcome.ts';
+import { expireWaiting, pumpWaiting, tenantsWithWaiters } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
