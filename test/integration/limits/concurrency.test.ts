@@ -108,6 +108,38 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
   });
 });
 
+describe('a create does its own job only', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ emulator: NEVER_FINISHES, env: { REELAY_DEFAULT_MAX_ACTIVE_JOBS: '1' } });
+  });
+  afterAll(() => stack.close());
+
+  it('finds a free slot with an older job waiting for it: it queues behind it and submits nobody', async () => {
+    const running = await stack.createVideo({ prompt: 'running', seconds: '4' });
+    const older = await stack.createVideo({ prompt: 'older waiter', seconds: '4' });
+    expect(older.status).toBe('queued');
+    // the slot frees while the follow-up worker is slow to start: the older job's hand-off is pending
+    await stack.followUps.drained();
+    stack.followUps.hold();
+    const pumpsBefore = followUpsOf(stack, 'pump').length;
+    await stack.api(`/v1/videos/${running.id}`, { method: 'DELETE' });
+    expect(submits(stack)).toBe(1);
+    const newer = await stack.createVideo({ prompt: 'newer', seconds: '4' });
+    // it did not take the slot from the older job, nor submit that job from inside this request
+    expect(newer).toMatchObject({ status: 'queued', queue_position: 2 });
+    expect(submits(stack)).toBe(1);
+    expect((await stack.job(older.id)).state).toBe('queued');
+    // the delete and the create each only asked the follow-up worker to pump the tenant's queue
+    expect(followUpsOf(stack, 'pump').length - pumpsBefore).toBe(2);
+    stack.followUps.resume();
+    await stack.waitForJob(older.id, ['submitted']);
+    await stack.followUps.drained();
+    expect(submits(stack)).toBe(2);
+    expect((await stack.job(newer.id)).state).toBe('queued');
+  });
+});
+
 describe('concurrent creates never overshoot the caps', () => {
   let stack: TestStack;
   beforeAll(async () => {
