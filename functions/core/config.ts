@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GlobalLimits } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import type { TenantLimits } from './domain/tenant.ts';

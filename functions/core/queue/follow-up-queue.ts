@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Work a request found for someone other than itself, carried to the follow-up worker so the request
