@@ -51,3 +51,24 @@ export interface Deps {
   now: () => number;
   random: () => number;
 }
+
+/**
+ * What the job engine uses to move jobs on (submit, pump the queues, reconcile, follow-up work): no
+ * S3 and nothing of the API's (keys, rate limits, moderation). The reconciler and the follow-up
+ * worker wire exactly this.
+ */
+export type EngineDeps = Pick<
+  Deps,
+  | 'config'
+  | 'policy'
+  | 'logger'
+  | 'metrics'
+  | 'now'
+  | 'random'
+  | 'jobs'
+  | 'usage'
+  | 'tenants'
+  | 'archiveQueue'
+  | 'followUps'
+  | 'fal'
+>;

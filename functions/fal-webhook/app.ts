@@ -6,8 +6,11 @@ import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
-import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { type ApplyOutcomeDeps, applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
 import { sendFollowUp } from '../core/limits/settle.ts';
+
+/** All the webhook function wires (functions/fal-webhook/wiring.ts): no fal client, no S3. */
+export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook'>;
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
@@ -19,7 +22,7 @@ const sameSecret = (a: string, b: string) =>
  * token and the request id all check out, then records the outcome and answers at once (the
  * archive runs from the queue). Duplicates and late deliveries are answered 200 and change nothing.
  */
-export function createFalWebhookApp(deps: Deps) {
+export function createFalWebhookApp(deps: FalWebhookDeps) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);

@@ -1,4 +1,4 @@
-import { productionDeps } from '../core/wiring.ts';
+import { engineDeps } from '../core/wiring/engine.ts';
 import { createFollowUpWorker } from './worker.ts';
 
-export const handler = createFollowUpWorker(productionDeps());
+export const handler = createFollowUpWorker(engineDeps());

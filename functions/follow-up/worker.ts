@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Deps } from '../core/deps.ts';
+import type { EngineDeps } from '../core/deps.ts';
 import { runFollowUp } from '../core/jobs/follow-up.ts';
 import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
 
@@ -8,7 +8,7 @@ import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
  * jobs. A record that failed is reported in `batchItemFailures` so only it is redelivered (then
  * dead-lettered; the reconciler does the same work on its pass); a malformed one is logged and dropped.
  */
-export function createFollowUpWorker(deps: Deps) {
+export function createFollowUpWorker(deps: EngineDeps) {
   return async function followUpWorker(event: SQSEvent): Promise<SQSBatchResponse> {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

@@ -7,6 +7,12 @@ import { updateJob } from './update-job.ts';
 
 export type Applied = 'generated' | 'failed' | 'resubmitted' | 'ignored';
 
+/** What recording an outcome touches: this job's item, its pools, and the two queues (no fal, no S3). */
+export type ApplyOutcomeDeps = Pick<
+  Deps,
+  'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'now' | 'archiveQueue' | 'followUps'
+>;
+
 /** Whether an outcome for `requestId` is about the job's current attempt (or one it has not recorded yet). */
 export function isCurrentRequest(job: Job, requestId: string): boolean {
   if (job.requestId !== undefined) return job.requestId === requestId;
@@ -28,7 +34,7 @@ export function isOrphanRequest(job: Job, requestId: string): boolean {
  * the next waiting job, a resubmit, a cancel) is a message. Duplicates and late arrivals change nothing.
  */
 export async function applyFalOutcome(
-  deps: Deps,
+  deps: ApplyOutcomeDeps,
   job: Job,
   settled: SettledOutcome,
   options: { adoptOrphan?: boolean } = {},

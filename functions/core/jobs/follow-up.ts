@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { EngineDeps } from '../deps.ts';
 import { claimRequeued } from '../domain/transitions.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
 import { applyFalOutcome } from './apply-fal-outcome.ts';
@@ -7,7 +7,7 @@ import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
 /** A resubmit the job still wants: it is queued at the version the message names, with no request in flight. */
-async function resubmit(deps: Deps, jobId: string, version: number): Promise<void> {
+async function resubmit(deps: EngineDeps, jobId: string, version: number): Promise<void> {
   const claimed = await updateJob(deps, jobId, (current) =>
     current.version === version &&
     current.state === 'queued' &&
@@ -19,7 +19,7 @@ async function resubmit(deps: Deps, jobId: string, version: number): Promise<voi
   if (claimed?.changed) await submitJob(deps, claimed.job);
 }
 
-async function fetchResult(deps: Deps, jobId: string, requestId: string): Promise<void> {
+async function fetchResult(deps: EngineDeps, jobId: string, requestId: string): Promise<void> {
   const job = await deps.jobs.get(jobId);
   if (!job || (job.state !== 'queued' && job.state !== 'submitted')) return;
   const outcome = await deps.fal.result(job.falEndpoint, requestId);
@@ -32,7 +32,7 @@ async function fetchResult(deps: Deps, jobId: string, requestId: string): Promis
  * is a conditional write only one runner wins), so the queue may deliver a message more than once.
  * Throws when the work may succeed on a later delivery (fal or the store unreachable).
  */
-export async function runFollowUp(deps: Deps, message: FollowUp): Promise<void> {
+export async function runFollowUp(deps: EngineDeps, message: FollowUp): Promise<void> {
   switch (message.kind) {
     case 'pump':
       await pumpTenant(deps, message.tenant);

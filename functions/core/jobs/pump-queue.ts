@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { EngineDeps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { isWaiting, waitingOrder } from '../domain/limits.ts';
 import { admitWaiting, markFailed } from '../domain/transitions.ts';
@@ -8,7 +8,7 @@ import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
 /** Fails a job that waited past the maximum age with `timeout`, giving back its place and its budget. */
-export async function expireWaiting(deps: Deps, job: Job): Promise<boolean> {
+export async function expireWaiting(deps: EngineDeps, job: Job): Promise<boolean> {
   const minutes = Math.round(deps.policy.maxJobAgeMs / 60_000);
   const ended = await updateJob(
     deps,
@@ -35,7 +35,7 @@ const PUMP_LIMIT = 10;
  * them, until either pool is full or the queue is empty. Safe to run anywhere, any number of times at
  * once: promotion is a conditional write only one runner wins. Answers how many it submitted.
  */
-export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
+export async function pumpTenant(deps: EngineDeps, tenant: string): Promise<number> {
   let maxActive: number | undefined;
   let submitted = 0;
   for (let round = 0; round < PUMP_LIMIT * 2 && submitted < PUMP_LIMIT; round++) {
@@ -90,7 +90,7 @@ export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
  * Pumps every tenant that has jobs waiting, oldest waiter first: what runs when a slot of the
  * deployment frees (any tenant may be next) and on every reconciler pass.
  */
-export async function pumpWaiting(deps: Deps, batch: number, only?: string[]): Promise<number> {
+export async function pumpWaiting(deps: EngineDeps, batch: number, only?: string[]): Promise<number> {
   const tenants = only ?? [...new Set((await deps.jobs.listWaiting(batch)).map((job: Job) => job.tenant))];
   let submitted = 0;
   for (const tenant of tenants) {
@@ -106,7 +106,7 @@ export async function pumpWaiting(deps: Deps, batch: number, only?: string[]): P
  * pumps these: the oldest waiting jobs alone could all be one tenant's, held by its own cap, while
  * another tenant's job waits for a free global slot.
  */
-export async function tenantsWithWaiters(deps: Deps): Promise<string[]> {
+export async function tenantsWithWaiters(deps: EngineDeps): Promise<string[]> {
   const queues: Array<{ tenant: string; oldest: number }> = [];
   for (const { scope, pool } of await deps.usage.list()) {
     const tickets = Object.values(pool.waiting);
