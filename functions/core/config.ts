@@ -99,6 +99,10 @@ export const configSchema = z.object({
   REELAY_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(3_600),
   REELAY_VIDEO_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
+  /** What an API request may spend on outbound calls: API Gateway gives up at 29 s. */
+  REELAY_API_DEADLINE_SECONDS: z.coerce.number().positive().max(29).default(28),
+  /** What a fal webhook delivery may spend: fal waits 15 s, then delivers again. */
+  REELAY_WEBHOOK_DEADLINE_SECONDS: z.coerce.number().positive().max(15).default(14),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
   /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
@@ -181,6 +185,8 @@ export interface Config {
   downloadUrlTtlSeconds: number;
   videoRetentionDays: number | null;
   reconcileBatch: number;
+  /** Milliseconds an API request and a webhook delivery may take, outbound calls included. */
+  deadlines: { apiMs: number; webhookMs: number };
   allowLocalUrls: boolean;
   promptBlocklist: string[];
   moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
@@ -251,6 +257,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     downloadUrlTtlSeconds: e.REELAY_DOWNLOAD_URL_TTL_SECONDS,
     videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
     reconcileBatch: e.REELAY_RECONCILE_BATCH,
+    deadlines: {
+      apiMs: e.REELAY_API_DEADLINE_SECONDS * 1000,
+      webhookMs: e.REELAY_WEBHOOK_DEADLINE_SECONDS * 1000,
+    },
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
     promptBlocklist: e.REELAY_PROMPT_BLOCKLIST,
     moderation: {

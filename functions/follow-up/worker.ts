@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { withDeadline } from '../core/deadline.ts';
 import type { EngineDeps } from '../core/deps.ts';
 import { runFollowUp } from '../core/jobs/follow-up.ts';
 import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
@@ -9,7 +10,12 @@ import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
  * dead-lettered; the reconciler does the same work on its pass); a malformed one is logged and dropped.
  */
 export function createFollowUpWorker(deps: EngineDeps) {
-  return async function followUpWorker(event: SQSEvent): Promise<SQSBatchResponse> {
+  return async function followUpWorker(
+    event: SQSEvent,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<SQSBatchResponse> {
+    // on Lambda every fal call is cut to the invocation's remaining time; locally each keeps its own limit
+    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY;
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const message = parseFollowUp(record.body);
@@ -21,7 +27,7 @@ export function createFollowUpWorker(deps: EngineDeps) {
         continue;
       }
       try {
-        await runFollowUp(deps, message);
+        await withDeadline(deadline, () => runFollowUp(deps, message));
       } catch (error) {
         batchItemFailures.push({ itemIdentifier: record.messageId });
         deps.logger.warn('follow-up will be retried by the queue', {
