@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ArchiveQueue } from '../functions/core/queue/archive-queue.ts';
+import type { FollowUp, FollowUpQueue } from '../functions/core/queue/follow-up-queue.ts';
 
 export interface LocalQueueOptions {
   name: string;
@@ -28,17 +29,20 @@ export interface QueuedMessage {
 type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /**
- * An in-process stand-in for the SQS archive queue: at-least-once delivery of one-record SQS events
- * to the real archiver handler, redelivery after the visibility timeout, and a dead-letter store.
+ * An in-process stand-in for an SQS queue (archive or follow-up): at-least-once delivery of
+ * one-record SQS events to the real worker handler, redelivery after the visibility timeout, and a
+ * dead-letter store.
  */
-export class LocalQueue implements ArchiveQueue {
+export class LocalQueue implements ArchiveQueue, FollowUpQueue {
   private messages: QueuedMessage[] = [];
   private deadLetters: QueuedMessage[] = [];
   private inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private consumer: Consumer | undefined;
   private closed = false;
+  private held = false;
   private readonly totals = { sent: 0, received: 0, deleted: 0 };
+  private readonly sent: string[] = [];
 
   constructor(private readonly options: LocalQueueOptions) {
     if (options.file) this.load(options.file);
@@ -51,11 +55,27 @@ export class LocalQueue implements ArchiveQueue {
   }
 
   async enqueue(jobId: string): Promise<void> {
+    await this.sendBody(JSON.stringify({ jobId }));
+  }
+
+  async send(message: FollowUp): Promise<void> {
+    await this.sendBody(JSON.stringify(message));
+  }
+
+  /** Bodies sent since start (the record tests assert against). */
+  sentBodies(): readonly string[] {
+    return this.sent;
+  }
+
+  private async sendBody(body: string): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
     this.totals.sent++;
+    this.sent.push(body);
+    // a record for tests and the chaos run, bounded for a long-running npm start
+    if (this.sent.length > 10_000) this.sent.splice(0, this.sent.length - 10_000);
     this.messages.push({
       messageId: randomUUID(),
-      body: JSON.stringify({ jobId }),
+      body,
       sentAt: Date.now(),
       receiveCount: 0,
       visibleAt: 0,
@@ -92,6 +112,19 @@ export class LocalQueue implements ArchiveQueue {
     return moved.length;
   }
 
+  /**
+   * Stops delivering (messages are still accepted and kept) until `resume`: how a test shows that
+   * a request only sent work and did none of it, as when the worker's Lambda is slow to start.
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  resume(): void {
+    this.held = false;
+    this.pump();
+  }
+
   /** Resolves once no message is waiting or being handled (messages hidden for a retry count as waiting). */
   async drained(pollMs = 20): Promise<void> {
     while (this.messages.length > 0 || this.inFlight.size > 0)
@@ -106,7 +139,7 @@ export class LocalQueue implements ArchiveQueue {
   }
 
   private pump(): void {
-    if (this.closed || !this.consumer) return;
+    if (this.closed || this.held || !this.consumer) return;
     clearTimeout(this.timer);
     const now = Date.now();
     const ready = this.messages.filter((m) => m.visibleAt <= now);

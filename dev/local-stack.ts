@@ -13,6 +13,7 @@ import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/c
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
+import { createFollowUpWorker } from '../functions/follow-up/worker.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
 import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
@@ -40,6 +41,8 @@ export interface LocalStack {
   /** Undefined when a real FAL_KEY is used. */
   emulator?: FalEmulator;
   queue: LocalQueue;
+  /** The follow-up worker's queue: the next waiting job, resubmits, missing results, cancels. */
+  followUps: LocalQueue;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -180,7 +183,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 4,
       file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
     });
-    const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
+    const followUps = new LocalQueue({
+      name: 'reelay-follow-up',
+      region: config.region,
+      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
+      maxReceiveCount: config.archiveMaxReceives,
+      concurrency: 2,
+      file: options.inMemory ? undefined : join(dataDir, 'follow-up-queue.json'),
+    });
+    const deps = buildDeps(config, { archiveQueue: queue, followUps, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
@@ -208,6 +219,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     queue.start(createArchiverHandler(deps));
     stoppers.push(() => queue.close());
+    followUps.start(createFollowUpWorker(deps));
+    stoppers.push(() => followUps.close());
     const schedule = startSchedule({
       intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
       region: config.region,
@@ -219,7 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(schedule.stop);
     if (options.schedule !== false) void schedule.runNow();
 
-    return { url, apiKey, deps, emulator, queue, objectWrites, reconcile: schedule.runNow, stop };
+    return { url, apiKey, deps, emulator, queue, followUps, objectWrites, reconcile: schedule.runNow, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,7 +7,7 @@ import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
-import { ArchiveQueue, MAX_RECEIVE_COUNT } from './constructs/archive-queue.ts';
+import { ArchiveQueue, MAX_RECEIVE_COUNT, WorkerQueue } from './constructs/archive-queue.ts';
 import { CostBudget } from './constructs/cost-budget.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
@@ -31,6 +31,7 @@ export class ReelayStack extends Stack {
   readonly storage: VideoStorage;
   readonly secrets: ReelaySecrets;
   readonly archive: ArchiveQueue;
+  readonly followUp: WorkerQueue;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
   readonly budget: CostBudget;
@@ -64,6 +65,10 @@ export class ReelayStack extends Stack {
     this.secrets = new ReelaySecrets(this, 'Secrets', { removalPolicy });
     this.archive = new ArchiveQueue(this, 'Archive', { consumerTimeout: FUNCTION_SIZING.archiver.timeout });
     const { queue } = this.archive;
+    this.followUp = new WorkerQueue(this, 'FollowUpQueue', {
+      consumerTimeout: FUNCTION_SIZING['follow-up'].timeout,
+    });
+    const followUps = this.followUp.queue;
 
     const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
       new ReelayFunction(this, id, {
@@ -77,13 +82,9 @@ export class ReelayStack extends Stack {
       }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
 
     const api = fn('api', 'Api')
-      // byDue: a delete that frees a slot looks for the longest-waiting job of any tenant
-      .bindJobsTable(
-        table,
-        ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        [JOBS_TABLE.byTenant.indexName, JOBS_TABLE.byDue.indexName],
-      )
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byTenant.indexName])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      .bindFollowUpQueue(followUps)
       // keys and tenants by their key; rate counters and last use are UpdateItems (the admin CLI writes the rest)
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
@@ -92,12 +93,26 @@ export class ReelayStack extends Stack {
     if (config.videoRetentionDays !== undefined)
       api.setEnv('REELAY_VIDEO_RETENTION_DAYS', String(config.videoRetentionDays));
 
-    // a webhook that ends a job hands its slot on: the usage table, and byDue to find who waits longest
+    // a webhook that ends a job gives its slot back (the usage table) and tells the follow-up worker
     const webhook = fn('fal-webhook', 'FalWebhook')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
+      .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);
+
+    // the work requests find for other jobs: byDue finds the longest waiters, the accounts table a
+    // tenant's cap when its pool has none recorded yet
+    const followUp = fn('follow-up', 'FollowUp')
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
+      .bindArchiveQueue(queue)
+      .bindFollowUpQueue(followUps)
+      .setEnv('PUBLIC_URL', http.publicUrl);
+    followUp.function.addEventSource(
+      new SqsEventSource(followUps, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
+    );
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
@@ -118,6 +133,7 @@ export class ReelayStack extends Stack {
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
       .bindArchiveQueue(queue)
+      .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);
     new Rule(this, 'ReconcileSchedule', {
       description: 'Reelay: drive lost webhooks, stuck archives, queued jobs and timeouts on',
@@ -128,12 +144,13 @@ export class ReelayStack extends Stack {
 
     http.routeApi(api.function);
     http.routeWebhook(webhook.function);
-    this.functions = { api, 'fal-webhook': webhook, archiver, reconciler };
+    this.functions = { api, 'fal-webhook': webhook, archiver, 'follow-up': followUp, reconciler };
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       alarmEmail: config.alarmEmail,
       functions: Object.values(this.functions),
       archiveQueue: this.archive,
+      followUpQueue: this.followUp,
       httpApi: http.httpApi,
     });
     this.budget = new CostBudget(this, 'Budget', {

@@ -33,6 +33,12 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     // a multi-GB video at tens of MB/s, well inside the 20-minute archive lease
     timeout: Duration.minutes(10),
   },
+  'follow-up': {
+    description: 'Reelay follow-up worker: hand freed slots on, resubmit, fetch missing results, cancel',
+    memorySize: 512,
+    // one message submits at most ten waiting jobs, each fal call bounded by its own timeout
+    timeout: Duration.minutes(5),
+  },
   reconciler: {
     description: 'Reelay reconciler: one bounded pass over due jobs, every minute',
     memorySize: 512,

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../core/deps.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
+import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -14,6 +15,7 @@ export function createApiApp(deps: Deps) {
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
+  app.use('*', requestDeadline(deps.config.deadlines.apiMs));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/', (c) => c.html(webPage));
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));

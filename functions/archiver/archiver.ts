@@ -1,13 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Deps } from '../core/deps.ts';
-import { archiveVideo } from '../core/jobs/archive-video.ts';
+import { type ArchiveDeps, archiveVideo } from '../core/jobs/archive-video.ts';
 import { parseArchiveMessage } from '../core/queue/archive-queue.ts';
 
 /**
  * SQS → archiveVideo, one record at a time. A record that failed in a way that may pass later is
  * reported in `batchItemFailures` so only it is redelivered; a malformed one is logged and dropped.
  */
-export function createArchiverHandler(deps: Deps) {
+export function createArchiverHandler(deps: ArchiveDeps) {
   return async function archiver(event: SQSEvent): Promise<SQSBatchResponse> {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

@@ -1,4 +1,4 @@
-import { productionDeps } from '../core/wiring.ts';
 import { createArchiverHandler } from './archiver.ts';
+import { archiverDeps } from './wiring.ts';
 
-export const handler = createArchiverHandler(productionDeps());
+export const handler = createArchiverHandler(archiverDeps());

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GlobalLimits } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import type { TenantLimits } from './domain/tenant.ts';
@@ -75,6 +75,8 @@ export const configSchema = z.object({
   REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
   REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
+  /** Work for other jobs (the next waiting job, a resubmit, a missing result, a cancel): the follow-up worker's queue. */
+  REELAY_FOLLOW_UP_QUEUE_URL: z.url().optional(),
   /** The archive queue's maxReceiveCount: the delivery after which a failing message goes to the dead-letter queue. */
   REELAY_ARCHIVE_MAX_RECEIVES: z.coerce.number().int().min(1).max(1_000).default(5),
   AWS_REGION: z.string().default('us-east-1'),
@@ -97,6 +99,10 @@ export const configSchema = z.object({
   REELAY_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(3_600),
   REELAY_VIDEO_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
+  /** What an API request may spend on outbound calls: API Gateway gives up at 29 s. */
+  REELAY_API_DEADLINE_SECONDS: z.coerce.number().positive().max(29).default(28),
+  /** What a fal webhook delivery may spend: fal waits 15 s, then delivers again. */
+  REELAY_WEBHOOK_DEADLINE_SECONDS: z.coerce.number().positive().max(15).default(14),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
   /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
@@ -160,6 +166,7 @@ export interface Config {
   globalLimits: GlobalLimits;
   videoBucket: string;
   archiveQueueUrl?: string;
+  followUpQueueUrl?: string;
   archiveMaxReceives: number;
   region: string;
   endpoints: { dynamodb?: string; s3?: string; sqs?: string };
@@ -178,6 +185,8 @@ export interface Config {
   downloadUrlTtlSeconds: number;
   videoRetentionDays: number | null;
   reconcileBatch: number;
+  /** Milliseconds an API request and a webhook delivery may take, outbound calls included. */
+  deadlines: { apiMs: number; webhookMs: number };
   allowLocalUrls: boolean;
   promptBlocklist: string[];
   moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
@@ -229,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,
+    followUpQueueUrl: e.REELAY_FOLLOW_UP_QUEUE_URL,
     archiveMaxReceives: e.REELAY_ARCHIVE_MAX_RECEIVES,
     region: e.AWS_REGION,
     endpoints: { dynamodb: e.REELAY_DYNAMODB_ENDPOINT, s3: e.REELAY_S3_ENDPOINT, sqs: e.REELAY_SQS_ENDPOINT },
@@ -247,6 +257,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     downloadUrlTtlSeconds: e.REELAY_DOWNLOAD_URL_TTL_SECONDS,
     videoRetentionDays: e.REELAY_VIDEO_RETENTION_DAYS ?? null,
     reconcileBatch: e.REELAY_RECONCILE_BATCH,
+    deadlines: {
+      apiMs: e.REELAY_API_DEADLINE_SECONDS * 1000,
+      webhookMs: e.REELAY_WEBHOOK_DEADLINE_SECONDS * 1000,
+    },
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
     promptBlocklist: e.REELAY_PROMPT_BLOCKLIST,
     moderation: {

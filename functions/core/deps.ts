@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
@@ -41,6 +42,8 @@ export interface Deps {
   usage: UsageStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
+  /** Work found for other jobs, handed to the follow-up worker (never done inside a request). */
+  followUps: FollowUpQueue;
   fal: FalGateway;
   verifyFalWebhook: WebhookVerifier;
   logger: Logger;
@@ -48,3 +51,24 @@ export interface Deps {
   now: () => number;
   random: () => number;
 }
+
+/**
+ * What the job engine uses to move jobs on (submit, pump the queues, reconcile, follow-up work): no
+ * S3 and nothing of the API's (keys, rate limits, moderation). The reconciler and the follow-up
+ * worker wire exactly this.
+ */
+export type EngineDeps = Pick<
+  Deps,
+  | 'config'
+  | 'policy'
+  | 'logger'
+  | 'metrics'
+  | 'now'
+  | 'random'
+  | 'jobs'
+  | 'usage'
+  | 'tenants'
+  | 'archiveQueue'
+  | 'followUps'
+  | 'fal'
+>;

@@ -5,8 +5,13 @@ import { isTerminal } from '../core/domain/job.ts';
 import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
+import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
-import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { type ApplyOutcomeDeps, applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { sendFollowUp } from '../core/limits/settle.ts';
+
+/** All the webhook function wires (functions/fal-webhook/wiring.ts): no fal client, no S3. */
+export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook'>;
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
@@ -18,50 +23,63 @@ const sameSecret = (a: string, b: string) =>
  * token and the request id all check out, then records the outcome and answers at once (the
  * archive runs from the queue). Duplicates and late deliveries are answered 200 and change nothing.
  */
-export function createFalWebhookApp(deps: Deps) {
+export function createFalWebhookApp(deps: FalWebhookDeps) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
-  app.post('/webhooks/fal', bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
-    // the signature covers the raw bytes: read them once, verify, and parse those same bytes
-    const raw = new Uint8Array(await c.req.arrayBuffer());
-    const signature = await deps.verifyFalWebhook((name) => c.req.header(name), raw);
-    if (!signature.ok) throw rejected(signature.reason);
+  app.post(
+    '/webhooks/fal',
+    requestDeadline(deps.config.deadlines.webhookMs),
+    bodySize({ json: 1 * MB, multipart: 1 * MB }),
+    async (c) => {
+      // the signature covers the raw bytes: read them once, verify, and parse those same bytes
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const signature = await deps.verifyFalWebhook((name) => c.req.header(name), raw);
+      if (!signature.ok) throw rejected(signature.reason);
 
-    const jobId = c.req.query('job');
-    const token = c.req.query('token');
-    const job = jobId ? await deps.jobs.get(jobId) : undefined;
-    if (!job || !token || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
+      const jobId = c.req.query('job');
+      const token = c.req.query('token');
+      const job = jobId ? await deps.jobs.get(jobId) : undefined;
+      if (!job || !token || !sameSecret(token, job.webhookToken))
+        throw rejected('unknown job or wrong token');
 
-    const delivery = parseFalWebhook(new TextDecoder().decode(raw));
-    if (!delivery || delivery.requestId !== signature.requestId)
-      throw rejected('body does not match its signature headers');
-    const { requestId, outcome } = delivery;
-    // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
-    if (
-      isTerminal(job.state) ||
-      job.priorRequestIds.includes(requestId) ||
-      (job.requestId === requestId && job.state !== 'submitted')
-    ) {
-      deps.logger.info('webhook for a finished attempt ignored', {
-        jobId: job.id,
-        requestId,
-        state: job.state,
-      });
-      return c.json({ received: true, applied: 'ignored' });
-    }
-    // signed by fal and carrying the job's token, but for a request the job never recorded: a
-    // resubmit whose first answer was lost. Acknowledged (fal stops retrying); a video is adopted.
-    if (!isCurrentRequest(job, requestId))
-      deps.logger.warn('webhook for an unrecorded fal request', {
-        jobId: job.id,
-        requestId,
-        state: job.state,
-      });
-    const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
-    deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
-    return c.json({ received: true, applied });
-  });
+      const delivery = parseFalWebhook(new TextDecoder().decode(raw));
+      if (!delivery || delivery.requestId !== signature.requestId)
+        throw rejected('body does not match its signature headers');
+      const { requestId, outcome } = delivery;
+      // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
+      if (
+        isTerminal(job.state) ||
+        job.priorRequestIds.includes(requestId) ||
+        (job.requestId === requestId && job.state !== 'submitted')
+      ) {
+        deps.logger.info('webhook for a finished attempt ignored', {
+          jobId: job.id,
+          requestId,
+          state: job.state,
+        });
+        return c.json({ received: true, applied: 'ignored' });
+      }
+      // signed by fal and carrying the job's token, but for a request the job never recorded: a
+      // resubmit whose first answer was lost. Acknowledged (fal stops retrying); a video is adopted.
+      if (!isCurrentRequest(job, requestId))
+        deps.logger.warn('webhook for an unrecorded fal request', {
+          jobId: job.id,
+          requestId,
+          state: job.state,
+        });
+      if (outcome.kind === 'payload_missing') {
+        // fal could not put the output in the webhook; its queue still has it. Fetching is slow work
+        // for the follow-up worker (the reconciler polls if this message is lost); fal gets its 200 now.
+        await sendFollowUp(deps, { kind: 'fetch-result', jobId: job.id, requestId }, job.id);
+        deps.logger.info('fal webhook without payload: result fetch queued', { jobId: job.id, requestId });
+        return c.json({ received: true, applied: 'deferred' });
+      }
+      const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
+      deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
+      return c.json({ received: true, applied });
+    },
+  );
   return app;
 }

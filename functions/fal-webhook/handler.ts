@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import { productionDeps } from '../core/wiring.ts';
 import { createFalWebhookApp } from './app.ts';
+import { webhookDeps } from './wiring.ts';
 
-export const handler = handle(createFalWebhookApp(productionDeps()));
+export const handler = handle(createFalWebhookApp(webhookDeps()));

@@ -1,4 +1,4 @@
-import { productionDeps } from '../core/wiring.ts';
+import { engineDeps } from '../core/wiring/engine.ts';
 import { createReconcilerHandler } from './reconciler.ts';
 
-export const handler = createReconcilerHandler(productionDeps());
+export const handler = createReconcilerHandler(engineDeps());

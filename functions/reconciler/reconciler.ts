@@ -1,12 +1,12 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import type { Deps } from '../core/deps.ts';
+import type { EngineDeps } from '../core/deps.ts';
 import { type ReconcileReport, reconcile } from '../core/jobs/reconcile.ts';
 
 /** Stop taking new jobs this long before the function's own timeout. */
 const SAFETY_MARGIN_MS = 20_000;
 
 /** EventBridge schedule → one bounded reconcile pass. */
-export function createReconcilerHandler(deps: Deps) {
+export function createReconcilerHandler(deps: EngineDeps) {
   return async function reconciler(
     event: ScheduledEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,

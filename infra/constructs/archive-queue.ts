@@ -7,17 +7,17 @@ export const MAX_RECEIVE_COUNT = 5;
 /** AWS's guidance for Lambda event sources: visibility at least six times the function timeout. */
 export const VISIBILITY_PER_TIMEOUT = 6;
 
-export interface ArchiveQueueProps {
-  /** The archiver's timeout, from which the visibility timeout follows. */
+export interface WorkerQueueProps {
+  /** The consuming function's timeout, from which the visibility timeout follows. */
   consumerTimeout: Duration;
 }
 
-/** The queue between the webhook (capture) and the archiver (processing), with its dead-letter queue. */
-export class ArchiveQueue extends Construct {
+/** A queue between capture (the webhook, the API) and a worker (processing), with its dead-letter queue. */
+export class WorkerQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 
-  constructor(scope: Construct, id: string, props: ArchiveQueueProps) {
+  constructor(scope: Construct, id: string, props: WorkerQueueProps) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -33,3 +33,6 @@ export class ArchiveQueue extends Construct {
     });
   }
 }
+
+/** The queue between the webhook (capture) and the archiver (processing). */
+export class ArchiveQueue extends WorkerQueue {}

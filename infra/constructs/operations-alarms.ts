@@ -5,7 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { ArchiveQueue } from './archive-queue.ts';
+import type { ArchiveQueue, WorkerQueue } from './archive-queue.ts';
 import type { ReelayFunction } from './reelay-function.ts';
 
 /** An archive message older than this means archives are failing or the archiver cannot keep up. */
@@ -17,6 +17,8 @@ export interface OperationsAlarmsProps {
   alarmEmail?: string;
   functions: ReelayFunction[];
   archiveQueue: ArchiveQueue;
+  /** The follow-up worker's queue: a dead letter there is a slot hand-off or resubmit the reconciler must redo. */
+  followUpQueue?: WorkerQueue;
   httpApi: HttpApi;
 }
 
@@ -48,6 +50,18 @@ export class OperationsAlarms extends Construct {
       threshold: OLDEST_ARCHIVE_MESSAGE_SECONDS,
       description: 'The oldest archive message has waited 30 minutes: archives are failing or backed up.',
     });
+    if (props.followUpQueue) {
+      this.add('FollowUpDeadLetters', {
+        metric: props.followUpQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description:
+          'Follow-up messages reached the dead-letter queue: the follow-up worker keeps failing (the reconciler redoes their work each minute).',
+      });
+    }
     this.add('Api5xx', {
       metric: props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: API_5XX_PER_5_MINUTES,

@@ -131,6 +131,12 @@ export class ReelayFunction extends Construct {
     return this.setEnv('REELAY_ARCHIVE_QUEUE_URL', queue.queueUrl);
   }
 
+  /** SendMessage only: work found for other jobs goes to the follow-up worker's queue. */
+  bindFollowUpQueue(queue: IQueue): this {
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    return this.setEnv('REELAY_FOLLOW_UP_QUEUE_URL', queue.queueUrl);
+  }
+
   /** The secret's ARN goes in the environment, never its value: the function reads it at run time. */
   bindSecret(secret: ISecret, envName: 'FAL_KEY_SECRET_ID' | 'REELAY_API_KEYS_SECRET_ID'): this {
     this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);

@@ -42,7 +42,32 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+/** Packages a function must not bundle: each wires only its own adapters (functions/<name>/wiring.ts). */
+const NOT_WIRED: Record<FunctionName, string[]> = {
+  api: [],
+  'fal-webhook': [
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    '@fal-ai/client',
+    '@aws-sdk/client-secrets-manager',
+    '@hono/zod-openapi',
+  ],
+  archiver: ['hono', '@hono/zod-openapi', '@aws-sdk/client-sqs'],
+  'follow-up': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
+  reconciler: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
+};
+
 describe('bundle budget', () => {
+  it.each(FUNCTION_NAMES)('%s bundles only the adapters it wires', (name) => {
+    const { sources } = JSON.parse(readFileSync(`${sizes[name].file}.map`, 'utf8')) as { sources: string[] };
+    const packages = new Set(
+      sources.map((source) => source.match(/node_modules\/((@[^/]+\/)?[^/]+)\//)?.[1]).filter(Boolean),
+    );
+    expect(packages.size).toBeGreaterThan(3);
+    for (const unwanted of NOT_WIRED[name])
+      expect(packages, `${name} bundles ${unwanted}`).not.toContain(unwanted);
+  });
+
   it.each(FUNCTION_NAMES)('%s stays under the budget', (name) => {
     expect(sizes[name].raw).toBeLessThan(BUDGET_BYTES);
   });

@@ -26,8 +26,8 @@ const COMMON_ENV = {
 };
 
 describe('functions', () => {
-  it('are exactly four', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('are exactly the five workers of functions/', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it.each(FUNCTION_NAMES)('%s: ESM bundle on arm64, Node 24, X-Ray, its own log group and role', (name) => {
@@ -50,6 +50,7 @@ describe('functions', () => {
     expect(fnProps('fal-webhook')).toMatchObject({ MemorySize: 512, Timeout: 29 });
     expect(fnProps('archiver')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
     expect(fnProps('reconciler')).toMatchObject({ MemorySize: 512, Timeout: 55 });
+    expect(fnProps('follow-up')).toMatchObject({ MemorySize: 512, Timeout: 300 });
   });
 
   it('keep the archiver’s timeout below the archive lease, so no second copy starts while one runs', () => {
@@ -69,10 +70,11 @@ describe('function environment', () => {
   const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
   const publicUrl = () => getAtt(logicalId(stack.http.httpApi), 'ApiEndpoint');
 
-  it('api: table, bucket, both secrets (by ARN), the public URL', () => {
+  it('api: table, bucket, follow-up queue, both secrets (by ARN), the public URL', () => {
     expect(env('api')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
@@ -82,12 +84,13 @@ describe('function environment', () => {
     });
   });
 
-  it('fal-webhook: table, archive queue, fal key, the public URL (a retried generation resubmits)', () => {
+  it('fal-webhook: table, archive and follow-up queues, fal key, the public URL', () => {
     expect(env('fal-webhook')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
+      REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),
     });
@@ -104,12 +107,26 @@ describe('function environment', () => {
     });
   });
 
-  it('reconciler: table, archive queue, fal key, the public URL', () => {
+  it('follow-up: tables, both queues, fal key (it submits), the public URL (webhook URLs)', () => {
+    expect(env('follow-up')).toEqual({
+      ...COMMON_ENV,
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
+      REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
+      REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
+      FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
+      PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('reconciler: table, archive and follow-up queues, fal key, the public URL', () => {
     expect(env('reconciler')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
+      REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),
     });
@@ -130,10 +147,19 @@ describe('function environment', () => {
 
 describe('archive event source and schedule', () => {
   it('feeds the archiver from the archive queue one message at a time, reporting item failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(logicalId(stack.archive.queue)),
       FunctionName: { Ref: fnId('archiver') },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('feeds the follow-up worker from its own queue one message at a time, reporting item failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.followUp.queue)),
+      FunctionName: { Ref: fnId('follow-up') },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

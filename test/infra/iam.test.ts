@@ -57,6 +57,7 @@ describe('least privilege: each function role holds exactly these statements', (
   const index = (name: string) => join(getAtt(logicalId(stack.jobs.table)), `/index/${name}`);
   const videos = () => join(getAtt(logicalId(stack.storage.bucket)), '/videos/*');
   const queue = () => getAtt(logicalId(stack.archive.queue));
+  const followUps = () => getAtt(logicalId(stack.followUp.queue));
   const falKey = () => ({ Ref: logicalId(stack.secrets.falKey) });
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
   const items = () => ({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table()] });
@@ -65,11 +66,13 @@ describe('least privilege: each function role holds exactly these statements', (
     resources: [getAtt(logicalId(stack.usage.table))],
   });
 
-  it('api: items, Query on byTenant and byDue, usage and accounts items, presign and delete under videos/, both secrets', () => {
+  it('api: items, Query on byTenant, usage and accounts items, presign and delete under videos/, SendMessage to follow-ups, both secrets', () => {
     expect(statementsOf('api')).toEqual(
       expected('api', [
         items(),
-        { actions: ['dynamodb:Query'], resources: [index('byDue'), index('byTenant')] },
+        // no byDue: a delete or create never looks for other tenants' waiting jobs (the follow-up worker does)
+        { actions: ['dynamodb:Query'], resources: [index('byTenant')] },
+        { actions: ['sqs:SendMessage'], resources: [followUps()] },
         // the same two actions on both tables: CDK merges them into one statement
         {
           actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -81,13 +84,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('fal-webhook: items, Query on byDue, usage items, SendMessage to the archive queue, the fal key', () => {
+  it('fal-webhook: items, usage items, SendMessage to the archive and follow-up queues, the fal key', () => {
     expect(statementsOf('fal-webhook')).toEqual(
       expected('fal-webhook', [
         items(),
-        { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage(),
-        { actions: ['sqs:SendMessage'], resources: [queue()] },
+        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
@@ -123,7 +125,30 @@ describe('least privilege: each function role holds exactly these statements', (
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage('dynamodb:Scan'),
-        { actions: ['sqs:SendMessage'], resources: [queue()] },
+        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
+      ]),
+    );
+  });
+
+  it('follow-up: items, Query on byDue, usage items, a tenant’s limits, SendMessage to both queues, consuming its own, the fal key', () => {
+    expect(statementsOf('follow-up')).toEqual(
+      expected('follow-up', [
+        items(),
+        { actions: ['dynamodb:Query'], resources: [index('byDue')] },
+        usage(),
+        { actions: ['dynamodb:GetItem'], resources: [getAtt(logicalId(stack.accounts.table))] },
+        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
+        {
+          actions: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          resources: [followUps()],
+        },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
@@ -142,7 +167,7 @@ describe('least privilege: each function role holds exactly these statements', (
 
 describe('function roles', () => {
   it('are one per function, assumable by Lambda only, with no AWS managed policies', () => {
-    template.resourceCountIs('AWS::IAM::Role', 4);
+    template.resourceCountIs('AWS::IAM::Role', FUNCTION_NAMES.length);
     for (const name of FUNCTION_NAMES) {
       const role = template.toJSON().Resources[logicalId(stack.functions[name].role)].Properties;
       expect(role.AssumeRolePolicyDocument.Statement).toEqual([

@@ -74,6 +74,7 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/FalWebhook/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/Archiver/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/Reconciler/Role',
+  'AwsSolutions-IAM5[Resource::*] at ReelayStack/FollowUp/Role',
   'AwsSolutions-IAM5[Resource::<StorageVideos75D4D269.Arn>/videos/*] at ReelayStack/Api/Role',
   'AwsSolutions-IAM5[Resource::<StorageVideos75D4D269.Arn>/videos/*] at ReelayStack/Archiver/Role',
 ];

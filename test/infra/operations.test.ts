@@ -21,7 +21,7 @@ const alarmOn = (metric: string, dimension: Json) =>
 describe('alarms', () => {
   it('all publish to the alarm topic and treat missing data as fine', () => {
     const topic = { Ref: logicalId(stack.alarms.topic) };
-    expect(alarms()).toHaveLength(3 + 2 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(4 + 2 * FUNCTION_NAMES.length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -36,6 +36,17 @@ describe('alarms', () => {
         Namespace: 'AWS/SQS',
         Statistic: 'Maximum',
         Period: 60,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+      }),
+    ]);
+  });
+
+  it('fire when the follow-up DLQ holds anything', () => {
+    const dlq = { Name: 'QueueName', Value: getAtt(logicalId(stack.followUp.deadLetterQueue), 'QueueName') };
+    expect(alarmOn('ApproximateNumberOfMessagesVisible', dlq)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
         ComparisonOperator: 'GreaterThanThreshold',
         Threshold: 0,
       }),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/bundling.ts';
+import { FUNCTION_NAMES, REPO_ROOT } from '../../infra/bundling.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'reelay-cdk-out-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -32,7 +32,7 @@ describe('npx cdk synth', () => {
         { Type: string; Properties: { Code: { S3Key: string }; Runtime: string } }
       >,
     ).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(FUNCTION_NAMES.length);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       // each function's code is a bundled asset: index.mjs with its source map

@@ -216,6 +216,14 @@ export function requeueGeneration(
   });
 }
 
+/**
+ * The follow-up worker takes a requeued generation for the resubmit it was sent: the version bump
+ * makes a redelivered copy of the same message lose, so fal gets one submit.
+ */
+export function claimRequeued(job: Job, now: number): Job {
+  return advance(job, ['queued'], 'queued (resubmitting)', now, {});
+}
+
 export function markFailed(job: Job, error: JobError, now: number): Job {
   return advance(job, ['queued', 'submitted', 'generated'], 'failed', now, {
     state: 'failed',

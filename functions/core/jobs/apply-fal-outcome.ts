@@ -1,12 +1,17 @@
 import type { Deps } from '../deps.ts';
-import { classifyFalFailure, type FalOutcome } from '../domain/fal-outcome.ts';
+import { classifyFalFailure, type SettledOutcome } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
-import { settle } from '../limits/settle.ts';
-import { submitJob } from './submit-job.ts';
+import { sendFollowUp, settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
 export type Applied = 'generated' | 'failed' | 'resubmitted' | 'ignored';
+
+/** What recording an outcome touches: this job's item, its pools, and the two queues (no fal, no S3). */
+export type ApplyOutcomeDeps = Pick<
+  Deps,
+  'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'now' | 'archiveQueue' | 'followUps'
+>;
 
 /** Whether an outcome for `requestId` is about the job's current attempt (or one it has not recorded yet). */
 export function isCurrentRequest(job: Job, requestId: string): boolean {
@@ -23,20 +28,18 @@ export function isOrphanRequest(job: Job, requestId: string): boolean {
 }
 
 /**
- * What the webhook and the reconciler's polling both do with a finished fal request: the one code
- * path from "fal is done" to `generated` (then archive) or `failed` (or a fresh attempt).
- * Duplicates and late arrivals change nothing.
+ * What the webhook, the reconciler's polling and the follow-up worker all do with a finished fal
+ * request: the one code path from "fal is done" to `generated` (then archive) or `failed` (or a
+ * fresh attempt). It writes this job only and calls nobody: every other piece of work (the archive,
+ * the next waiting job, a resubmit, a cancel) is a message. Duplicates and late arrivals change nothing.
  */
 export async function applyFalOutcome(
-  deps: Deps,
+  deps: ApplyOutcomeDeps,
   job: Job,
-  outcome: FalOutcome,
+  settled: SettledOutcome,
   options: { adoptOrphan?: boolean } = {},
 ): Promise<Applied> {
   const { policy, logger } = deps;
-  // fal could not put the output in the webhook; the queue still has it
-  const settled =
-    outcome.kind === 'payload_missing' ? await deps.fal.result(job.falEndpoint, outcome.requestId) : outcome;
   const { requestId } = settled;
 
   if (settled.kind === 'ok') {
@@ -57,11 +60,12 @@ export async function applyFalOutcome(
     );
     if (!updated?.changed) return 'ignored';
     logger.info('fal generated the video', { jobId: job.id, requestId, adoptedInsteadOf: replaced });
-    if (replaced) {
-      await deps.fal.cancel(job.falEndpoint, replaced).catch((error: unknown) => {
-        logger.warn('cancel of the replaced fal request failed', { jobId: job.id, error: String(error) });
-      });
-    }
+    if (replaced)
+      await sendFollowUp(
+        deps,
+        { kind: 'cancel', jobId: job.id, endpoint: job.falEndpoint, requestId: replaced },
+        job.id,
+      );
     // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile;
     // before the archive message, so the archive does not run alongside this hand-off
     await settle(deps, updated);
@@ -100,6 +104,7 @@ export async function applyFalOutcome(
   logger.info('fal request failed', { jobId: job.id, requestId, code: error.code, retryable, resubmit });
   await settle(deps, updated);
   if (!resubmit) return 'failed';
-  await submitJob(deps, updated.job);
+  // if this message is lost, the reconciler submits once the job's submit lease runs out
+  await sendFollowUp(deps, { kind: 'resubmit', jobId: job.id, version: updated.job.version }, job.id);
   return 'resubmitted';
 }

@@ -4,6 +4,13 @@ import { measuring } from '../archive/measuring-stream.ts';
 import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
+
+/** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
+export type ArchiveDeps = Pick<
+  Deps,
+  'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'jobs' | 'archive' | 'fal'
+>;
+
 import type { ArchivedVideo, Job } from '../domain/job.ts';
 import {
   claimForArchive,
@@ -26,7 +33,7 @@ class SizeMismatchError extends Error {
 }
 
 /** fal's URL expired: its queue may still hold the result with a URL that works. */
-async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
+async function openFreshMedia(deps: ArchiveDeps, job: Job): Promise<MediaStream> {
   if (!job.requestId) throw new Error('no request id to refresh the media URL from');
   const outcome = await deps.fal.result(job.falEndpoint, job.requestId);
   if (outcome.kind !== 'ok' || outcome.video.url === job.video?.url) {
@@ -48,7 +55,7 @@ const EXPECTED_BYTES = 'expected-bytes';
  * behind: recognised by the fal request it came from and its announced size, it is hashed where
  * it lies and recorded, not written again.
  */
-async function earlierCopy(deps: Deps, job: Job, key: string): Promise<ArchivedVideo | undefined> {
+async function earlierCopy(deps: ArchiveDeps, job: Job, key: string): Promise<ArchivedVideo | undefined> {
   const found = await deps.archive.stat(key);
   if (!found || !job.requestId || found.metadata[FROM_REQUEST] !== job.requestId) return undefined;
   if (Number(found.metadata[EXPECTED_BYTES]) !== found.bytes) return undefined;
@@ -63,7 +70,7 @@ async function earlierCopy(deps: Deps, job: Job, key: string): Promise<ArchivedV
   return { key, bytes, contentType: found.contentType ?? 'video/mp4', sha256: hash.digest('hex') };
 }
 
-async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
+async function copyToArchive(deps: ArchiveDeps, job: Job): Promise<ArchivedVideo> {
   const url = job.video?.url;
   if (!url) throw new Error(`job ${job.id} is generated but has no video URL`);
   const key = videoKey(job.tenant, job.id);
@@ -104,7 +111,7 @@ async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
  * number of times, even at once: a lease lets one copy run, and a completed job is left alone.
  * Throws when the copy failed but may work later, so the queue redelivers.
  */
-export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveResult> {
+export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<ArchiveResult> {
   const { logger, policy } = deps;
   const claimed = await updateJob(deps, jobId, (current) =>
     current.state === 'generated' && !isArchiveLeased(current, deps.now())

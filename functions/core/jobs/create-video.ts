@@ -7,8 +7,10 @@ import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
 import { createJob } from '../domain/transitions.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { admitCreate, startRecorded } from '../limits/admission.ts';
+import { admitCreate } from '../limits/admission.ts';
+import { sendFollowUp } from '../limits/settle.ts';
 import { JobConflictError } from '../store/job-store.ts';
+import { submitJob } from './submit-job.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
 const PENDING_UPLOAD = 'https://upload.pending/input_reference';
@@ -139,4 +141,15 @@ export async function createVideo(
     waiting: job.waitingSince !== undefined,
   });
   return { job: await startRecorded(deps, job), replayed: false };
+}
+
+/**
+ * After the job is recorded: submits it if it holds a slot. A waiting job asks the follow-up worker
+ * to pump its tenant's queue (a slot may have freed since admission): the create itself never
+ * submits another job. Never throws.
+ */
+async function startRecorded(deps: Deps, job: Job): Promise<Job> {
+  if (job.waitingSince === undefined) return submitJob(deps, job);
+  await sendFollowUp(deps, { kind: 'pump', tenant: job.tenant }, job.id);
+  return job;
 }

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { EngineDeps } from '../deps.ts';
 import type { ActiveState, Job } from '../domain/job.ts';
 import { isWaiting } from '../domain/limits.ts';
 import type { JobPolicy } from '../domain/policy.ts';
@@ -11,8 +11,9 @@ import {
 } from '../domain/transitions.ts';
 import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
-import { expireWaiting, pumpWaiting, tenantsWithWaiters } from '../limits/slots.ts';
+
 import { applyFalOutcome } from './apply-fal-outcome.ts';
+import { expireWaiting, pumpWaiting, tenantsWithWaiters } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -42,7 +43,7 @@ const isDue = (job: Job, now: number) => job.dueAt !== undefined && job.dueAt <=
 const maxAge = (job: Job, policy: JobPolicy) =>
   policy.maxJobAgeMs + (job.state === 'generated' ? policy.archiveLeaseMs * policy.maxArchiveAttempts : 0);
 
-async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
+async function failTimedOut(deps: EngineDeps, job: Job): Promise<boolean> {
   const updated = await updateJob(
     deps,
     job.id,
@@ -70,7 +71,7 @@ async function failTimedOut(deps: Deps, job: Job): Promise<boolean> {
  * A queued job whose submit lease ran out (a retry is due, or a submitter died): take it and
  * submit, unless its attempts are spent (a submitter that keeps dying never records a failure).
  */
-async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+async function resubmit(deps: EngineDeps, job: Job, report: ReconcileReport): Promise<void> {
   const { policy } = deps;
   const claimed = await updateJob(
     deps,
@@ -91,7 +92,7 @@ async function resubmit(deps: Deps, job: Job, report: ReconcileReport): Promise<
 }
 
 /** A submitted job whose webhook is overdue: ask fal, and finish it through the webhook's own code path. */
-async function poll(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+async function poll(deps: EngineDeps, job: Job, report: ReconcileReport): Promise<void> {
   const claimed = await updateJob(
     deps,
     job.id,
@@ -110,7 +111,7 @@ async function poll(deps: Deps, job: Job, report: ReconcileReport): Promise<void
 }
 
 /** A generated job nobody archived in time (a lost message, a dead archiver): send it to the archiver again. */
-async function resendArchive(deps: Deps, job: Job, report: ReconcileReport): Promise<void> {
+async function resendArchive(deps: EngineDeps, job: Job, report: ReconcileReport): Promise<void> {
   const claimed = await updateJob(
     deps,
     job.id,
@@ -136,7 +137,11 @@ const STEPS: Record<ActiveState, typeof resubmit> = {
  * age, and admits waiting jobs into slots nobody handed on. Pumping is what a freed slot does at
  * once; this is the safety net behind it.
  */
-async function reconcileWaiting(deps: Deps, limits: ReconcileLimits, report: ReconcileReport): Promise<void> {
+async function reconcileWaiting(
+  deps: EngineDeps,
+  limits: ReconcileLimits,
+  report: ReconcileReport,
+): Promise<void> {
   try {
     report.repaired += await repairPools(deps);
     for (const job of await deps.jobs.listWaiting(limits.batch)) {
@@ -159,7 +164,7 @@ async function reconcileWaiting(deps: Deps, limits: ReconcileLimits, report: Rec
  * One scheduled pass: drives every due active job one step on, and ends any past the maximum age.
  * Bounded in work (batch per state) and time (deadline); what is left waits for the next pass.
  */
-export async function reconcile(deps: Deps, limits: ReconcileLimits): Promise<ReconcileReport> {
+export async function reconcile(deps: EngineDeps, limits: ReconcileLimits): Promise<ReconcileReport> {
   const report: ReconcileReport = {
     submitted: 0,
     polled: 0,

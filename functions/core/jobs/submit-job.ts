@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { EngineDeps } from '../deps.ts';
 import { classifyFalFailure, type FalFailure } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
@@ -24,7 +24,7 @@ function failureOf(error: unknown): FalFailure {
 }
 
 /** A failed submit: retried later with backoff if it can succeed, else the job ends. Only the attempt holding the job records it. */
-async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise<Job> {
+async function recordFailure(deps: EngineDeps, job: Job, failure: FalFailure): Promise<Job> {
   const { policy } = deps;
   const { retryable, error } = classifyFalFailure(failure);
   const updated = await updateJob(
@@ -62,7 +62,7 @@ async function recordFailure(deps: Deps, job: Job, failure: FalFailure): Promise
 }
 
 /** fal accepted: record the request id, unless the job ended or moved on meanwhile; then nobody will collect it, so cancel it. */
-async function recordAccepted(deps: Deps, job: Job, requestId: string): Promise<Job> {
+async function recordAccepted(deps: EngineDeps, job: Job, requestId: string): Promise<Job> {
   const updated = await updateJob(
     deps,
     job.id,
@@ -94,7 +94,7 @@ async function recordAccepted(deps: Deps, job: Job, requestId: string): Promise<
  * requeued). Never throws: the outcome is recorded on the job, and when even that write fails the
  * lease runs out and the reconciler takes over (a webhook arriving first still finds the job queued).
  */
-export async function submitJob(deps: Deps, job: Job): Promise<Job> {
+export async function submitJob(deps: EngineDeps, job: Job): Promise<Job> {
   try {
     const { requestId } = await deps.fal.submit(
       job.falEndpoint,

@@ -1,10 +1,8 @@
 import type { Deps } from '../deps.ts';
-import type { Job } from '../domain/job.ts';
 import { ApiError } from '../errors.ts';
-import { submitJob } from '../jobs/submit-job.ts';
 import { JobConflictError } from '../store/job-store.ts';
 import { refundBudget, reserveBudget } from './budget.ts';
-import { admitNewJob, pumpTenant, releaseSlot, tenantLimits } from './slots.ts';
+import { admitNewJob, releaseSlot, tenantLimits } from './slots.ts';
 
 const queueFull = (maxQueued: number) =>
   new ApiError(
@@ -70,22 +68,4 @@ export async function admitCreate(
       await refund();
     },
   };
-}
-
-/**
- * After the job is recorded: submits it if it holds a slot; if it waits, pumps its tenant's queue
- * (a slot may have freed since admission), which may start this very job. Never throws.
- */
-export async function startRecorded(deps: Deps, job: Job): Promise<Job> {
-  if (job.waitingSince === undefined) return submitJob(deps, job);
-  try {
-    await pumpTenant(deps, job.tenant);
-    return (await deps.jobs.get(job.id)) ?? job;
-  } catch (error) {
-    deps.logger.error('pumping the queue after a create failed; the reconciler will', {
-      jobId: job.id,
-      error: String(error),
-    });
-    return job;
-  }
 }

@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import type { EngineDeps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { holdsSlot, isWaiting } from '../domain/limits.ts';
 
@@ -10,7 +10,7 @@ import { holdsSlot, isWaiting } from '../domain/limits.ts';
  * Queue entries are checked where they are used: at the head of the queue (see pumpTenant).
  * Answers how many entries it removed.
  */
-export async function repairPools(deps: Deps): Promise<number> {
+export async function repairPools(deps: EngineDeps): Promise<number> {
   const jobs = new Map<string, Job | undefined>();
   const jobOf = async (id: string) => {
     if (!jobs.has(id)) jobs.set(id, await deps.jobs.get(id));

@@ -1,34 +1,62 @@
 import type { Deps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { releasesOf } from '../domain/limits.ts';
-import type { Updated } from '../jobs/update-job.ts';
+import type { FollowUp } from '../queue/follow-up-queue.ts';
 import { refundBudget } from './budget.ts';
-import { pumpTenant, pumpWaiting, releaseSlot } from './slots.ts';
+import { releaseSlot } from './slots.ts';
+
+/** A write that moved a job on: the job before and after it (what `updateJob` answers). */
+export interface SettledWrite {
+  changed: boolean;
+  job: Job;
+  previous?: Job;
+}
+
+type SettleDeps = Pick<Deps, 'usage' | 'config' | 'logger' | 'followUps'>;
 
 /**
  * What every code path that moves a job on calls with the write it made: gives back the slot (or
- * queue entry) the job no longer needs, refunds spend fal will not bill, and, when a slot freed,
- * submits the next waiting job at once (its tenant's first, then anyone's). Never throws: the
- * reconciler repairs a pool a failure here left behind.
+ * queue entry) the job no longer needs and refunds spend fal will not bill. When a slot freed, the
+ * next waiting job is a message for the follow-up worker, never work done here: a webhook or an API
+ * request answers for its own job only. Never throws: the reconciler repairs a pool a failure here
+ * left behind, and pumps every queue on its pass.
  */
-export async function settle(deps: Deps, updated: Updated | undefined): Promise<void> {
+export async function settle(deps: SettleDeps, updated: SettledWrite | undefined): Promise<void> {
   if (!updated?.changed || !updated.previous) return;
   await settleStep(deps, updated.previous, updated.job);
 }
 
-export async function settleStep(deps: Deps, before: Job, after: Job): Promise<void> {
+export async function settleStep(deps: SettleDeps, before: Job, after: Job): Promise<void> {
   const releases = releasesOf(before, after);
   try {
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
-    // only who can be waiting for this very slot is pumped: a webhook should answer fal quickly
-    if (releases.freed && waiters?.tenantWaiting) await pumpTenant(deps, after.tenant);
-    if (releases.freed && waiters?.globalWasFull) await pumpWaiting(deps, deps.config.reconcileBatch);
+    // only who can be waiting for this very slot is told: its tenant's queue first (the freed slot
+    // fits it under both caps), else anyone's when the deployment was full
+    if (releases.freed && waiters?.tenantWaiting)
+      await sendFollowUp(deps, { kind: 'pump', tenant: after.tenant }, after.id);
+    else if (releases.freed && waiters?.globalWasFull)
+      await sendFollowUp(deps, { kind: 'pump-any' }, after.id);
   } catch (error) {
     deps.logger.error('settling a job step failed; the reconciler repairs the pools', {
       jobId: after.id,
       error: String(error),
     });
   }
+}
+
+/** Sends follow-up work; a lost send is logged, and the reconciler does the same work on its next pass. */
+export async function sendFollowUp(
+  deps: Pick<Deps, 'followUps' | 'logger'>,
+  message: FollowUp,
+  jobId: string,
+): Promise<void> {
+  await deps.followUps.send(message).catch((error: unknown) => {
+    deps.logger.error('follow-up send failed; the reconciler will do the work', {
+      jobId,
+      kind: message.kind,
+      error: String(error),
+    });
+  });
 }

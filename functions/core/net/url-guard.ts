@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { callTimeoutMs } from '../deadline.ts';
 import { isAllowedAddress, parseClientUrl, type UrlRules } from '../domain/client-url.ts';
 import { invalidRequest } from '../errors.ts';
 
@@ -31,7 +32,7 @@ export function createUrlGuard(
       addresses = await Promise.race([
         resolve(host),
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('DNS timeout')), timeoutMs).unref(),
+          setTimeout(() => reject(new Error('DNS timeout')), callTimeoutMs(timeoutMs)).unref(),
         ),
       ]);
     } catch {

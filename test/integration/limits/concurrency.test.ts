@@ -21,6 +21,10 @@ async function video(stack: TestStack, id: string): Promise<VideoObject> {
 
 const submits = (stack: TestStack) => stack.emulator?.stats().submits ?? 0;
 
+/** Follow-up messages of this kind sent so far (the local queue's record). */
+const followUpsOf = (stack: TestStack, kind: string) =>
+  stack.followUps.sentBodies().filter((body) => (JSON.parse(body) as { kind: string }).kind === kind);
+
 describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -53,9 +57,18 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     expect(list.data.find((v) => v.id === fourth.id)?.queue_position).toBe(2);
     expect(submits(stack)).toBe(2);
 
-    // a slot frees (delete): the next waiting job goes to fal within that same request, no reconcile
+    // a slot frees (delete): the request gives the next waiting job nothing itself, only a message
+    stack.followUps.hold();
+    const pumpsBefore = followUpsOf(stack, 'pump').length;
     expect((await stack.api(`/v1/videos/${first.id}`, { method: 'DELETE' })).status).toBe(200);
-    expect((await stack.job(third.id)).state).toBe('submitted');
+    expect(submits(stack)).toBe(2);
+    expect((await stack.job(third.id)).state).toBe('queued');
+    expect(followUpsOf(stack, 'pump').slice(pumpsBefore)).toEqual([
+      JSON.stringify({ kind: 'pump', tenant: 'local' }),
+    ]);
+    // the follow-up worker submits it promptly, with no reconcile pass
+    stack.followUps.resume();
+    await stack.waitForJob(third.id, ['submitted']);
     expect(await video(stack, third.id)).toMatchObject({ status: 'in_progress', queue_position: null });
     expect((await video(stack, fourth.id)).queue_position).toBe(1);
     expect(submits(stack)).toBe(3);
@@ -73,6 +86,8 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     const before = submits(stack);
     await stack.api(`/v1/videos/${waiting[0]?.id}`, { method: 'DELETE' });
     expect((await video(stack, waiting[1]?.id as string)).queue_position).toBe(1);
+    // a waiting job held no slot: nothing freed, so nothing is handed on, now or later
+    await stack.followUps.drained();
     expect(submits(stack)).toBe(before);
   });
 
@@ -90,6 +105,38 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     const response = await post(stack, 'other tenant', OTHER_KEY);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'in_progress', queue_position: null });
+  });
+});
+
+describe('a create does its own job only', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ emulator: NEVER_FINISHES, env: { REELAY_DEFAULT_MAX_ACTIVE_JOBS: '1' } });
+  });
+  afterAll(() => stack.close());
+
+  it('finds a free slot with an older job waiting for it: it queues behind it and submits nobody', async () => {
+    const running = await stack.createVideo({ prompt: 'running', seconds: '4' });
+    const older = await stack.createVideo({ prompt: 'older waiter', seconds: '4' });
+    expect(older.status).toBe('queued');
+    // the slot frees while the follow-up worker is slow to start: the older job's hand-off is pending
+    await stack.followUps.drained();
+    stack.followUps.hold();
+    const pumpsBefore = followUpsOf(stack, 'pump').length;
+    await stack.api(`/v1/videos/${running.id}`, { method: 'DELETE' });
+    expect(submits(stack)).toBe(1);
+    const newer = await stack.createVideo({ prompt: 'newer', seconds: '4' });
+    // it did not take the slot from the older job, nor submit that job from inside this request
+    expect(newer).toMatchObject({ status: 'queued', queue_position: 2 });
+    expect(submits(stack)).toBe(1);
+    expect((await stack.job(older.id)).state).toBe('queued');
+    // the delete and the create each only asked the follow-up worker to pump the tenant's queue
+    expect(followUpsOf(stack, 'pump').length - pumpsBefore).toBe(2);
+    stack.followUps.resume();
+    await stack.waitForJob(older.id, ['submitted']);
+    await stack.followUps.drained();
+    expect(submits(stack)).toBe(2);
+    expect((await stack.job(newer.id)).state).toBe('queued');
   });
 });
 
@@ -146,12 +193,14 @@ describe('overall cap across tenants', () => {
     expect(Object.keys((await stack.deps.usage.get('global')).active)).toHaveLength(3);
 
     // free a slot of whichever tenant has the most at fal; the longest-waiting job (any tenant) is next
+    await stack.followUps.drained();
     const running = jobs.filter((j) => j.state === 'submitted');
     const waitingBefore = await stack.deps.jobs.listWaiting(10);
     const key = (tenant: string) => (tenant === 'local' ? undefined : OTHER_KEY);
     const freed = running[0];
     if (!freed) throw new Error('nothing running');
     await stack.api(`/v1/videos/${freed.id}`, { method: 'DELETE', key: key(freed.tenant) });
+    await stack.followUps.drained();
     expect(submits(stack)).toBe(4);
     const after = await Promise.all(jobs.map((j) => stack.job(j.id)));
     expect(after.filter((j) => j.state === 'submitted')).toHaveLength(3);
@@ -188,6 +237,26 @@ describe('a webhook frees the slot: the next waiting job is submitted at once', 
     expect(pool).toMatchObject({ active: {}, waiting: {} });
   });
 
+  it('the webhook that frees the slot submits nothing itself: the follow-up worker does, promptly', async () => {
+    stack.followUps.hold();
+    const before = submits(stack);
+    // its webhook comes late enough that the second create surely finds the slot taken
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 500, match: { promptIncludes: 'holds the slot' } });
+    const running = await stack.createVideo({ prompt: 'holds the slot', seconds: '4' });
+    const waiting = await stack.createVideo({ prompt: 'waits for it', seconds: '4' });
+    const deliveredBefore = stack.emulator?.stats().webhooksDelivered ?? 0;
+    expect(waiting.status).toBe('queued');
+    // fal's webhook arrives and is recorded: the slot is free, yet only the one submit so far
+    await stack.waitForJob(running.id, ['generated', 'completed']);
+    expect(submits(stack)).toBe(before + 1);
+    expect((await stack.job(waiting.id)).state).toBe('queued');
+    expect(followUpsOf(stack, 'pump').at(-1)).toBe(JSON.stringify({ kind: 'pump', tenant: 'local' }));
+    expect(stack.emulator?.stats().webhooksDelivered ?? 0).toBeGreaterThan(deliveredBefore);
+    stack.followUps.resume();
+    expect((await stack.waitForJob(waiting.id, ['completed', 'failed'])).state).toBe('completed');
+    expect(submits(stack)).toBe(before + 2);
+  });
+
   it('a failed generation frees its slot too: the waiting job goes on at once', async () => {
     const flagged = await stack.createVideo({
       prompt: 'refused [fal:content_policy_violation]',
@@ -214,8 +283,9 @@ describe('a tenant with room behind a full deployment', () => {
     await stack.createVideo({ prompt: 'b', seconds: '4' });
     const waiting = await stack.createVideo({ prompt: 'c', seconds: '4' });
     expect(waiting).toMatchObject({ status: 'queued', queue_position: 1 });
-    // its create's pump promoted it in the tenant's pool, found no overall slot and put it back;
-    // a reconcile pass changes nothing either
+    // its create's pump message promoted it in the tenant's pool, found no overall slot and put it
+    // back; a reconcile pass changes nothing either
+    await stack.followUps.drained();
     await stack.reconcile();
     expect((await stack.job(waiting.id)).state).toBe('queued');
     expect((await video(stack, waiting.id)).queue_position).toBe(1);

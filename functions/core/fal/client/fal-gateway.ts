@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiError, createFalClient, type RequestMiddleware } from '@fal-ai/client';
+import { callTimeoutMs } from '../../deadline.ts';
 import type { FalFailure } from '../../domain/fal-outcome.ts';
 import type { CancelResult, FalGateway, FalQueueStatus } from '../fal-gateway.ts';
 import { FalCallError } from '../fal-gateway.ts';
@@ -66,7 +67,8 @@ function collectingFetch(base: typeof fetch, timeoutMs: number): typeof fetch {
     let response: Response;
     try {
       // the client's signal only stops its retries; the request itself has our timeout
-      response = await base(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      // and never past the caller's deadline (a request answers before API Gateway or fal give up)
+      response = await base(input, { ...init, signal: AbortSignal.timeout(callTimeoutMs(timeoutMs)) });
     } catch (error) {
       context?.noRetry.abort();
       if (init?.method?.toUpperCase() !== 'POST' || NOT_SENT.has(causeCode(error) ?? '')) throw error;

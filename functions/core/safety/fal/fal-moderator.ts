@@ -1,3 +1,4 @@
+import { callTimeoutMs } from '../../deadline.ts';
 import {
   MODERATION_CATEGORIES,
   ModerationUnavailableError,
@@ -43,7 +44,7 @@ export function createFalModerator(options: FalModeratorOptions): PromptModerato
             prompt: `<prompt>${prompt.replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</prompt>`,
             temperature: 0,
           }),
-          signal: AbortSignal.timeout(options.timeoutMs),
+          signal: AbortSignal.timeout(callTimeoutMs(options.timeoutMs)),
         });
         if (!response.ok) throw new Error(`openrouter/router answered ${response.status}`);
         output = ((await response.json()) as { output?: unknown }).output;

@@ -1,0 +1,45 @@
+import * as z from 'zod';
+
+/**
+ * Work a request found for someone other than itself, carried to the follow-up worker so the request
+ * can answer at once (capture, then process). Each kind is safe to run twice; the reconciler redoes
+ * any of them whose message is lost.
+ */
+export const followUpSchema = z.discriminatedUnion('kind', [
+  /** A slot of this tenant freed: admit and submit its oldest waiting jobs. */
+  z.object({ kind: z.literal('pump'), tenant: z.string().min(1).max(128) }),
+  /** A slot of the deployment freed while it was full: any tenant's waiter may be next. */
+  z.object({ kind: z.literal('pump-any') }),
+  /** A retryable generation failure put the job back in the queue at this version: submit it again. */
+  z.object({ kind: z.literal('resubmit'), jobId: z.string().min(1).max(128), version: z.number().int() }),
+  /** fal's webhook carried no payload: fetch the result from fal's queue and record it. */
+  z.object({
+    kind: z.literal('fetch-result'),
+    jobId: z.string().min(1).max(128),
+    requestId: z.string().min(1).max(256),
+  }),
+  /** A fal request the job no longer needs (an adopted orphan replaced it): stop it so it is not billed on. */
+  z.object({
+    kind: z.literal('cancel'),
+    jobId: z.string().min(1).max(128),
+    endpoint: z.string().min(1).max(256),
+    requestId: z.string().min(1).max(256),
+  }),
+]);
+
+export type FollowUp = z.infer<typeof followUpSchema>;
+
+/** At-least-once delivery of follow-up work to the follow-up worker (SQS on AWS, in-process locally). */
+export interface FollowUpQueue {
+  send(message: FollowUp): Promise<void>;
+}
+
+export function parseFollowUp(body: string): FollowUp | undefined {
+  try {
+    const parsed = followUpSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    // a malformed message is reported, not retried
+    return undefined;
+  }
+}

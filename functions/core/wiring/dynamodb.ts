@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Config } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { createDynamoApiKeyStore } from '../store/dynamodb/api-key-store.ts';
+import { createDynamoJobStore } from '../store/dynamodb/job-store.ts';
+import { createDynamoRateLimitStore } from '../store/dynamodb/rate-limit-store.ts';
+import { cachedTenantStore, createDynamoTenantStore } from '../store/dynamodb/tenant-store.ts';
+import { createDynamoUsageStore } from '../store/dynamodb/usage-store.ts';
+
+export const dynamoClient = (config: Config) =>
+  new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+
+/** The jobs table and the usage table (slots, queues, spend): what every job-moving function needs. */
+export function jobStores(config: Config, client = dynamoClient(config)): Pick<Deps, 'jobs' | 'usage'> {
+  return {
+    jobs: createDynamoJobStore(client, config.jobsTable),
+    usage: createDynamoUsageStore(client, config.usageTable),
+  };
+}
+
+/** The accounts table: tenants (cached), API keys and rate-limit counters. */
+export function accountStores(
+  config: Config,
+  now: () => number,
+  client = dynamoClient(config),
+): Pick<Deps, 'tenants' | 'keys' | 'rateLimits'> {
+  return {
+    keys: createDynamoApiKeyStore(client, config.accountsTable),
+    rateLimits: createDynamoRateLimitStore(client, config.accountsTable),
+    tenants: cachedTenantStore(
+      createDynamoTenantStore(client, config.accountsTable, now),
+      config.accountsCacheMs,
+      now,
+    ),
+  };
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '../config.ts';
+import type { EngineDeps } from '../deps.ts';
+import { commonDeps } from './common.ts';
+import { accountStores, dynamoClient, jobStores } from './dynamodb.ts';
+import { falGateway } from './fal.ts';
+import { sqsQueues } from './sqs.ts';
+
+let engine: EngineDeps | undefined;
+
+/**
+ * What the reconciler and the follow-up worker wire, once per container: the job engine's tables,
+ * queues and fal's queue; no S3, nothing of the API's.
+ */
+export function engineDeps(env: Record<string, string | undefined> = process.env): EngineDeps {
+  if (engine) return engine;
+  const config = loadConfig(env);
+  const common = commonDeps(config);
+  const client = dynamoClient(config);
+  engine = {
+    ...common,
+    ...jobStores(config, client),
+    tenants: accountStores(config, common.now, client).tenants,
+    ...sqsQueues(config),
+    ...falGateway(config),
+  };
+  return engine;
+}

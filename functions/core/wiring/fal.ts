@@ -1,0 +1,32 @@
+import type { Config } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { createFalGateway } from '../fal/client/fal-gateway.ts';
+import { createFalModerator } from '../safety/fal/fal-moderator.ts';
+import { falCredentials } from './common.ts';
+
+/** fal's queue: submit, status, result, cancel, storage. */
+export function falGateway(config: Config): Pick<Deps, 'fal'> {
+  return {
+    fal: createFalGateway({
+      credentials: falCredentials(config),
+      queueUrl: config.fal.queueUrl,
+      restUrl: config.fal.restUrl,
+      requestTimeoutMs: config.fal.requestTimeoutMs,
+    }),
+  };
+}
+
+/** fal's queue and, when enabled, its LLM moderation (the API's). */
+export function falAdapters(config: Config): Pick<Deps, 'fal' | 'moderator'> {
+  return {
+    ...falGateway(config),
+    moderator: config.moderation.enabled
+      ? createFalModerator({
+          runUrl: config.moderation.runUrl,
+          credentials: falCredentials(config),
+          model: config.moderation.model,
+          timeoutMs: config.moderation.timeoutMs,
+        })
+      : undefined,
+  };
+}

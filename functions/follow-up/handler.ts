@@ -1,0 +1,4 @@
+import { engineDeps } from '../core/wiring/engine.ts';
+import { createFollowUpWorker } from './worker.ts';
+
+export const handler = createFollowUpWorker(engineDeps());

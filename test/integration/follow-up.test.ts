@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+
+/** fal submits the emulator accepted for one job's prompt. */
+const submitsFor = (stack: TestStack, prompt: string) =>
+  stack.emulator?.requests().filter((r) => JSON.stringify(r.input).includes(prompt)).length ?? 0;
+
+const sentOf = (stack: TestStack, kind: string) =>
+  stack.followUps
+    .sentBodies()
+    .map(parseFollowUp)
+    .filter((message) => message?.kind === kind);
+
+describe('the follow-up worker: work the webhook only sends', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+
+  it('a retryable generation failure: the webhook records it and calls nobody; one resubmit follows, even if the message comes twice', async () => {
+    stack.followUps.hold();
+    const prompt = 'a runner drops it once';
+    stack.emulator?.injectFault({
+      on: 'generation',
+      error: 'internal_server_error',
+      match: { promptIncludes: prompt },
+    });
+    const video = await stack.createVideo({ prompt, seconds: '4' });
+    // the webhook put the job back in the queue and sent the resubmit; fal saw one submit only
+    const requeued = await waitFor(async () => {
+      const job = await stack.job(video.id);
+      return job.priorRequestIds.length === 1 && job.state === 'queued' ? job : undefined;
+    });
+    expect(submitsFor(stack, prompt)).toBe(1);
+    const resubmits = sentOf(stack, 'resubmit');
+    expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version: requeued.version }]);
+    // at-least-once: the same message delivered twice still submits once
+    await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version: requeued.version });
+    stack.followUps.resume();
+    await stack.followUps.drained();
+    expect(submitsFor(stack, prompt)).toBe(2);
+    expect((await stack.settle(video.id)).state).toBe('completed');
+    expect(submitsFor(stack, prompt)).toBe(2);
+  });
+
+  it('a webhook without payload is answered at once; the worker fetches the result from fal', async () => {
+    stack.followUps.hold();
+    const video = await stack.createVideo({
+      prompt: 'too big for a webhook [fal:payload_error]',
+      seconds: '4',
+    });
+    const message = await waitFor(async () =>
+      sentOf(stack, 'fetch-result').find((m) => m?.kind === 'fetch-result' && m.jobId === video.id),
+    );
+    const requestId = (await stack.job(video.id)).requestId;
+    expect(message).toEqual({ kind: 'fetch-result', jobId: video.id, requestId });
+    // recorded as nothing yet: the result is fetched by the worker, not inside fal's webhook
+    expect((await stack.job(video.id)).state).toBe('submitted');
+    stack.followUps.resume();
+    expect((await stack.settle(video.id)).state).toBe('completed');
+  });
+
+  it('knows only its own kinds of message, whole', () => {
+    expect(parseFollowUp('{"kind":"pump-any"}')).toEqual({ kind: 'pump-any' });
+    expect(parseFollowUp('{"kind":"pump"}')).toBeUndefined();
+    expect(parseFollowUp('not json')).toBeUndefined();
+    expect(parseFollowUp('{"kind":"submit-everything"}')).toBeUndefined();
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('waited in vain');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
