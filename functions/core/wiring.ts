@@ -133,7 +133,15 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       restUrl: config.fal.restUrl,
       requestTimeoutMs: config.fal.requestTimeoutMs,
     }),
-    verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
+    verifyFalWebhook: createWebhookVerifier({
+      jwksUrl: config.fal.jwksUrl,
+      maxAgeMs: config.fal.jwksMaxAgeMs,
+      onStale: ({ ageMs, error }) =>
+        (overrides.logger ?? logger).warn('fal JWKS unreachable; verifying with the last good keys', {
+          keySetAgeSeconds: Math.round(ageMs / 1000),
+          error,
+        }),
+    }),
     logger,
     metrics: createPowertoolsMetrics(),
     now: Date.now,
