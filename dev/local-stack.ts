@@ -175,6 +175,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
         FAL_RUN_URL: `${emulator.url}/run`,
+        // progress and estimated_completion_at follow the emulator's real timing, not fal's minute
+        REELAY_TYPICAL_GENERATION_SECONDS:
+          env.REELAY_TYPICAL_GENERATION_SECONDS || String(Math.max(0.05, emulator.typicalMs() / 1000)),
       }),
     });
     const queue = new LocalQueue({

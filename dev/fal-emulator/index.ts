@@ -27,6 +27,8 @@ export interface FalEmulator {
   requests(): EmulatedRequest[];
   outputBytes(requestId: string): Promise<Buffer>;
   setGenerationMs(ms: number): void;
+  /** How long a request takes from submit to its result when nothing fails: queue wait plus generation. */
+  typicalMs(): number;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     setGenerationMs: (ms) => {
       generationMs = ms;
     },
+    typicalMs: () => config.queueMs + generationMs,
     close: async () => {
       closing.abort();
       queue.close();
