@@ -32,6 +32,9 @@ export interface FalEmulator {
   close(): Promise<void>;
 }
 
+/** The emulator's media work, for later steps (fal's ffmpeg merge-videos and extract-frame). */
+export { type ClipSpec, clipSpec, extractFrame, mergeClips, readClip, renderClip } from './video/clip.ts';
+export { readMp4Header } from './video/mp4.ts';
 export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault };
 
 // How long the runner waits for an image_url before answering file_download_error.

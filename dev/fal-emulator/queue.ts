@@ -6,6 +6,7 @@ import { outputLayout } from './media.ts';
 import { buildModelError } from './model-errors.ts';
 import { appPathOf, findEndpoint, type ModelEndpoint } from './models/catalog.ts';
 import type { Outcome, RequestRecord } from './types.ts';
+import { requestedClip } from './video/request-clip.ts';
 import { webhookBody } from './views.ts';
 import { newWebhookState, type WebhookSender } from './webhooks.ts';
 
@@ -195,8 +196,15 @@ export class RequestQueue {
       });
       return this.#end(record, { kind: 'error', error });
     }
-    const file = this.#options.files.createOutput(record.requestId, record.paddingBytes, record.mediaTtlMs);
-    const size = outputLayout(record.requestId, record.paddingBytes).size;
+    // the video has the frame size and duration the request asked for
+    const clip = requestedClip(record.endpointId, record.input);
+    const file = this.#options.files.createOutput(
+      record.requestId,
+      record.paddingBytes,
+      clip,
+      record.mediaTtlMs,
+    );
+    const size = outputLayout(record.requestId, record.paddingBytes, clip).size;
     return this.#end(record, {
       kind: 'ok',
       seed: String(seedOf(record.input)),

@@ -1,4 +1,5 @@
 import type { BoundFaults } from './faults/schema.ts';
+import type { OutputClip } from './media.ts';
 import type { ModelError } from './model-errors.ts';
 
 export type QueueStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
@@ -57,7 +58,7 @@ export interface FileRecord {
   createdAt: number;
   expiresAt: number;
   source:
-    | { kind: 'output'; requestId: string; paddingBytes: number }
+    | { kind: 'output'; requestId: string; paddingBytes: number; clip?: OutputClip }
     | { kind: 'upload'; size: number | null };
 }
 
