@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_TENANT_LIMITS } from '../../dev/local-config.ts';
 import { issueApiKey } from '../../functions/core/accounts/issue-key.ts';
@@ -95,5 +98,27 @@ describe('what counts against the rate limits', () => {
     ).toMatchObject({ requestsPerMinute: 60, createsPerMinute: 10 });
     // eleven creates in a minute with the dev key: the default (10) would refuse the eleventh
     for (let i = 0; i < 11; i++) expect((await stack.api('/v1/videos', valid())).status).toBe(200);
+  });
+});
+
+describe('the local tenant’s own overrides', () => {
+  it('survive a restart: the generous limits fill only what the operator did not set', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'reelay-local-limits-'));
+    try {
+      const first = await startTestStack({ dataDir, inMemory: false });
+      await first.deps.tenants.setLimits('local', { createsPerMinute: 5 });
+      await first.close();
+      const second = await startTestStack({ dataDir, inMemory: false });
+      try {
+        expect((await second.deps.tenants.get('local'))?.limits).toEqual({
+          createsPerMinute: 5,
+          requestsPerMinute: LOCAL_TENANT_LIMITS.requestsPerMinute,
+        });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
