@@ -173,7 +173,7 @@ export class RequestQueue {
     record.startedAt = Date.now();
     this.#options.save();
     const endpoint = findEndpoint(record.endpointId);
-    const imageError = endpoint
+    const images = endpoint
       ? await checkInputImages(endpoint, record.input, record.prompt, {
           readLocal: this.#options.readLocal,
           timeoutMs: this.#options.imageTimeoutMs,
@@ -181,7 +181,8 @@ export class RequestQueue {
       : null;
     // Cancelled or shut down while the images were downloading.
     if (record.status !== 'IN_PROGRESS' || this.#closed) return;
-    if (imageError) return this.#end(record, { kind: 'error', error: imageError });
+    if (images?.error) return this.#end(record, { kind: 'error', error: images.error });
+    record.startFrame = images?.startFrame ?? null;
     if (instant) return this.#finish(record);
     this.#schedule(record);
   }
@@ -197,7 +198,7 @@ export class RequestQueue {
       return this.#end(record, { kind: 'error', error });
     }
     // the video has the frame size and duration the request asked for
-    const clip = requestedClip(record.endpointId, record.input);
+    const clip = requestedClip(record.endpointId, record.input, record.startFrame ?? null);
     const file = this.#options.files.createOutput(
       record.requestId,
       record.paddingBytes,

@@ -46,6 +46,8 @@ export interface RequestRecord {
   faults: BoundFaults;
   mediaTtlMs: number;
   paddingBytes: number;
+  /** The size of the image an image-to-video request starts from (its 'auto' frame follows it). */
+  startFrame?: { width: number; height: number } | null;
   outcome: Outcome | null;
   webhook: WebhookState | null;
 }
