@@ -37,7 +37,11 @@ export function createFalWebhookApp(deps: Deps) {
     const signature = await deps
       .verifyFalWebhook((name) => c.req.header(name), raw)
       .catch((error) => {
-        throw error instanceof JwksUnavailableError ? keysUnavailable(error) : error;
+        if (!(error instanceof JwksUnavailableError)) throw error;
+        deps.logger.error('fal JWKS unavailable and no key set young enough to verify with', {
+          error: error.message,
+        });
+        throw keysUnavailable(error);
       });
     if (!signature.ok) throw rejected(signature.reason);
 
