@@ -18,6 +18,13 @@ export const localSchema = z.object({
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: positive(10),
 });
 
+/**
+ * Rate limits of the dev tenant `local`: exploring by hand (typos, the studio polling several videos)
+ * must not meet a 429. Only rate limits: concurrency and budget still guard spend, since the local
+ * stack can run against the real fal (FAL_KEY). Applied where the tenant has no override of its own.
+ */
+export const LOCAL_TENANT_LIMITS = { requestsPerMinute: 1_000, createsPerMinute: 100 } as const;
+
 export type LocalSettings = z.output<typeof localSchema>;
 
 export function loadLocalSettings(env: Record<string, string | undefined>): LocalSettings {

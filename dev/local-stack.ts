@@ -18,7 +18,7 @@ import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
 import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
-import { loadLocalSettings } from './local-config.ts';
+import { LOCAL_TENANT_LIMITS, loadLocalSettings } from './local-config.ts';
 import { LocalQueue } from './local-queue.ts';
 import { startSchedule } from './local-schedule.ts';
 
@@ -59,7 +59,12 @@ export interface LocalStack {
 async function devApiKey(dataDir: string, deps: Deps): Promise<string> {
   const file = join(dataDir, 'dev-api-key');
   const now = deps.now();
-  await deps.tenants.setLimits('local', {});
+  // generous rate limits, unless `npm run admin -- --local tenants set-limits local …` set its own
+  const overrides = (await deps.tenants.get('local'))?.limits ?? {};
+  await deps.tenants.setLimits(
+    'local',
+    Object.fromEntries(Object.entries(LOCAL_TENANT_LIMITS).filter(([name]) => !(name in overrides))),
+  );
   const existing = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
   // an older data dir's `rly_dev_…` key is not of the issued shape: it is replaced
   if (existing && ISSUED_KEY_PATTERN.test(existing)) {
@@ -173,6 +178,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
         FAL_RUN_URL: `${emulator.url}/run`,
+        // progress and estimated_completion_at follow the emulator's real timing, not fal's minute
+        REELAY_TYPICAL_GENERATION_SECONDS:
+          env.REELAY_TYPICAL_GENERATION_SECONDS || String(Math.max(0.05, emulator.typicalMs() / 1000)),
       }),
     });
     const queue = new LocalQueue({

@@ -1,5 +1,5 @@
 import { randomToken } from './ids.ts';
-import { bytesLayout, type MediaLayout, outputLayout } from './media.ts';
+import { bytesLayout, type MediaLayout, type OutputClip, outputLayout } from './media.ts';
 import type { StateFile } from './persistence.ts';
 import type { FileRecord } from './types.ts';
 
@@ -13,7 +13,7 @@ export function uploadPath(file: FileRecord): string {
 }
 
 /**
- * The CDN's files: outputs are regenerated from (request id, padding) on every read, uploads keep their
+ * The CDN's files: outputs are regenerated from (request id, clip, padding) on every read, uploads keep their
  * bytes in memory or, with a stateDir, on disk so they outlive a restart.
  */
 export class FileStore {
@@ -43,7 +43,13 @@ export class FileStore {
     return now >= file.expiresAt;
   }
 
-  createOutput(requestId: string, paddingBytes: number, ttlMs: number, now = Date.now()): FileRecord {
+  createOutput(
+    requestId: string,
+    paddingBytes: number,
+    clip: OutputClip,
+    ttlMs: number,
+    now = Date.now(),
+  ): FileRecord {
     // An opaque folder per file, as on fal's CDN, so URLs are unguessable and names can repeat.
     const file: FileRecord = {
       fileId: randomToken(),
@@ -51,7 +57,7 @@ export class FileStore {
       contentType: 'video/mp4',
       createdAt: now,
       expiresAt: now + ttlMs,
-      source: { kind: 'output', requestId, paddingBytes },
+      source: { kind: 'output', requestId, paddingBytes, clip },
     };
     this.#files.set(file.fileId, file);
     this.#save();
@@ -81,7 +87,8 @@ export class FileStore {
 
   /** The bytes as a layout, or undefined for an upload whose PUT never came. */
   async layout(file: FileRecord): Promise<MediaLayout | undefined> {
-    if (file.source.kind === 'output') return outputLayout(file.source.requestId, file.source.paddingBytes);
+    if (file.source.kind === 'output')
+      return outputLayout(file.source.requestId, file.source.paddingBytes, file.source.clip);
     if (file.source.size === null) return undefined;
     const bytes = this.#disk ? await this.#disk.readUpload(file.fileId) : this.#memory.get(file.fileId);
     return bytes ? bytesLayout(bytes) : undefined;

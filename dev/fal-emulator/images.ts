@@ -1,5 +1,6 @@
 import { buildModelError, type ModelError } from './model-errors.ts';
 import type { ModelEndpoint } from './models/catalog.ts';
+import { type Dimensions, imageSize } from './video/image-size.ts';
 
 /** Reads one of the emulator's own CDN files without HTTP (so stats and CDN faults stay untouched). */
 export type LocalFileReader = (url: string) => Promise<Buffer | 'missing' | 'not-local'>;
@@ -8,6 +9,9 @@ export interface ImageCheckOptions {
   readLocal: LocalFileReader;
   timeoutMs: number;
 }
+
+/** An image input's fault, or the size of the frame the video starts from (`image_url`), when known. */
+export type ImageCheck = { error: ModelError } | { error: null; startFrame: Dimensions | null };
 
 /**
  * What the runner does first for image-to-video: download every image input and decode it.
@@ -18,16 +22,18 @@ export async function checkInputImages(
   input: Record<string, unknown>,
   prompt: string,
   options: ImageCheckOptions,
-): Promise<ModelError | null> {
+): Promise<ImageCheck> {
+  let startFrame: Dimensions | null = null;
   for (const field of endpoint.imageFields) {
     const url = input[field];
     if (typeof url !== 'string') continue;
     const bytes = await download(url, options);
-    if (!bytes) return buildModelError('file_download_error', { prompt, field, fieldValue: url });
+    if (!bytes) return { error: buildModelError('file_download_error', { prompt, field, fieldValue: url }) };
     if (!looksLikeImage(bytes))
-      return buildModelError('image_load_error', { prompt, field, fieldValue: url });
+      return { error: buildModelError('image_load_error', { prompt, field, fieldValue: url }) };
+    if (field === 'image_url') startFrame = imageSize(bytes);
   }
-  return null;
+  return { error: null, startFrame };
 }
 
 async function download(url: string, options: ImageCheckOptions): Promise<Buffer | null> {

@@ -27,9 +27,14 @@ export interface FalEmulator {
   requests(): EmulatedRequest[];
   outputBytes(requestId: string): Promise<Buffer>;
   setGenerationMs(ms: number): void;
+  /** How long a request takes from submit to its result when nothing fails: queue wait plus generation. */
+  typicalMs(): number;
   close(): Promise<void>;
 }
 
+/** The emulator's media work, for later steps (fal's ffmpeg merge-videos and extract-frame). */
+export { type ClipSpec, clipSpec, extractFrame, mergeClips, readClip, renderClip } from './video/clip.ts';
+export { readMp4Header } from './video/mp4.ts';
 export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault };
 
 // How long the runner waits for an image_url before answering file_download_error.
@@ -139,6 +144,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     setGenerationMs: (ms) => {
       generationMs = ms;
     },
+    typicalMs: () => config.queueMs + generationMs,
     close: async () => {
       closing.abort();
       queue.close();

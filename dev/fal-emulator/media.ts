@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clipSpec, renderClip } from './video/clip.ts';
 
-/** The real 3 s H.264+AAC clip (moov first) every output starts with. */
-export const SAMPLE_MP4: Buffer = readFileSync(new URL('./assets/sample.mp4', import.meta.url));
+/** What a request's video shows: its frame size and duration. */
+export interface OutputClip {
+  width: number;
+  height: number;
+  seconds: number;
+}
+
+/** Outputs recorded before clips followed the request (an older state file). */
+const LEGACY_CLIP: OutputClip = { width: 1280, height: 720, seconds: 5 };
 
 type Segment = { data: Buffer } | { zeros: number };
 
@@ -15,11 +22,33 @@ export interface MediaLayout {
 const ZEROS = Buffer.alloc(1 << 20);
 const BOX_32_LIMIT = 0xffffffff;
 
+// A CDN read, a range request and outputBytes() ask for the same few files in a row: keep them.
+const rendered = new Map<string, Buffer>();
+const RENDERED_KEPT = 8;
+
+/** The request's clip (its size and duration, colours seeded by its id), rendered once. */
+function outputClip(requestId: string, clip: OutputClip): Buffer {
+  const key = `${requestId}:${clip.width}x${clip.height}:${clip.seconds}`;
+  let bytes = rendered.get(key);
+  if (!bytes) {
+    bytes = renderClip(clipSpec({ ...clip, seed: requestId }));
+    rendered.set(key, bytes);
+    if (rendered.size > RENDERED_KEPT) rendered.delete(rendered.keys().next().value as string);
+  }
+  return bytes;
+}
+
 /**
- * The sample clip plus one top-level `free` box holding the request id and `paddingBytes` zeros:
- * players skip `free`, so the file stays playable while its bytes are unique per request.
+ * The request's clip (dev/fal-emulator/video/) plus one top-level `free` box holding the request id
+ * and `paddingBytes` zeros: players skip `free`, so the file stays playable while its bytes are
+ * unique per request, and a large output costs no memory.
  */
-export function outputLayout(requestId: string, paddingBytes: number): MediaLayout {
+export function outputLayout(
+  requestId: string,
+  paddingBytes: number,
+  clip: OutputClip = LEGACY_CLIP,
+): MediaLayout {
+  const video = outputClip(requestId, clip);
   const tag = Buffer.from(`fal-emulator request_id=${requestId}\n`, 'utf8');
   const payload = tag.length + paddingBytes;
   const small = 8 + payload <= BOX_32_LIMIT;
@@ -31,9 +60,9 @@ export function outputLayout(requestId: string, paddingBytes: number): MediaLayo
     header.writeUInt32BE(1, 0);
     header.writeBigUInt64BE(BigInt(16 + payload), 8);
   }
-  const segments: Segment[] = [{ data: SAMPLE_MP4 }, { data: Buffer.concat([header, tag]) }];
+  const segments: Segment[] = [{ data: video }, { data: Buffer.concat([header, tag]) }];
   if (paddingBytes > 0) segments.push({ zeros: paddingBytes });
-  return { size: SAMPLE_MP4.length + header.length + payload, segments };
+  return { size: video.length + header.length + payload, segments };
 }
 
 export function bytesLayout(data: Buffer): MediaLayout {

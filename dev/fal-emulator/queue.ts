@@ -6,6 +6,7 @@ import { outputLayout } from './media.ts';
 import { buildModelError } from './model-errors.ts';
 import { appPathOf, findEndpoint, type ModelEndpoint } from './models/catalog.ts';
 import type { Outcome, RequestRecord } from './types.ts';
+import { requestedClip } from './video/request-clip.ts';
 import { webhookBody } from './views.ts';
 import { newWebhookState, type WebhookSender } from './webhooks.ts';
 
@@ -172,7 +173,7 @@ export class RequestQueue {
     record.startedAt = Date.now();
     this.#options.save();
     const endpoint = findEndpoint(record.endpointId);
-    const imageError = endpoint
+    const images = endpoint
       ? await checkInputImages(endpoint, record.input, record.prompt, {
           readLocal: this.#options.readLocal,
           timeoutMs: this.#options.imageTimeoutMs,
@@ -180,7 +181,8 @@ export class RequestQueue {
       : null;
     // Cancelled or shut down while the images were downloading.
     if (record.status !== 'IN_PROGRESS' || this.#closed) return;
-    if (imageError) return this.#end(record, { kind: 'error', error: imageError });
+    if (images?.error) return this.#end(record, { kind: 'error', error: images.error });
+    record.startFrame = images?.startFrame ?? null;
     if (instant) return this.#finish(record);
     this.#schedule(record);
   }
@@ -195,8 +197,15 @@ export class RequestQueue {
       });
       return this.#end(record, { kind: 'error', error });
     }
-    const file = this.#options.files.createOutput(record.requestId, record.paddingBytes, record.mediaTtlMs);
-    const size = outputLayout(record.requestId, record.paddingBytes).size;
+    // the video has the frame size and duration the request asked for
+    const clip = requestedClip(record.endpointId, record.input, record.startFrame ?? null);
+    const file = this.#options.files.createOutput(
+      record.requestId,
+      record.paddingBytes,
+      clip,
+      record.mediaTtlMs,
+    );
+    const size = outputLayout(record.requestId, record.paddingBytes, clip).size;
     return this.#end(record, {
       kind: 'ok',
       seed: String(seedOf(record.input)),

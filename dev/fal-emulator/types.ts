@@ -1,4 +1,5 @@
 import type { BoundFaults } from './faults/schema.ts';
+import type { OutputClip } from './media.ts';
 import type { ModelError } from './model-errors.ts';
 
 export type QueueStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
@@ -45,6 +46,8 @@ export interface RequestRecord {
   faults: BoundFaults;
   mediaTtlMs: number;
   paddingBytes: number;
+  /** The size of the image an image-to-video request starts from (its 'auto' frame follows it). */
+  startFrame?: { width: number; height: number } | null;
   outcome: Outcome | null;
   webhook: WebhookState | null;
 }
@@ -57,7 +60,7 @@ export interface FileRecord {
   createdAt: number;
   expiresAt: number;
   source:
-    | { kind: 'output'; requestId: string; paddingBytes: number }
+    | { kind: 'output'; requestId: string; paddingBytes: number; clip?: OutputClip }
     | { kind: 'upload'; size: number | null };
 }
 

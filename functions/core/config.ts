@@ -51,6 +51,8 @@ export const configSchema = z.object({
   FAL_QUEUE_URL: z.url().default('https://queue.fal.run'),
   FAL_REST_URL: z.url().default('https://rest.fal.ai'),
   FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
+  /** How long the last good webhook key set keeps verifying while fal's JWKS cannot be fetched, counted from its fetch (it is refetched hourly). */
+  FAL_JWKS_MAX_AGE_SECONDS: z.coerce.number().int().min(3_600).max(604_800).default(86_400),
   FAL_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
   REELAY_API_KEYS: apiKeys,
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
@@ -152,6 +154,7 @@ export interface Config {
     queueUrl: string;
     restUrl: string;
     jwksUrl: string;
+    jwksMaxAgeMs: number;
     requestTimeoutMs: number;
   };
   apiKeys: ApiKey[];
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueUrl: e.FAL_QUEUE_URL,
       restUrl: e.FAL_REST_URL,
       jwksUrl: e.FAL_JWKS_URL,
+      jwksMaxAgeMs: e.FAL_JWKS_MAX_AGE_SECONDS * 1000,
       requestTimeoutMs: e.FAL_REQUEST_TIMEOUT_SECONDS * 1000,
     },
     apiKeys: e.REELAY_API_KEYS,

@@ -2,13 +2,13 @@ import { createKeyResolver } from './accounts/key-resolver.ts';
 import { type ApiKey, type Config, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
-import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import { commonDeps, readSecret } from './wiring/common.ts';
 import { accountStores, dynamoClient, jobStores } from './wiring/dynamodb.ts';
 import { falAdapters } from './wiring/fal.ts';
 import { s3Archive } from './wiring/s3.ts';
 import { sqsQueues } from './wiring/sqs.ts';
+import { falWebhookVerifier } from './wiring/webhook-keys.ts';
 
 export { policyFromConfig } from './wiring/common.ts';
 
@@ -52,7 +52,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     }),
     blocklist: compileBlocklist(config.promptBlocklist),
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
-    verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
+    verifyFalWebhook: falWebhookVerifier(config, logger),
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../core/deps.ts';
 import { isTerminal } from '../core/domain/job.ts';
 import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
+import { JwksUnavailableError } from '../core/fal/jwks-cache.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
@@ -14,6 +15,13 @@ import { sendFollowUp } from '../core/limits/settle.ts';
 export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook'>;
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
+
+/** No key set to check with: fal retries a 5xx later, by when the JWKS may answer again. */
+const keysUnavailable = (error: JwksUnavailableError) =>
+  new ApiError(503, 'webhook_keys_unavailable', "fal's signing keys cannot be fetched; retry later.", {
+    headers: { 'Retry-After': '60' },
+    cause: error,
+  });
 
 const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -35,7 +43,15 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
     async (c) => {
       // the signature covers the raw bytes: read them once, verify, and parse those same bytes
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      const signature = await deps.verifyFalWebhook((name) => c.req.header(name), raw);
+      const signature = await deps
+        .verifyFalWebhook((name) => c.req.header(name), raw)
+        .catch((error) => {
+          if (!(error instanceof JwksUnavailableError)) throw error;
+          deps.logger.error('fal JWKS unavailable and no key set young enough to verify with', {
+            error: error.message,
+          });
+          throw keysUnavailable(error);
+        });
       if (!signature.ok) throw rejected(signature.reason);
 
       const jobId = c.req.query('job');

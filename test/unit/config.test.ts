@@ -8,7 +8,11 @@ describe('config', () => {
       queueUrl: 'https://queue.fal.run',
       restUrl: 'https://rest.fal.ai',
       jwksUrl: 'https://rest.fal.ai/.well-known/jwks.json',
+      jwksMaxAgeMs: 86_400_000,
     });
+    expect(loadConfig({ FAL_JWKS_MAX_AGE_SECONDS: '7200' }).fal.jwksMaxAgeMs).toBe(7_200_000);
+    // below the cache's own lifetime (1 h) the bound would mean nothing
+    expect(() => loadConfig({ FAL_JWKS_MAX_AGE_SECONDS: '60' })).toThrow(/FAL_JWKS_MAX_AGE_SECONDS/);
     expect(config).toMatchObject({
       maxJobAgeSeconds: 7_200,
       maxGenerationAttempts: 3,

@@ -1,7 +1,12 @@
 import type { Job } from './job.ts';
 
-/** Copying to S3 after generation; a rough allowance for the ETA. */
-const ARCHIVE_ALLOWANCE_MS = 10_000;
+/**
+ * Copying to S3 after generation, a rough allowance for the ETA: 10 s for fal's minute-long
+ * generations, less for a model (or the local emulator) that generates in seconds, whose small
+ * files are archived in well under a second.
+ */
+export const archiveAllowanceMs = (typicalGenerationMs: number): number =>
+  Math.min(10_000, Math.max(500, Math.round(typicalGenerationMs / 6)));
 
 export interface Progress {
   progress: number;
@@ -13,17 +18,18 @@ export interface Progress {
  * linearly to 90 over the typical time, then creeps toward 99, and is 100 only once completed.
  */
 export function estimateProgress(job: Job, now: number): Progress {
+  const allowance = archiveAllowanceMs(job.typicalGenerationMs);
   switch (job.state) {
     case 'completed':
       return { progress: 100, estimatedCompletionAt: job.completedAt ?? now };
     case 'failed':
       return { progress: 0, estimatedCompletionAt: null };
     case 'queued':
-      return { progress: 0, estimatedCompletionAt: now + job.typicalGenerationMs + ARCHIVE_ALLOWANCE_MS };
+      return { progress: 0, estimatedCompletionAt: now + job.typicalGenerationMs + allowance };
     case 'generated':
       return {
         progress: 99,
-        estimatedCompletionAt: Math.max(now, (job.generatedAt ?? now) + ARCHIVE_ALLOWANCE_MS),
+        estimatedCompletionAt: Math.max(now, (job.generatedAt ?? now) + allowance),
       };
     case 'submitted': {
       const started = job.submittedAt ?? job.createdAt;
@@ -33,10 +39,10 @@ export function estimateProgress(job: Job, now: number): Progress {
         elapsed <= typical
           ? (90 * elapsed) / typical
           : 90 + 8 * (1 - Math.exp(-(elapsed - typical) / typical));
-      const expectedEnd = started + typical + ARCHIVE_ALLOWANCE_MS;
+      const expectedEnd = started + typical + allowance;
       return {
         progress: Math.min(98, Math.floor(progress)),
-        estimatedCompletionAt: expectedEnd > now ? expectedEnd : now + ARCHIVE_ALLOWANCE_MS,
+        estimatedCompletionAt: expectedEnd > now ? expectedEnd : now + allowance,
       };
     }
   }

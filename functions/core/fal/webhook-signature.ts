@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, type KeyObject, verify } from 'node:crypto';
+import { createJwksCache, type JwksCacheOptions } from './jwks-cache.ts';
 
 export const FAL_SIGNATURE_HEADERS = {
   requestId: 'x-fal-webhook-request-id',
@@ -14,6 +15,9 @@ export interface WebhookVerifierOptions {
   fetch?: typeof fetch;
   /** fal allows caching its keys for at most 24 h. */
   cacheTtlMs?: number;
+  /** How long the last good key set keeps serving while the JWKS cannot be fetched (from its fetch). */
+  maxAgeMs?: number;
+  onStale?: JwksCacheOptions['onStale'];
   toleranceSeconds?: number;
   now?: () => number;
 }
@@ -32,40 +36,22 @@ export function signedMessage(
 }
 
 /**
- * Verifies fal's ED25519 webhook signatures against its JWKS, tried key by key. Keys are cached;
- * a signature that no cached key accepts triggers one refetch (fal may have rotated), at most
- * once a minute so forged requests cannot make us hammer the JWKS.
+ * Verifies fal's ED25519 webhook signatures against its JWKS, tried key by key. Keys are cached
+ * (functions/core/fal/jwks-cache.ts); a signature that no cached key accepts triggers one refetch
+ * (fal may have rotated), at most once a minute so forged requests cannot make us hammer the JWKS.
+ * Throws JwksUnavailableError when no usable key set can be had (the caller answers 503).
  */
 export function createWebhookVerifier(options: WebhookVerifierOptions) {
-  const fetchImpl = options.fetch ?? fetch;
-  const ttl = Math.min(options.cacheTtlMs ?? 3_600_000, 86_400_000);
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
-  let cache: { keys: KeyObject[]; fetchedAt: number } | undefined;
-  let inflight: Promise<KeyObject[]> | undefined;
-
-  async function fetchKeys(): Promise<KeyObject[]> {
-    const response = await fetchImpl(options.jwksUrl, { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new Error(`JWKS ${options.jwksUrl} answered ${response.status}`);
-    const body = (await response.json()) as { keys?: Array<Record<string, unknown>> };
-    const keys = (body.keys ?? [])
-      .filter((jwk) => jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string')
-      .map((jwk) =>
-        createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string }, format: 'jwk' }),
-      );
-    cache = { keys, fetchedAt: now() };
-    return keys;
-  }
-
-  function keys(forceRefresh: boolean): Promise<KeyObject[]> {
-    const fresh = cache && now() - cache.fetchedAt < ttl;
-    const mayRefresh = !cache || now() - cache.fetchedAt > 60_000;
-    if (cache && fresh && !(forceRefresh && mayRefresh)) return Promise.resolve(cache.keys);
-    inflight ??= fetchKeys().finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
+  const keys = createJwksCache({
+    url: options.jwksUrl,
+    fetch: options.fetch,
+    ttlMs: options.cacheTtlMs,
+    maxAgeMs: options.maxAgeMs,
+    now,
+    onStale: options.onStale,
+  });
 
   return async function verifyFalWebhook(header: HeaderGetter, body: Uint8Array): Promise<SignatureCheck> {
     const requestId = header(FAL_SIGNATURE_HEADERS.requestId);

@@ -5,4 +5,6 @@ export interface RateLimitStore {
    * counted; answers the count after it, or `undefined` when the window was already full.
    */
   hit(scope: string, windowStart: number, windowMs: number, limit: number): Promise<number | undefined>;
+  /** Takes back one hit counted in `scope`'s window (never below zero): a request that should not have counted. */
+  release(scope: string, windowStart: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY as policy } from '../../../functions/core/domain/policy.ts';
-import { estimateProgress } from '../../../functions/core/domain/progress.ts';
+import { archiveAllowanceMs, estimateProgress } from '../../../functions/core/domain/progress.ts';
 import { markCompleted, markGenerated, markSubmitted } from '../../../functions/core/domain/transitions.ts';
 import { toVideoObject } from '../../../functions/core/domain/video-object.ts';
 import { newJob, T0 } from '../../support/jobs.ts';
@@ -33,6 +33,21 @@ describe('progress and ETA', () => {
     expect(estimateProgress(submitted, T0).estimatedCompletionAt).toBeGreaterThan(T0 + typical);
     const late = T0 + typical * 3;
     expect(estimateProgress(submitted, late).estimatedCompletionAt).toBeGreaterThan(late);
+  });
+});
+
+describe('ETA of a model (or emulator) that generates in seconds', () => {
+  it('allows 10 s to archive a minute-long generation and less for one of seconds', () => {
+    expect(archiveAllowanceMs(60_000)).toBe(10_000);
+    expect(archiveAllowanceMs(180_000)).toBe(10_000);
+    expect(archiveAllowanceMs(3_300)).toBe(550);
+    expect(archiveAllowanceMs(100)).toBe(500);
+  });
+
+  it('a 3.3 s job is expected 3.85 s after its submit, and its progress climbs through the middle', () => {
+    const quick = markSubmitted({ ...newJob(), typicalGenerationMs: 3_300 }, 'r', T0, policy);
+    expect(estimateProgress(quick, T0).estimatedCompletionAt).toBe(T0 + 3_850);
+    expect(estimateProgress(quick, T0 + 2_000).progress).toBe(54);
   });
 });
 

@@ -36,5 +36,22 @@ export function createDynamoRateLimitStore(client: DynamoDBClient, tableName: st
         throw error;
       }
     },
+    async release(scope, windowStart) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: ratePk(scope, windowStart) },
+            UpdateExpression: 'ADD #count :minusOne',
+            ConditionExpression: '#count > :zero',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+          }),
+        );
+      } catch (error) {
+        // nothing counted (the item expired or was never written): nothing to give back
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
   };
 }
