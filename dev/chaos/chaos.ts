@@ -61,6 +61,8 @@ const LOCAL_TIMINGS = {
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '30',
 };
 
+const SLOW_CDN = CHAOS_FAULTS.find((fault) => fault.name === 'CDN slow body') as ChaosFault;
+
 const FAULT_TIMINGS: FaultTimings = {
   webhookDelayMs: 4_000,
   pastLaterDeliveryMs: 25_000,
@@ -171,6 +173,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const restartAt = Array.from({ length: options.restarts }, (_, i) =>
       Math.floor((options.jobs * (i + 1)) / (options.restarts + 1)),
     );
+    const killsAt = [...restartAt];
+    const beforeKill = (n: number) => killsAt.some((at) => n < at && n >= at - 2 * options.clients);
     const leases = new ArchiveLeaseWatch(createDynamoJobStore(dynamoClient, TABLE));
     const kills: KillRecord[] = [];
     const restart = async () => {
@@ -197,12 +201,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     async function createOne(n: number): Promise<void> {
       const tag = `chaos-${options.seed}-j${String(n).padStart(6, '0')}`;
-      const fault: ChaosFault | undefined =
+      const drawn: ChaosFault | undefined =
         options.everyFaultFirst && n < CHAOS_FAULTS.length
           ? CHAOS_FAULTS[n]
           : random() < options.faultRate
             ? pick(CHAOS_FAULTS)
             : undefined;
+      // the jobs just before a kill copy slowly (about a second), so the kill lands in their archives
+      const fault = drawn ?? (beforeKill(n) ? SLOW_CDN : undefined);
       for (const falFault of fault?.faults(tag, FAULT_TIMINGS) ?? []) emulator.injectFault(falFault);
       const body = JSON.stringify({ prompt: `${pick(PROMPTS)} ${tag}`, model: pick(MODELS) });
       for (let attempt = 1; ; attempt++) {
