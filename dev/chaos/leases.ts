@@ -1,5 +1,5 @@
 import type { Job } from '../../functions/core/domain/job.ts';
-import { isLive } from '../../functions/core/lease/lease.ts';
+import { isLive } from '../../functions/core/domain/lease.ts';
 import type { JobStore } from '../../functions/core/store/job-store.ts';
 import type { KillRecord } from './report.ts';
 

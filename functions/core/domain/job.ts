@@ -1,4 +1,4 @@
-import type { Lease } from '../lease/lease.ts';
+import type { Lease } from './lease.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;

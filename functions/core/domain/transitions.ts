@@ -1,6 +1,6 @@
-import { isLive, renewLease, takeLease } from '../lease/lease.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
+import { isLive, renewLease, takeLease } from './lease.ts';
 import type { JobPolicy } from './policy.ts';
 
 /** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */

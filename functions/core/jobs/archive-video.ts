@@ -5,6 +5,7 @@ import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-so
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
+import { abandoned } from '../domain/lease.ts';
 import {
   claimForArchive,
   isArchiveLeased,
@@ -16,7 +17,6 @@ import {
 } from '../domain/transitions.ts';
 import { type HeldLease, holdLease, LeaseLostError } from '../lease/hold-lease.ts';
 import { newLeaseHolder } from '../lease/holder.ts';
-import { abandoned } from '../lease/lease.ts';
 import { updateJob } from './update-job.ts';
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';

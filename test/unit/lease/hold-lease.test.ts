@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { holdLease, LeaseLostError } from '../../../functions/core/lease/hold-lease.ts';
 import {
   abandoned,
   isLive,
   LeaseHeldError,
   renewLease,
   takeLease,
-} from '../../../functions/core/lease/lease.ts';
+} from '../../../functions/core/domain/lease.ts';
+import { holdLease, LeaseLostError } from '../../../functions/core/lease/hold-lease.ts';
 
 const TTL = 60_000;
 const EVERY = 20_000;
