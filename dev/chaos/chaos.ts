@@ -10,7 +10,8 @@ import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
 import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
-import { analyse, type ChaosReport, type JobRun } from './report.ts';
+import { ArchiveLeaseWatch } from './leases.ts';
+import { analyse, type ChaosReport, type JobRun, type KillRecord } from './report.ts';
 import { ServiceProcess } from './service.ts';
 
 export interface ChaosOptions {
@@ -29,6 +30,8 @@ export interface ChaosOptions {
   /** Caps the tenant's jobs at fal, so the run also crosses the concurrency slots (default: no cap). */
   maxActiveJobs?: number;
   dataDir: string;
+  /** Settings for the service that replace the defaults above (a test's shorter lease or schedule). */
+  env?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -37,22 +40,28 @@ const TABLE = 'reelay-chaos-jobs';
 const MODELS = ['seedance-1.5-pro', 'sora-2', 'kling-2.5-turbo-pro', 'veo-3.1'];
 const PROMPTS = ['a fox in fresh snow', 'rain on a tin roof', 'a lighthouse at dusk', 'a paper boat'];
 
-/** Timings scaled to the emulator's seconds-long generations; every rule is the production one. */
-const SERVICE_TIMINGS = {
+/**
+ * fal's timings, scaled to the emulator's seconds-long generations (its answers, its webhook
+ * retries, its typical generation time); every other setting is the production default, including
+ * the archive lease (60 s) and its pickup time (120 s).
+ */
+const FAL_TIMINGS = {
   FAL_REQUEST_TIMEOUT_SECONDS: '2',
   REELAY_TYPICAL_GENERATION_SECONDS: '2',
   REELAY_WEBHOOK_GRACE_SECONDS: '12',
   REELAY_POLL_INTERVAL_SECONDS: '2',
   REELAY_SUBMIT_LEASE_SECONDS: '3',
-  REELAY_ARCHIVE_PICKUP_SECONDS: '10',
-  REELAY_ARCHIVE_LEASE_SECONDS: '20',
   REELAY_RETRY_BASE_SECONDS: '0.5',
   REELAY_RETRY_MAX_SECONDS: '4',
-  REELAY_MAX_JOB_AGE_SECONDS: '900',
-  REELAY_RECONCILE_BATCH: '200',
-  REELAY_LOCAL_RECONCILE_SECONDS: '1',
+};
+
+/** The stand-ins: the reconciler runs once a minute, as the stack's schedule does on AWS. */
+const LOCAL_TIMINGS = {
+  REELAY_LOCAL_RECONCILE_SECONDS: '60',
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '30',
 };
+
+const SLOW_CDN = CHAOS_FAULTS.find((fault) => fault.name === 'CDN slow body') as ChaosFault;
 
 const FAULT_TIMINGS: FaultTimings = {
   webhookDelayMs: 4_000,
@@ -142,7 +151,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         FAL_QUEUE_URL: emulator.url,
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
-        ...SERVICE_TIMINGS,
+        ...FAL_TIMINGS,
+        ...LOCAL_TIMINGS,
+        ...options.env,
         // the service's log is the record of what happened: keep it whatever the caller's level
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
@@ -162,21 +173,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const restartAt = Array.from({ length: options.restarts }, (_, i) =>
       Math.floor((options.jobs * (i + 1)) / (options.restarts + 1)),
     );
+    const killsAt = [...restartAt];
+    const beforeKill = (n: number) => killsAt.some((at) => n < at && n >= at - 2 * options.clients);
+    const leases = new ArchiveLeaseWatch(createDynamoJobStore(dynamoClient, TABLE));
+    const kills: KillRecord[] = [];
     const restart = async () => {
+      // in the middle of archives: wait (a little) for one to be running
+      const archiving = await leases.waitForLive(10_000);
       await service.kill();
-      log(`killed the service (SIGKILL) after ${created} creates; restarting`);
+      const killedAt = Date.now();
+      const orphans = await leases.live();
+      log(
+        `killed the service (SIGKILL) after ${created} creates, ${orphans.length} archive(s) in flight` +
+          `${archiving ? '' : ' (none was running within 10 s)'}; restarting`,
+      );
+      const kill: KillRecord = {
+        killedAt,
+        restartedAt: 0,
+        orphans: orphans.map((orphan) => ({ ...orphan })),
+      };
+      kills.push(kill);
+      leases.follow(kill);
       await service.start();
+      kill.restartedAt = Date.now();
       log('service back');
     };
 
     async function createOne(n: number): Promise<void> {
       const tag = `chaos-${options.seed}-j${String(n).padStart(6, '0')}`;
-      const fault: ChaosFault | undefined =
+      const drawn: ChaosFault | undefined =
         options.everyFaultFirst && n < CHAOS_FAULTS.length
           ? CHAOS_FAULTS[n]
           : random() < options.faultRate
             ? pick(CHAOS_FAULTS)
             : undefined;
+      // the jobs just before a kill copy slowly (about a second), so the kill lands in their archives
+      const fault = drawn ?? (beforeKill(n) ? SLOW_CDN : undefined);
       for (const falFault of fault?.faults(tag, FAULT_TIMINGS) ?? []) emulator.injectFault(falFault);
       const body = JSON.stringify({ prompt: `${pick(PROMPTS)} ${tag}`, model: pick(MODELS) });
       for (let attempt = 1; ; attempt++) {
@@ -243,6 +275,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(500);
     }
     const drainedAt = Date.now();
+    await leases.stop();
 
     const store = createDynamoJobStore(dynamoClient, TABLE);
     const s3Client = new S3Client({
@@ -288,6 +321,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       falSha256: expected,
       tenantJobIds: allTenantJobs,
       restarts: service.starts - 1,
+      kills,
       clientTrouble,
       timings: {
         createMs: createdAt - started,

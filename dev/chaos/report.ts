@@ -12,6 +12,26 @@ export interface JobRun {
   createAttempts: number;
 }
 
+/** One SIGKILL, and the archive leases the killed process held at that moment. */
+export interface KillRecord {
+  killedAt: number;
+  /** When the new process answered /healthz. */
+  restartedAt: number;
+  /** Jobs whose archive lease the killed process held, and when another worker took each over. */
+  orphans: Array<{ jobId: string; holder: string; takenOverAt?: number }>;
+}
+
+/** How long archives killed mid-copy waited for a new worker. */
+export interface TakeoverSummary {
+  /** Archive leases held by a process when it was killed. */
+  orphanedLeases: number;
+  takenOver: number;
+  /** The longest time from a kill until every lease the killed process held was taken over. */
+  longestKillToTakeoverMs: number | null;
+  /** The same, counted from the restart. */
+  longestRestartToTakeoverMs: number | null;
+}
+
 export interface ChaosEvidence {
   runs: JobRun[];
   jobs: Map<string, Job>;
@@ -26,6 +46,7 @@ export interface ChaosEvidence {
   /** Every job the tenant has in the table (a create recorded twice would show here). */
   tenantJobIds: string[];
   restarts: number;
+  kills?: KillRecord[];
   /** Answers other than 200 that clients met (and retried), with a few samples. */
   clientTrouble: { networkErrors: number; serverErrors: number; refused: number; samples: string[] };
   timings: { createMs: number; drainMs: number; totalMs: number };
@@ -51,6 +72,7 @@ export interface ChaosReport {
   falWebhookAttempts: number;
   s3Writes: number;
   restarts: number;
+  takeovers: TakeoverSummary;
   clientTrouble: ChaosEvidence['clientTrouble'];
   timings: ChaosEvidence['timings'];
   /** The first few problems, each with its job, for whoever reads the report. */
@@ -103,6 +125,34 @@ function countDuplicateSubmits(
     }
   }
   return duplicates;
+}
+
+/** Per kill, the time until its last orphaned lease was taken over; a lease never taken over is a problem. */
+function summariseTakeovers(kills: KillRecord[], problems: string[]): TakeoverSummary {
+  let orphanedLeases = 0;
+  let takenOver = 0;
+  let fromKill: number | null = null;
+  let fromRestart: number | null = null;
+  for (const kill of kills) {
+    orphanedLeases += kill.orphans.length;
+    for (const orphan of kill.orphans) {
+      if (orphan.takenOverAt === undefined) {
+        problems.push(
+          `archive lease of ${orphan.jobId} (held by ${orphan.holder} when killed) was never taken over`,
+        );
+        continue;
+      }
+      takenOver++;
+      fromKill = Math.max(fromKill ?? 0, orphan.takenOverAt - kill.killedAt);
+      fromRestart = Math.max(fromRestart ?? 0, orphan.takenOverAt - kill.restartedAt);
+    }
+  }
+  return {
+    orphanedLeases,
+    takenOver,
+    longestKillToTakeoverMs: fromKill,
+    longestRestartToTakeoverMs: fromRestart,
+  };
 }
 
 export function analyse(evidence: ChaosEvidence): ChaosReport {
@@ -173,6 +223,7 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     falWebhookAttempts: evidence.falStats.webhookAttempts,
     s3Writes: [...evidence.s3Writes.values()].reduce((sum, count) => sum + count, 0),
     restarts: evidence.restarts,
+    takeovers: summariseTakeovers(evidence.kills ?? [], problems),
     clientTrouble: evidence.clientTrouble,
     timings: evidence.timings,
     problems: problems.slice(0, 50),

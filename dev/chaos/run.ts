@@ -48,6 +48,10 @@ const clean = report.lost + report.duplicateSubmits + report.duplicateArchives +
 console.log(clean ? 'PASS: nothing lost, nothing duplicated' : 'FAIL: see problems above');
 process.exit(clean ? 0 : 1);
 
+function seconds(ms: number | null): string {
+  return ms === null ? '— (no archive was running at a kill)' : `${(ms / 1000).toFixed(1)} s`;
+}
+
 function print(report: ChaosReport): void {
   const rows: Array<[string, string | number]> = [
     ['created', report.created],
@@ -62,6 +66,12 @@ function print(report: ChaosReport): void {
     ['fal webhook attempts', report.falWebhookAttempts],
     ['S3 writes', report.s3Writes],
     ['service restarts (SIGKILL)', report.restarts],
+    [
+      'archives cut off by a kill',
+      `${report.takeovers.orphanedLeases} (${report.takeovers.takenOver} taken over)`,
+    ],
+    ['longest kill → every archive taken over', seconds(report.takeovers.longestKillToTakeoverMs)],
+    ['  counted from the restart', seconds(report.takeovers.longestRestartToTakeoverMs)],
     ['client retries', JSON.stringify(report.clientTrouble)],
     ['time to create', `${(report.timings.createMs / 1000).toFixed(1)} s`],
     ['time to drain after the last create', `${(report.timings.drainMs / 1000).toFixed(1)} s`],

@@ -93,7 +93,10 @@ export const configSchema = z.object({
   REELAY_POLL_INTERVAL_SECONDS: seconds(30),
   REELAY_SUBMIT_LEASE_SECONDS: duration(60),
   REELAY_ARCHIVE_PICKUP_SECONDS: duration(120),
-  REELAY_ARCHIVE_LEASE_SECONDS: duration(1_200),
+  /** How long a dead archive worker holds its job: the recovery time after a crash (docs/reliability.md). */
+  REELAY_ARCHIVE_LEASE_SECONDS: duration(60),
+  /** How often a live archive worker renews its lease; default a third of the lease. */
+  REELAY_ARCHIVE_LEASE_RENEW_SECONDS: z.coerce.number().positive().max(86_400).optional(),
   REELAY_RETRY_BASE_SECONDS: duration(5),
   REELAY_RETRY_MAX_SECONDS: duration(300),
   /** Replaces every model's typical generation time (progress, webhook wait): for the emulator, or a fal queue that runs consistently faster or slower. */
@@ -182,6 +185,7 @@ export interface Config {
   submitLeaseSeconds: number;
   archivePickupSeconds: number;
   archiveLeaseSeconds: number;
+  archiveLeaseRenewSeconds: number;
   retryBaseSeconds: number;
   retryMaxSeconds: number;
   typicalGenerationSeconds?: number;
@@ -211,6 +215,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  const archiveLeaseRenewSeconds = e.REELAY_ARCHIVE_LEASE_RENEW_SECONDS ?? e.REELAY_ARCHIVE_LEASE_SECONDS / 3;
+  if (archiveLeaseRenewSeconds >= e.REELAY_ARCHIVE_LEASE_SECONDS)
+    throw new ConfigError(
+      'invalid configuration:\n  REELAY_ARCHIVE_LEASE_RENEW_SECONDS: must be below REELAY_ARCHIVE_LEASE_SECONDS',
+    );
   return {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     fal: {
@@ -255,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     submitLeaseSeconds: e.REELAY_SUBMIT_LEASE_SECONDS,
     archivePickupSeconds: e.REELAY_ARCHIVE_PICKUP_SECONDS,
     archiveLeaseSeconds: e.REELAY_ARCHIVE_LEASE_SECONDS,
+    archiveLeaseRenewSeconds,
     retryBaseSeconds: e.REELAY_RETRY_BASE_SECONDS,
     retryMaxSeconds: e.REELAY_RETRY_MAX_SECONDS,
     typicalGenerationSeconds: e.REELAY_TYPICAL_GENERATION_SECONDS,

@@ -1,7 +1,7 @@
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 
-/** Events operators alarm on. */
-export type MetricName = 'ArchiveMessageDeadLettered';
+/** Events operators alarm on, or watch: a takeover means a worker died (or stalled) holding a job. */
+export type MetricName = 'ArchiveMessageDeadLettered' | 'ArchiveLeaseTakenOver';
 
 /** Counts events as CloudWatch metrics; `metadata` (a job id) rides along in the record, not as a dimension. */
 export interface Metrics {

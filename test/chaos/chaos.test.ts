@@ -20,6 +20,13 @@ describe('chaos: a small run of npm run chaos', () => {
       seed: 20261121,
       drainTimeoutMs: 120_000,
       dataDir,
+      // the production lease and schedule scaled down, so a killed archive is taken over within seconds
+      env: {
+        REELAY_ARCHIVE_LEASE_SECONDS: '6',
+        REELAY_ARCHIVE_PICKUP_SECONDS: '10',
+        REELAY_LOCAL_RECONCILE_SECONDS: '1',
+        REELAY_RECONCILE_BATCH: '200',
+      },
       log: (line) => lines.push(line),
     });
     expect(report.problems, lines.join('\n')).toEqual([]);
@@ -32,6 +39,8 @@ describe('chaos: a small run of npm run chaos', () => {
       strayJobs: 0,
       restarts: 1,
     });
+    // every archive the kill cut off was taken over by another worker (how soon: npm run chaos reports it)
+    expect(report.takeovers.takenOver).toBe(report.takeovers.orphanedLeases);
     for (const fault of CHAOS_FAULTS) expect(report.faults[fault.name]).toBeGreaterThanOrEqual(1);
     // each completed job written to S3 exactly once, and nothing else written
     expect(report.s3Writes).toBe(report.completed);

@@ -53,8 +53,10 @@ describe('functions', () => {
     expect(fnProps('follow-up')).toMatchObject({ MemorySize: 512, Timeout: 300 });
   });
 
-  it('keep the archiver’s timeout below the archive lease, so no second copy starts while one runs', () => {
-    expect((fnProps('archiver').Timeout as number) * 1000).toBeLessThan(DEFAULT_POLICY.archiveLeaseMs);
+  it('let the archive lease, renewed while a copy runs, not the archiver’s timeout, set the recovery time', () => {
+    // a worker killed by its timeout holds its job for one lease, far less than the timeout
+    expect(DEFAULT_POLICY.archiveLeaseMs).toBeLessThan((fnProps('archiver').Timeout as number) * 1000);
+    expect(DEFAULT_POLICY.archiveLeaseRenewMs).toBeLessThan(DEFAULT_POLICY.archiveLeaseMs / 2);
   });
 
   it('reserve no concurrency by default (new accounts cannot spare it); the archiver is capped at its queue', () => {

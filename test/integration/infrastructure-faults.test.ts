@@ -214,7 +214,7 @@ describe('dead letters', () => {
     const refusing = {
       ...store,
       save: (next: Job) =>
-        next.id === video?.id && next.archiveLeaseUntil !== undefined
+        next.id === video?.id && next.archiveLease !== undefined
           ? Promise.reject(new Error('DynamoDB unreachable'))
           : store.save(next),
     };

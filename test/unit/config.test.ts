@@ -39,6 +39,18 @@ describe('config', () => {
     expect(attempt).toThrow(/FAL_QUEUE_URL[\s\S]*REELAY_API_KEYS[\s\S]*REELAY_DOWNLOAD_URL_TTL_SECONDS/);
   });
 
+  it('leases an archive for a minute, renewed every third of it, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ archiveLeaseSeconds: 60, archiveLeaseRenewSeconds: 20 });
+    expect(loadConfig({ REELAY_ARCHIVE_LEASE_SECONDS: '90' }).archiveLeaseRenewSeconds).toBe(30);
+    expect(
+      loadConfig({ REELAY_ARCHIVE_LEASE_SECONDS: '30', REELAY_ARCHIVE_LEASE_RENEW_SECONDS: '5' }),
+    ).toMatchObject({ archiveLeaseSeconds: 30, archiveLeaseRenewSeconds: 5 });
+    // a renewal that comes after the lease ran out keeps nothing
+    expect(() =>
+      loadConfig({ REELAY_ARCHIVE_LEASE_SECONDS: '30', REELAY_ARCHIVE_LEASE_RENEW_SECONDS: '30' }),
+    ).toThrow(/REELAY_ARCHIVE_LEASE_RENEW_SECONDS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PUBLIC_URL: '', FAL_KEY: '' })).toMatchObject({
       publicUrl: undefined,

@@ -1,3 +1,5 @@
+import type { Lease } from './lease.ts';
+
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -70,9 +72,9 @@ export interface Job {
   generatedAt?: number;
   completedAt?: number;
   video?: GeneratedVideo;
-  /** Archive attempts started, and until when the current one holds the job. */
+  /** Archive attempts started, and the current one's lease (renewed while it copies). */
   archiveAttempts?: number;
-  archiveLeaseUntil?: number;
+  archiveLease?: Lease;
   outputSeed?: string;
   archive?: ArchivedVideo;
   error?: JobError;

@@ -8,8 +8,10 @@ export interface JobPolicy {
   pollIntervalMs: number;
   /** Time for a generated job's archive message to be picked up before the reconciler sends another. */
   archivePickupMs: number;
-  /** Time an archive in progress may take before another worker may take it over. */
+  /** How long an archive worker's lease lasts unless renewed: the time a dead worker holds a job. */
   archiveLeaseMs: number;
+  /** How often a live archive worker renews its lease. */
+  archiveLeaseRenewMs: number;
   /** A job still active after this long fails with `timeout`. */
   maxJobAgeMs: number;
   maxSubmitAttempts: number;
@@ -26,7 +28,8 @@ export const DEFAULT_POLICY: JobPolicy = {
   webhookGraceMs: 120_000,
   pollIntervalMs: 30_000,
   archivePickupMs: 120_000,
-  archiveLeaseMs: 20 * 60_000,
+  archiveLeaseMs: 60_000,
+  archiveLeaseRenewMs: 20_000,
   maxJobAgeMs: 2 * 60 * 60_000,
   maxSubmitAttempts: 5,
   maxGenerationAttempts: 3,

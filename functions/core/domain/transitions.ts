@@ -1,5 +1,6 @@
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
+import { isLive, renewLease, takeLease } from './lease.ts';
 import type { JobPolicy } from './policy.ts';
 
 /** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */
@@ -145,25 +146,42 @@ export function markGenerated(
 }
 
 export function isArchiveLeased(job: Job, now: number): boolean {
-  return job.archiveLeaseUntil !== undefined && job.archiveLeaseUntil > now;
+  return isLive(job.archiveLease, now);
 }
 
-/** The archiver holds the job while it copies: a duplicate message finds the lease and leaves it alone. */
-export function claimForArchive(job: Job, now: number, policy: JobPolicy): Job {
+/**
+ * `holder` takes the job for an archive attempt: a duplicate message finds the live lease and leaves
+ * the job alone; a lease that ran out (its worker died) may be taken over. Due when the lease ends.
+ */
+export function claimForArchive(job: Job, holder: string, now: number, policy: JobPolicy): Job {
   if (isArchiveLeased(job, now))
     throw new InvalidTransitionError(job, 'generated (archiving, already leased)');
-  const until = now + policy.archiveLeaseMs;
+  const lease = takeLease(job.archiveLease, holder, now, policy.archiveLeaseMs);
   return advance(job, ['generated'], 'generated (archiving)', now, {
     archiveAttempts: (job.archiveAttempts ?? 0) + 1,
-    archiveLeaseUntil: until,
-    dueAt: until,
+    archiveLease: lease,
+    dueAt: lease.until,
+  });
+}
+
+/**
+ * The holder is still copying: its lease (and the reconciler's due time) moves on. Undefined when
+ * the job is no longer `holder`'s to archive (taken over, completed, failed or deleted).
+ */
+export function renewArchiveLease(job: Job, holder: string, now: number, policy: JobPolicy): Job | undefined {
+  if (job.state !== 'generated') return undefined;
+  const lease = renewLease(job.archiveLease, holder, now, policy.archiveLeaseMs);
+  if (!lease) return undefined;
+  return advance(job, ['generated'], 'generated (archive lease renewed)', now, {
+    archiveLease: lease,
+    dueAt: lease.until,
   });
 }
 
 /** A failed archive gives the job back at once, so the queue's retry can take it. */
 export function releaseArchive(job: Job, fault: string, now: number, policy: JobPolicy): Job {
   return advance(job, ['generated'], 'generated (archive failed)', now, {
-    archiveLeaseUntil: undefined,
+    archiveLease: undefined,
     dueAt: now + policy.archivePickupMs,
     lastFault: fault,
   });
@@ -189,7 +207,7 @@ export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Jo
     completedAt: now,
     video: undefined,
     dueAt: undefined,
-    archiveLeaseUntil: undefined,
+    archiveLease: undefined,
     lastFault: undefined,
   });
 }
@@ -233,7 +251,7 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     completedAt: now,
     video: undefined,
     dueAt: undefined,
-    archiveLeaseUntil: undefined,
+    archiveLease: undefined,
   });
 }
 

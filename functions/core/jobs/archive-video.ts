@@ -1,26 +1,29 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
 import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
-
-/** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
-export type ArchiveDeps = Pick<
-  Deps,
-  'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'jobs' | 'archive' | 'fal'
->;
-
 import type { ArchivedVideo, Job } from '../domain/job.ts';
+import { abandoned } from '../domain/lease.ts';
 import {
   claimForArchive,
   isArchiveLeased,
   markCompleted,
   markFailed,
   releaseArchive,
+  renewArchiveLease,
   replaceVideoUrl,
 } from '../domain/transitions.ts';
+import { type HeldLease, holdLease, LeaseLostError } from '../lease/hold-lease.ts';
+import { newLeaseHolder } from '../lease/holder.ts';
 import { updateJob } from './update-job.ts';
+
+/** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
+export type ArchiveDeps = Pick<
+  Deps,
+  'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'jobs' | 'archive' | 'fal'
+>;
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';
 
@@ -70,7 +73,20 @@ async function earlierCopy(deps: ArchiveDeps, job: Job, key: string): Promise<Ar
   return { key, bytes, contentType: found.contentType ?? 'video/mp4', sha256: hash.digest('hex') };
 }
 
-async function copyToArchive(deps: ArchiveDeps, job: Job): Promise<ArchivedVideo> {
+/**
+ * Holds the end of the stream until the lease is confirmed: a worker that lost its lease while it
+ * copied fails the stream, so its upload is aborted instead of completed over its successor's.
+ */
+function fenced(lease: HeldLease): Transform {
+  return new Transform({
+    transform: (chunk, _encoding, done) => done(null, chunk),
+    flush: (done) => {
+      lease.confirm().then(() => done(), done);
+    },
+  });
+}
+
+async function copyToArchive(deps: ArchiveDeps, job: Job, lease: HeldLease): Promise<ArchivedVideo> {
   const url = job.video?.url;
   if (!url) throw new Error(`job ${job.id} is generated but has no video URL`);
   const key = videoKey(job.tenant, job.id);
@@ -85,13 +101,15 @@ async function copyToArchive(deps: ArchiveDeps, job: Job): Promise<ArchivedVideo
     if (!(error instanceof MediaGoneError)) throw error;
     media = await openFreshMedia(deps, job);
   }
+  const body = media.body;
+  lease.signal.addEventListener('abort', () => body.destroy(lease.signal.reason), { once: true });
   const contentType = media.contentType?.split(';')[0] ?? job.video?.contentType ?? 'video/mp4';
   const measure = measuring();
   const expected = media.contentLength ?? job.video?.fileSize;
   // pipeline carries a failed download into the upload, which then aborts its multipart upload
   await deps.archive.put(
     key,
-    pipeline(media.body, measure.stream, () => {}),
+    pipeline(media.body, measure.stream, fenced(lease), () => {}),
     contentType,
     {
       ...(job.requestId && { [FROM_REQUEST]: job.requestId }),
@@ -108,51 +126,100 @@ async function copyToArchive(deps: ArchiveDeps, job: Job): Promise<ArchivedVideo
 
 /**
  * Streams fal's video into the bucket and completes the job. Safe to run for the same job any
- * number of times, even at once: a lease lets one copy run, and a completed job is left alone.
- * Throws when the copy failed but may work later, so the queue redelivers.
+ * number of times, even at once: a lease lets one copy run, renewed while it runs, and a completed
+ * job is left alone. A worker that dies stops renewing, and its job is taken over once the lease
+ * runs out (the reconciler re-sends it). Throws when the copy failed but may work later, so the
+ * queue redelivers.
  */
 export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<ArchiveResult> {
   const { logger, policy } = deps;
+  const holder = newLeaseHolder();
   const claimed = await updateJob(deps, jobId, (current) =>
     current.state === 'generated' && !isArchiveLeased(current, deps.now())
-      ? claimForArchive(current, deps.now(), policy)
+      ? claimForArchive(current, holder, deps.now(), policy)
       : undefined,
   );
   if (!claimed?.changed) {
     logger.info('archive skipped', { jobId, state: claimed?.job.state ?? 'absent' });
     return 'skipped';
   }
+  const takenOver = abandoned(claimed.previous?.archiveLease, deps.now());
+  if (takenOver) {
+    logger.warn('archive lease taken over', {
+      jobId,
+      previousHolder: takenOver.holder,
+      expiredForMs: deps.now() - takenOver.until,
+    });
+    deps.metrics.count('ArchiveLeaseTakenOver', { jobId });
+  }
   const job = claimed.job;
+  // the copy this worker last wrote: each renewal is then one conditional write, no read
+  let latest = job;
+  const renew = async () => {
+    const renewed = await updateJob(
+      deps,
+      jobId,
+      (current) => renewArchiveLease(current, holder, deps.now(), policy),
+      latest,
+    );
+    if (!renewed?.changed) return undefined;
+    latest = renewed.job;
+    return renewed.job.archiveLease?.until;
+  };
   let archived: ArchivedVideo;
+  let renewals = 0;
   try {
-    archived = await copyToArchive(deps, job);
+    archived = await holdLease(
+      {
+        renew,
+        until: job.archiveLease?.until ?? deps.now(),
+        renewEveryMs: policy.archiveLeaseRenewMs,
+        now: deps.now,
+      },
+      async (lease) => {
+        try {
+          return await copyToArchive(deps, job, lease);
+        } finally {
+          renewals = lease.renewals();
+        }
+      },
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof LeaseLostError) {
+      // the job is someone else's now (or ended): nothing of this attempt is recorded or released
+      logger.warn('archive stopped: its lease was lost', { jobId, holder, reason, renewals });
+      return 'skipped';
+    }
     const exhausted = (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
-    await updateJob(deps, jobId, (current) => {
-      if (current.state !== 'generated') return undefined;
-      return exhausted
-        ? markFailed(
-            current,
-            { code: 'archive_failed', message: `The video could not be archived: ${reason}` },
-            deps.now(),
-          )
-        : releaseArchive(current, reason, deps.now(), policy);
-    });
+    await updateJob(
+      deps,
+      jobId,
+      (current) => {
+        if (current.state !== 'generated' || current.archiveLease?.holder !== holder) return undefined;
+        return exhausted
+          ? markFailed(
+              current,
+              { code: 'archive_failed', message: `The video could not be archived: ${reason}` },
+              deps.now(),
+            )
+          : releaseArchive(current, reason, deps.now(), policy);
+      },
+      latest,
+    );
     logger.warn('archive attempt failed', { jobId, attempt: job.archiveAttempts, exhausted, reason });
     if (exhausted) return 'failed';
     throw error;
   }
-  // only the latest claim completes: a worker whose lease ran out leaves it to the one that took over
-  // the claimed copy is tried first (one read fewer); if anything wrote since, it is read again
+  // only the lease's holder completes: a worker that lost it leaves the job to the one that took over
   const completed = await updateJob(
     deps,
     jobId,
     (current) =>
-      current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
+      current.state === 'generated' && current.archiveLease?.holder === holder
         ? markCompleted(current, archived, deps.now())
         : undefined,
-    job,
+    latest,
   );
   if (!completed?.changed) {
     const ended = completed?.job.state === 'failed' || completed?.job.deletedAt !== undefined;
@@ -161,6 +228,11 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     logger.info('archive not recorded: the job moved on meanwhile', { jobId, state: completed?.job.state });
     return 'skipped';
   }
-  logger.info('video archived', { jobId, bytes: archived.bytes, sha256: archived.sha256 });
+  logger.info('video archived', {
+    jobId,
+    bytes: archived.bytes,
+    sha256: archived.sha256,
+    leaseRenewals: renewals,
+  });
   return 'completed';
 }

@@ -39,9 +39,15 @@ export interface ReconcileLimits {
 
 const isDue = (job: Job, now: number) => job.dueAt !== undefined && job.dueAt <= now;
 
-/** A generated video is paid for: its archive gets its attempts' time beyond the usual age limit. */
+/**
+ * A generated video is paid for: its archive gets its attempts' time beyond the usual age limit (a
+ * pickup and a lease each; an attempt that is still copying renews its lease and is never due).
+ */
 const maxAge = (job: Job, policy: JobPolicy) =>
-  policy.maxJobAgeMs + (job.state === 'generated' ? policy.archiveLeaseMs * policy.maxArchiveAttempts : 0);
+  policy.maxJobAgeMs +
+  (job.state === 'generated'
+    ? (policy.archivePickupMs + policy.archiveLeaseMs) * policy.maxArchiveAttempts
+    : 0);
 
 async function failTimedOut(deps: EngineDeps, job: Job): Promise<boolean> {
   const updated = await updateJob(

@@ -17,6 +17,7 @@ export function policyFromConfig(config: Config): JobPolicy {
     submitLeaseMs: config.submitLeaseSeconds * 1000,
     archivePickupMs: config.archivePickupSeconds * 1000,
     archiveLeaseMs: config.archiveLeaseSeconds * 1000,
+    archiveLeaseRenewMs: config.archiveLeaseRenewSeconds * 1000,
     retryBaseMs: config.retryBaseSeconds * 1000,
     retryMaxMs: config.retryMaxSeconds * 1000,
     ...(config.typicalGenerationSeconds && { typicalGenerationMs: config.typicalGenerationSeconds * 1000 }),

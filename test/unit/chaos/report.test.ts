@@ -88,4 +88,34 @@ describe('the chaos report', () => {
     );
     expect(report).toMatchObject({ lost: 1, strayJobs: 1 });
   });
+
+  it('reports the longest time from a kill until every archive it cut off was taken over', () => {
+    const kills = [
+      {
+        killedAt: 1_000,
+        restartedAt: 4_000,
+        orphans: [
+          { jobId: 'a', holder: 'h:1/x', takenOverAt: 50_000 },
+          { jobId: 'b', holder: 'h:1/y', takenOverAt: 70_000 },
+        ],
+      },
+      {
+        killedAt: 100_000,
+        restartedAt: 101_000,
+        orphans: [{ jobId: 'c', holder: 'h:2/z', takenOverAt: 130_000 }],
+      },
+      { killedAt: 200_000, restartedAt: 202_000, orphans: [] },
+    ];
+    expect(analyse(evidence([], { kills })).takeovers).toEqual({
+      orphanedLeases: 3,
+      takenOver: 3,
+      longestKillToTakeoverMs: 69_000,
+      longestRestartToTakeoverMs: 66_000,
+    });
+    const stuck = analyse(
+      evidence([], { kills: [{ killedAt: 0, restartedAt: 1, orphans: [{ jobId: 'd', holder: 'h:3/w' }] }] }),
+    );
+    expect(stuck.takeovers).toMatchObject({ orphanedLeases: 1, takenOver: 0, longestKillToTakeoverMs: null });
+    expect(stuck.problems).toEqual([expect.stringContaining('archive lease of d')]);
+  });
 });

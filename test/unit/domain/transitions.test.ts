@@ -11,6 +11,7 @@ import {
   markGenerated,
   markSubmitted,
   releaseArchive,
+  renewArchiveLease,
   requeueGeneration,
   scheduleSubmitRetry,
   submitLeaseUntil,
@@ -133,14 +134,45 @@ describe('job state machine', () => {
 
   it('leases an archive once, and releases it on failure', () => {
     const generated = markGenerated(newJob(), { requestId: 'r', video }, T0, policy);
-    const claimed = claimForArchive(generated, T0 + 1, policy);
+    const claimed = claimForArchive(generated, 'worker-a', T0 + 1, policy);
     expect(claimed.archiveAttempts).toBe(1);
+    expect(claimed.archiveLease).toEqual({
+      holder: 'worker-a',
+      version: 1,
+      until: T0 + 1 + policy.archiveLeaseMs,
+    });
     expect(isArchiveLeased(claimed, T0 + 2)).toBe(true);
-    expect(() => claimForArchive(claimed, T0 + 2, policy)).toThrow(InvalidTransitionError);
+    expect(() => claimForArchive(claimed, 'worker-b', T0 + 2, policy)).toThrow(InvalidTransitionError);
     expect(isArchiveLeased(claimed, T0 + 1 + policy.archiveLeaseMs)).toBe(false);
     const released = releaseArchive(claimed, 'download failed', T0 + 3, policy);
     expect(isArchiveLeased(released, T0 + 4)).toBe(false);
-    expect(claimForArchive(released, T0 + 4, policy).archiveAttempts).toBe(2);
+    expect(claimForArchive(released, 'worker-b', T0 + 4, policy).archiveAttempts).toBe(2);
+  });
+
+  it('only the holder renews an archive lease, which moves its end and the due time on', () => {
+    const generated = markGenerated(newJob(), { requestId: 'r', video }, T0, policy);
+    const claimed = claimForArchive(generated, 'worker-a', T0, policy);
+    const renewed = renewArchiveLease(claimed, 'worker-a', T0 + 20_000, policy);
+    expect(renewed).toMatchObject({
+      archiveLease: { holder: 'worker-a', version: 2, until: T0 + 20_000 + policy.archiveLeaseMs },
+      dueAt: T0 + 20_000 + policy.archiveLeaseMs,
+      version: claimed.version + 1,
+    });
+    expect(renewArchiveLease(claimed, 'worker-b', T0 + 20_000, policy)).toBeUndefined();
+    // ran out, nobody took it: still the holder's; taken over: not any more
+    expect(
+      renewArchiveLease(claimed, 'worker-a', T0 + 2 * policy.archiveLeaseMs, policy)?.archiveLease?.version,
+    ).toBe(2);
+    const takenOver = claimForArchive(claimed, 'worker-b', T0 + policy.archiveLeaseMs, policy);
+    expect(takenOver.archiveLease?.holder).toBe('worker-b');
+    expect(renewArchiveLease(takenOver, 'worker-a', T0 + policy.archiveLeaseMs + 1, policy)).toBeUndefined();
+    const done = markCompleted(
+      takenOver,
+      { key: 'k', bytes: 1, contentType: 'video/mp4', sha256: 'x' },
+      T0 + 1,
+    );
+    expect(done.archiveLease).toBeUndefined();
+    expect(renewArchiveLease(done, 'worker-b', T0 + 2, policy)).toBeUndefined();
   });
 
   it('deletes an active job as cancelled, and a finished one without changing its state', () => {
