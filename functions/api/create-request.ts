@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { VideoRequest } from '../core/domain/catalog/index.ts';
 import { ApiError, invalidRequest } from '../core/errors.ts';
 import { MB } from '../core/http/body-size.ts';
+import { readFormFields } from './form-fields.ts';
 import { CreateVideoBody } from './schemas.ts';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -23,28 +24,6 @@ export function zodToApiError(error: z.ZodError): ApiError {
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param);
 }
 
-/** `input_reference[image_url]` → `{input_reference: {image_url}}`: how multipart writes nested fields. */
-function unflatten(form: FormData): Record<string, unknown> {
-  // no prototype: a field named __proto__ or constructor is an ordinary (unknown, so refused) key
-  const result: Record<string, unknown> = Object.create(null);
-  for (const name of new Set(form.keys())) {
-    const [value, ...more] = form.getAll(name);
-    if (more.length > 0) throw invalidRequest(`Field ${name} was sent more than once.`, name);
-    const nested = /^([a-z_]+)\[([^\][]+)\]$/.exec(name);
-    if (!nested?.[1] || !nested[2]) {
-      result[name] = value;
-      continue;
-    }
-    const [, outer, inner] = nested;
-    const existing = result[outer];
-    if (existing !== undefined && (typeof existing !== 'object' || existing instanceof File)) {
-      throw invalidRequest(`Field ${outer} was sent both as a value and as ${name}.`, outer);
-    }
-    result[outer] = Object.assign(Object.create(null), existing, { [inner]: value });
-  }
-  return result;
-}
-
 async function readFields(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('application/json')) {
@@ -59,13 +38,8 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     return body as Record<string, unknown>;
   }
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-    let form: FormData;
-    try {
-      form = await c.req.formData();
-    } catch {
-      throw new ApiError(400, 'invalid_multipart', 'The form body could not be parsed.');
-    }
-    return unflatten(form);
+    // the boundary is case-sensitive: the header as sent
+    return readFormFields(await c.req.arrayBuffer(), c.req.header('content-type') ?? '');
   }
   throw new ApiError(415, 'unsupported_media_type', 'Send application/json or multipart/form-data.');
 }

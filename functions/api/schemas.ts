@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { hasAmbiguousCharacters } from '../core/domain/client-url.ts';
 
 /** Multipart sends every field as text: booleans and integers also accept their string forms. */
 const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
@@ -11,7 +12,16 @@ const integerField = z
       .transform(Number),
   ])
   .pipe(z.number().int().min(-1).max(4_294_967_295));
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2_048);
+/** Checked for characters parsers disagree on, then normalised: the URL checked is the URL stored and sent. */
+const httpUrl = z
+  .string()
+  .max(2_048)
+  .refine(
+    (value) => !hasAmbiguousCharacters(value),
+    'must not contain backslashes, spaces, control or invisible characters',
+  )
+  .pipe(z.url({ protocol: /^https?$/ }))
+  .transform((value) => new URL(value).href);
 /** Text a person wrote: well-formed Unicode (no lone surrogates) and no control characters but tab and newlines. */
 const text = (max: number) =>
   z

@@ -8,7 +8,7 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const dnsResolver: HostResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
-/** Checks a client URL, resolving its host: answers the URL, or throws a 400 naming `param`. */
+/** Checks a client URL, resolving its host: answers the normalised URL to forward, or throws a 400 naming `param`. */
 export type UrlGuard = (value: string, param: string) => Promise<string>;
 
 /**
@@ -24,8 +24,8 @@ export function createUrlGuard(
   timeoutMs = 3_000,
 ): UrlGuard {
   return async function guardUrl(value, param) {
-    const { host, literal } = parseClientUrl(value, param, rules);
-    if (literal) return value;
+    const { url, host, literal } = parseClientUrl(value, param, rules);
+    if (literal) return url.href;
     let addresses: string[];
     try {
       addresses = await Promise.race([
@@ -41,6 +41,6 @@ export function createUrlGuard(
     if (!addresses.every((address) => isAllowedAddress(address, rules))) {
       throw invalidRequest(`${param} must point to a public address.`, param);
     }
-    return value;
+    return url.href;
   };
 }
