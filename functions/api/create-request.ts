@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { VideoRequest } from '../core/domain/catalog/index.ts';
+import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/domain/image-header.ts';
 import { ApiError, invalidRequest } from '../core/errors.ts';
 import { MB } from '../core/http/body-size.ts';
 import { readFormFields } from './form-fields.ts';
@@ -8,6 +9,8 @@ import { CreateVideoBody } from './schemas.ts';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const MAX_IMAGE_BYTES = 10 * MB;
+/** Larger than any model's input; a header claiming more is a decompression bomb or a lie. */
+const MAX_IMAGE_SIDE = 8_192;
 
 /** A zod failure as the client's 400: the first issue, with the field it concerns in `param`. */
 export function zodToApiError(error: z.ZodError): ApiError {
@@ -44,7 +47,11 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
   throw new ApiError(415, 'unsupported_media_type', 'Send application/json or multipart/form-data.');
 }
 
-function checkImage(file: File): File {
+/**
+ * An uploaded reference must be the image it claims to be, of a size a model takes, before anything
+ * is uploaded to fal's storage (where it would be served, as what it claims, for a long time).
+ */
+async function checkImage(file: File): Promise<File> {
   if (!IMAGE_TYPES.includes(file.type)) {
     throw invalidRequest(
       `input_reference must be one of ${IMAGE_TYPES.join(', ')}, not ${file.type || 'unknown'}.`,
@@ -57,6 +64,16 @@ function checkImage(file: File): File {
       'input_reference',
     );
   }
+  const header = readImageHeader(new Uint8Array(await file.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
+  if (header?.type !== file.type)
+    throw invalidRequest(`input_reference is not a ${file.type} image.`, 'input_reference');
+  const { width, height } = header;
+  if (width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw invalidRequest(
+      `input_reference must be 1 to ${MAX_IMAGE_SIDE} pixels on each side, not ${width}x${height}.`,
+      'input_reference',
+    );
+  }
   return file;
 }
 
@@ -64,11 +81,15 @@ function checkImage(file: File): File {
 export async function readCreateRequest(c: Context): Promise<{ request: VideoRequest; image?: File }> {
   const fields = await readFields(c);
   const reference = fields.input_reference;
-  const image = reference instanceof File ? checkImage(reference) : undefined;
+  const image = reference instanceof File ? await checkImage(reference) : undefined;
   if (image) delete fields.input_reference;
   for (const [name, value] of Object.entries(fields)) {
     if (value instanceof File) throw invalidRequest(`Field ${name} cannot be a file.`, name);
   }
+  // zod (like any plain object) drops this key silently; refused so the client learns it was not kept
+  const { metadata } = fields;
+  if (metadata && typeof metadata === 'object' && Object.hasOwn(metadata, '__proto__'))
+    throw invalidRequest('metadata keys may not be __proto__.', 'metadata.__proto__');
   const parsed = CreateVideoBody.safeParse(fields);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const body = parsed.data;

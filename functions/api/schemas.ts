@@ -33,6 +33,9 @@ const text = (max: number) =>
       'contains control characters or broken Unicode',
     );
 
+/** A key is text too (zod itself drops a `__proto__` key: readCreateRequest refuses it first). */
+const metadataKey = text(64).min(1);
+
 export const CreateVideoBody = z
   .strictObject({
     prompt: text(4_000).trim().min(1, 'prompt must not be empty'),
@@ -61,7 +64,7 @@ export const CreateVideoBody = z
       .optional()
       .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
     metadata: z
-      .record(z.string().min(1).max(64), text(512))
+      .record(metadataKey, text(512))
       .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
       .optional(),
     callback_url: httpUrl.optional().openapi({

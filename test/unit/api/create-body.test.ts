@@ -21,3 +21,20 @@ describe('create body: URL fields', () => {
     expect(parsed.error?.issues[0]?.path).toEqual(['image_url']);
   });
 });
+
+describe('create body: metadata keys', () => {
+  it.each([
+    ['a NUL', '{"k\\u0000": "v"}'],
+    ['a lone surrogate', '{"\\ud800": "v"}'],
+    ['an escape code', '{"x\\u001b[31m": "v"}'],
+  ])('refuses a key with %s (as JSON.parse reads it)', (_, metadata) => {
+    const parsed = CreateVideoBody.safeParse({ prompt: 'a fox', metadata: JSON.parse(metadata) });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path.slice(0, 1)).toEqual(['metadata']);
+  });
+
+  it('keeps ordinary keys, constructor included', () => {
+    const parsed = CreateVideoBody.parse({ prompt: 'a fox', metadata: { constructor: 'x', order: '42' } });
+    expect({ ...parsed.metadata }).toEqual({ constructor: 'x', order: '42' });
+  });
+});
