@@ -6,6 +6,7 @@ import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
+import { nosniff } from '../core/http/nosniff.ts';
 import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
@@ -22,6 +23,7 @@ export function createFalWebhookApp(deps: Deps) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  app.use('*', nosniff());
 
   app.post('/webhooks/fal', bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
     // the signature covers the raw bytes: read them once, verify, and parse those same bytes
