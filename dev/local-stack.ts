@@ -170,6 +170,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
         FAL_RUN_URL: `${emulator.url}/run`,
+        // the emulator's own account, and its CDN beside fal's media hosts
+        FAL_WEBHOOK_USER_ID: emulator.userId,
+        REELAY_FAL_MEDIA_HOSTS: [
+          env.REELAY_FAL_MEDIA_HOSTS || 'fal.media,*.fal.media',
+          new URL(emulator.url).host,
+        ].join(','),
       }),
     });
     const queue = new LocalQueue({

@@ -51,6 +51,18 @@ export const configSchema = z.object({
   FAL_QUEUE_URL: z.url().default('https://queue.fal.run'),
   FAL_REST_URL: z.url().default('https://rest.fal.ai'),
   FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
+  /** The operator's fal user id, as fal signs it in X-Fal-Webhook-User-Id; unset: learnt (core/fal/account-pin.ts). */
+  FAL_WEBHOOK_USER_ID: z.string().min(1).max(256).optional(),
+  /** Hosts the archiver may download fal's output from: `host`, `host:port` or `*.domain`, comma-separated. */
+  REELAY_FAL_MEDIA_HOSTS: z
+    .string()
+    .default('fal.media,*.fal.media')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   FAL_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
   REELAY_API_KEYS: apiKeys,
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
@@ -147,6 +159,9 @@ export interface Config {
     restUrl: string;
     jwksUrl: string;
     requestTimeoutMs: number;
+    webhookUserId?: string;
+    /** Where fal's output may be downloaded from (see isAllowedMediaUrl). */
+    mediaHosts: string[];
   };
   apiKeys: ApiKey[];
   apiKeysSecretId?: string;
@@ -208,6 +223,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       restUrl: e.FAL_REST_URL,
       jwksUrl: e.FAL_JWKS_URL,
       requestTimeoutMs: e.FAL_REQUEST_TIMEOUT_SECONDS * 1000,
+      webhookUserId: e.FAL_WEBHOOK_USER_ID,
+      mediaHosts: e.REELAY_FAL_MEDIA_HOSTS,
     },
     apiKeys: e.REELAY_API_KEYS,
     apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,

@@ -8,6 +8,7 @@ import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from 
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { createFalAccountPin } from './fal/account-pin.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
@@ -134,6 +135,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       requestTimeoutMs: config.fal.requestTimeoutMs,
     }),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
+    falAccount: createFalAccountPin(config.fal.webhookUserId),
     logger,
     metrics: createPowertoolsMetrics(),
     now: Date.now,

@@ -1,13 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../core/deps.ts';
+import { VIDEO_ID_PATTERN } from '../core/domain/ids.ts';
 import { isTerminal } from '../core/domain/job.ts';
 import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
+import { readSignatureHeaders } from '../core/fal/webhook-signature.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { nosniff } from '../core/http/nosniff.ts';
-import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { applyFalOutcome } from '../core/jobs/apply-fal-outcome.ts';
+
+/** The per-job token as newWebhookToken makes it (base64url), with room for older lengths. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
@@ -15,8 +20,8 @@ const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
- * `POST /webhooks/fal`: accepts a delivery only when fal's signature, the timestamp, the job's
- * token and the request id all check out, then records the outcome and answers at once (the
+ * `POST /webhooks/fal`: accepts a delivery only when its parameters, fal's signature, the
+ * timestamp, the fal account, the job's token and the request id all check out, then records the outcome and answers at once (the
  * archive runs from the queue). Duplicates and late deliveries are answered 200 and change nothing.
  */
 export function createFalWebhookApp(deps: Deps) {
@@ -25,21 +30,45 @@ export function createFalWebhookApp(deps: Deps) {
   app.notFound(notFoundHandler);
   app.use('*', nosniff());
 
-  app.post('/webhooks/fal', bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
+  // what needs no body first: a malformed request costs neither a 1 MB read nor a lookup
+  const precheck: MiddlewareHandler = async function precheck(c, next) {
+    const [jobId, ...moreJobs] = c.req.queries('job') ?? [];
+    const [token, ...moreTokens] = c.req.queries('token') ?? [];
+    if (!jobId || !VIDEO_ID_PATTERN.test(jobId) || !token || !TOKEN_PATTERN.test(token))
+      throw rejected('unknown job or wrong token');
+    if (moreJobs.length > 0 || moreTokens.length > 0) throw rejected('unknown job or wrong token');
+    // the verifier owns the clock the timestamp is judged by
+    const headers = readSignatureHeaders((name) => c.req.header(name));
+    if (!headers.ok) throw rejected(headers.reason);
+    if (deps.falAccount.check(headers.headers.userId) === 'other')
+      throw rejected('signed for another fal account');
+    await next();
+  };
+
+  app.post('/webhooks/fal', precheck, bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
+    const header = (name: string) => c.req.header(name);
+    const jobId = c.req.query('job') as string;
+    const token = c.req.query('token') as string;
+
     // the signature covers the raw bytes: read them once, verify, and parse those same bytes
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    const signature = await deps.verifyFalWebhook((name) => c.req.header(name), raw);
+    const signature = await deps.verifyFalWebhook(header, raw);
     if (!signature.ok) throw rejected(signature.reason);
+    const account = deps.falAccount.check(signature.userId);
 
-    const jobId = c.req.query('job');
-    const token = c.req.query('token');
-    const job = jobId ? await deps.jobs.get(jobId) : undefined;
-    if (!job || !token || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
+    const job = await deps.jobs.get(jobId);
+    if (!job || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
 
     const delivery = parseFalWebhook(new TextDecoder().decode(raw));
     if (!delivery || delivery.requestId !== signature.requestId)
       throw rejected('body does not match its signature headers');
     const { requestId, outcome } = delivery;
+    const recorded = job.requestId === requestId || job.priorRequestIds.includes(requestId);
+    // a request id Reelay recorded from fal's answer to its own submit proves the account ours
+    if (recorded) deps.falAccount.learn(signature.userId);
+    // until the account is known, nothing else is taken on trust; fal retries, and by then the
+    // request id is recorded (or the account learnt)
+    else if (account === 'unknown') throw rejected('fal account not yet known; only recorded requests');
     // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
     if (
       isTerminal(job.state) ||
@@ -53,13 +82,14 @@ export function createFalWebhookApp(deps: Deps) {
       });
       return c.json({ received: true, applied: 'ignored' });
     }
-    // signed by fal and carrying the job's token, but for a request the job never recorded: a
-    // resubmit whose first answer was lost. Acknowledged (fal stops retrying); a video is adopted.
-    if (!isCurrentRequest(job, requestId))
+    // signed by fal for our account and carrying the job's token, but for a request the job never
+    // recorded: adopted only where a submit's answer is outstanding or was lost (applyFalOutcome)
+    if (!recorded)
       deps.logger.warn('webhook for an unrecorded fal request', {
         jobId: job.id,
         requestId,
         state: job.state,
+        openSubmits: job.openSubmits ?? 0,
       });
     const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
     deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
