@@ -157,7 +157,10 @@ describe('webhook parameters are checked before any lookup (L2)', () => {
       const reads: string[] = [];
       const jobs = {
         ...stack.deps.jobs,
-        get: async (id: string) => (reads.push(id), stack.deps.jobs.get(id)),
+        get: async (id: string) => {
+          reads.push(id);
+          return stack.deps.jobs.get(id);
+        },
       };
       const response = await deliver(webhookApp(OURS, { jobs }), query, REQUEST);
       expect(response.status).toBe(401);
