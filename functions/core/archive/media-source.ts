@@ -8,16 +8,47 @@ export class MediaGoneError extends Error {
   }
 }
 
+/** A media URL (or a redirect) failed the host rule or the address check: fetching it can never be right. */
+export class MediaRefusedError extends Error {
+  constructor(url: string, reason: string) {
+    super(`media URL refused (${url.slice(0, 200)}): ${reason}`);
+    this.name = 'MediaRefusedError';
+  }
+}
+
+/** Throws MediaRefusedError unless `url` may be fetched; run on the first URL and every redirect. */
+export type MediaUrlCheck = (url: string) => Promise<void>;
+
+/** Redirects followed at most; each is checked as the first URL was. */
+const MAX_REDIRECTS = 5;
+
 export interface MediaStream {
   body: Readable;
   contentLength?: number;
   contentType?: string;
 }
 
-/** Opens a download stream; the timeout bounds the wait for headers and stalls between chunks. */
+/** Follows redirects by hand, checking each location before anything is sent to it. */
+async function fetchChecked(url: string, check: MediaUrlCheck, signal: AbortSignal): Promise<Response> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    await check(current);
+    const response = await fetch(current, { signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new Error(`media redirected more than ${MAX_REDIRECTS} times`);
+    current = new URL(location, current).href;
+  }
+}
+
+/**
+ * Opens a download stream of a URL `check` allows (redirects included); the timeout bounds the wait
+ * for headers and stalls between chunks.
+ */
 export async function openMedia(
   url: string,
-  options: { stallTimeoutMs?: number } = {},
+  options: { check: MediaUrlCheck; stallTimeoutMs?: number },
 ): Promise<MediaStream> {
   const stallMs = options.stallTimeoutMs ?? 30_000;
   const abort = new AbortController();
@@ -31,7 +62,7 @@ export async function openMedia(
   };
   let response: Response;
   try {
-    response = await fetch(url, { signal: abort.signal, redirect: 'follow' });
+    response = await fetchChecked(url, options.check, abort.signal);
   } catch (error) {
     clearTimeout(timer);
     throw error;

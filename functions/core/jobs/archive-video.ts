@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
-import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
+import {
+  MediaGoneError,
+  MediaRefusedError,
+  type MediaStream,
+  type MediaUrlCheck,
+  openMedia,
+} from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
+import { mediaUrlProblem } from '../domain/media-hosts.ts';
 import {
   claimForArchive,
   isArchiveLeased,
@@ -25,6 +32,29 @@ class SizeMismatchError extends Error {
   }
 }
 
+/**
+ * fal's media hosts only (an adopted or forged result included), then the SSRF guard on every
+ * address the name resolves to: what the archiver fetches, first URL and each redirect alike.
+ */
+function mediaCheck(deps: Deps): MediaUrlCheck {
+  const rules = { hosts: deps.config.fal.mediaHosts, allowLocal: deps.config.allowLocalUrls };
+  return async (url) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new MediaRefusedError(url, 'not a URL');
+    }
+    const problem = mediaUrlProblem(parsed, rules);
+    if (problem) throw new MediaRefusedError(url, problem);
+    try {
+      await deps.guardUrl(url, 'video.url');
+    } catch (error) {
+      throw new MediaRefusedError(url, error instanceof Error ? error.message : String(error));
+    }
+  };
+}
+
 /** fal's URL expired: its queue may still hold the result with a URL that works. */
 async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
   if (!job.requestId) throw new Error('no request id to refresh the media URL from');
@@ -36,7 +66,7 @@ async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
     current.state === 'generated' ? replaceVideoUrl(current, outcome.video, deps.now()) : undefined,
   );
   deps.logger.info('media URL expired; using a fresh one from fal', { jobId: job.id });
-  return openMedia(refreshed?.job.video?.url ?? outcome.video.url);
+  return openMedia(refreshed?.job.video?.url ?? outcome.video.url, { check: mediaCheck(deps) });
 }
 
 /** Object metadata that lets a later attempt recognise a finished copy of the same fal output. */
@@ -73,7 +103,7 @@ async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
   }
   let media: MediaStream;
   try {
-    media = await openMedia(url);
+    media = await openMedia(url, { check: mediaCheck(deps) });
   } catch (error) {
     if (!(error instanceof MediaGoneError)) throw error;
     media = await openFreshMedia(deps, job);
@@ -121,7 +151,9 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     archived = await copyToArchive(deps, job);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const exhausted = (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
+    // a refused URL stays refused: no point in trying again
+    const exhausted =
+      error instanceof MediaRefusedError || (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
     await updateJob(deps, jobId, (current) => {
       if (current.state !== 'generated') return undefined;
       return exhausted

@@ -193,3 +193,24 @@ describe('webhook parameters are checked before any lookup (L2)', () => {
     expect(pulled).toBe(false);
   });
 });
+
+describe('an adopted result passes the archiver’s media checks (M1)', () => {
+  it('fails the job, fetching nothing, when the video is off fal’s media hosts', async () => {
+    const lost = await recorded((base) => ({ ...submitted(REQUEST)(base), openSubmits: 1 }));
+    // the red team's target: the local stack's own queue console, served back as the "video"
+    const target = `${stack.url}/_local/archive-queue`;
+    const response = await deliver(
+      webhookApp(OURS),
+      queryOf(lost),
+      OTHER_REQUEST,
+      OURS,
+      okBody(OTHER_REQUEST, target),
+    );
+    expect(await response.json()).toMatchObject({ applied: 'generated' });
+    const failed = await stack.waitForJob(lost.id, ['completed', 'failed']);
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'archive_failed' } });
+    expect(failed.error?.message).toContain("not one of fal's media hosts");
+    expect(failed.archiveAttempts).toBe(1);
+    expect([...stack.objectWrites.keys()].filter((key) => key.includes(lost.id))).toEqual([]);
+  });
+});
