@@ -8,7 +8,8 @@ import { pumpTenant, pumpWaiting, releaseSlot } from './slots.ts';
 /**
  * What every code path that moves a job on calls with the write it made: gives back the slot (or
  * queue entry) the job no longer needs, refunds spend fal will not bill, and, when a slot freed,
- * submits the next waiting job at once (its tenant's first, then anyone's). Never throws: the
+ * submits the next waiting job at once: the longest waiter of any tenant when the deployment was
+ * full, else the tenant's own next. Never throws: the
  * reconciler repairs a pool a failure here left behind.
  */
 export async function settle(deps: Deps, updated: Updated | undefined): Promise<void> {
@@ -22,9 +23,11 @@ export async function settleStep(deps: Deps, before: Job, after: Job): Promise<v
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
-    // only who can be waiting for this very slot is pumped: a webhook should answer fal quickly
-    if (releases.freed && waiters?.tenantWaiting) await pumpTenant(deps, after.tenant);
+    // only who can be waiting for this very slot is pumped: a webhook should answer fal quickly.
+    // When the deployment's cap held jobs back, its freed slot goes to the longest waiter of any
+    // tenant first; the tenant's own queue then takes whatever room is left.
     if (releases.freed && waiters?.globalWasFull) await pumpWaiting(deps, deps.config.reconcileBatch);
+    if (releases.freed && waiters?.tenantWaiting) await pumpTenant(deps, after.tenant);
   } catch (error) {
     deps.logger.error('settling a job step failed; the reconciler repairs the pools', {
       jobId: after.id,
