@@ -4,8 +4,8 @@ import type { VideoRequest } from '../core/domain/catalog/index.ts';
 import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/domain/image-header.ts';
 import { ApiError, invalidRequest } from '../core/errors.ts';
 import { MB } from '../core/http/body-size.ts';
-import { readFormFields } from './form-fields.ts';
-import { CreateVideoBody } from './schemas.ts';
+import { MAX_FORM_FIELDS, readFormFields, tooManyFields } from './form-fields.ts';
+import { CreateVideoBody, MAX_METADATA_KEYS } from './schemas.ts';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const MAX_IMAGE_BYTES = 10 * MB;
@@ -18,10 +18,10 @@ export function zodToApiError(error: z.ZodError): ApiError {
   if (!issue) return invalidRequest('The request is not valid.');
   if (issue.code === 'unrecognized_keys') {
     const prefix = issue.path.length > 0 ? `${issue.path.join('.')}.` : '';
-    return invalidRequest(
-      `Unrecognized field: ${prefix}${issue.keys.join(', ')}.`,
-      `${prefix}${issue.keys[0]}`,
-    );
+    // a few names are enough to act on; a hostile body may have thousands
+    const shown = issue.keys.slice(0, 5).join(', ');
+    const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+    return invalidRequest(`Unrecognized field: ${prefix}${shown}${more}.`, `${prefix}${issue.keys[0]}`);
   }
   const param = issue.path.map(String).join('.') || undefined;
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param);
@@ -38,6 +38,7 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     }
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw invalidRequest('The body must be a JSON object.');
+    if (Object.keys(body).length > MAX_FORM_FIELDS) throw tooManyFields();
     return body as Record<string, unknown>;
   }
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
@@ -88,8 +89,13 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
   }
   // zod (like any plain object) drops this key silently; refused so the client learns it was not kept
   const { metadata } = fields;
-  if (metadata && typeof metadata === 'object' && Object.hasOwn(metadata, '__proto__'))
-    throw invalidRequest('metadata keys may not be __proto__.', 'metadata.__proto__');
+  if (metadata && typeof metadata === 'object') {
+    if (Object.hasOwn(metadata, '__proto__'))
+      throw invalidRequest('metadata keys may not be __proto__.', 'metadata.__proto__');
+    // counted before each key is validated, so a body of thousands of keys costs one count
+    if (Object.keys(metadata).length > MAX_METADATA_KEYS)
+      throw invalidRequest(`metadata holds at most ${MAX_METADATA_KEYS} keys`, 'metadata');
+  }
   const parsed = CreateVideoBody.safeParse(fields);
   if (!parsed.success) throw zodToApiError(parsed.error);
   const body = parsed.data;

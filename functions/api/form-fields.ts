@@ -6,11 +6,11 @@ import { ApiError, invalidRequest } from '../core/errors.ts';
  */
 export const MAX_FORM_FIELDS = 64;
 
-const tooManyFields = () =>
+export const tooManyFields = () =>
   new ApiError(
     400,
     'too_many_fields',
-    `The form has more than ${MAX_FORM_FIELDS} fields; a create needs about twenty.`,
+    `The body has more than ${MAX_FORM_FIELDS} fields; a create needs about twenty.`,
   );
 
 /** How many times `needle` occurs in `haystack`, stopping once it passes `stopAfter`. */

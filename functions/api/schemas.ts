@@ -36,6 +36,8 @@ const text = (max: number) =>
 /** A key is text too (zod itself drops a `__proto__` key: readCreateRequest refuses it first). */
 const metadataKey = text(64).min(1);
 
+export const MAX_METADATA_KEYS = 16;
+
 export const CreateVideoBody = z
   .strictObject({
     prompt: text(4_000).trim().min(1, 'prompt must not be empty'),
@@ -65,7 +67,7 @@ export const CreateVideoBody = z
       .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
     metadata: z
       .record(metadataKey, text(512))
-      .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
+      .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, 'metadata holds at most 16 keys')
       .optional(),
     callback_url: httpUrl.optional().openapi({
       description: 'Where to be told when the video ends (https, public address). Stored with the video.',

@@ -61,6 +61,26 @@ describe('a form with a hostile number of fields', () => {
     expect((await response.json()).error).toMatchObject({ code: 'too_many_fields' });
   });
 
+  it('refuses a JSON body of thousands of fields, or of metadata keys, with a short answer', async () => {
+    const wide = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, '']));
+    const fields = await stack.api('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a fox', ...wide }),
+    });
+    expect(fields.status).toBe(400);
+    const text = await fields.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: 'too_many_fields' });
+    expect(text.length).toBeLessThan(500);
+    const metadata = await stack.api('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a fox', metadata: wide }),
+    });
+    expect(metadata.status).toBe(400);
+    expect((await metadata.json()).error).toMatchObject({ param: 'metadata' });
+  });
+
   it('still reads a form at the limit, with a case-sensitive boundary', async () => {
     const boundary = 'MixedCaseBoundary';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na fox\r\n${hostileMultipart(
