@@ -77,3 +77,39 @@ describe('metadata keys are text, and __proto__ is refused (L3)', () => {
     expect(error).toMatchObject({ param: 'metadata.__proto__' });
   });
 });
+
+describe('client URLs: the URL checked is the URL stored and sent to fal (M2)', () => {
+  it('forwards the normalised form', async () => {
+    const host = new URL(stack.emulator?.url ?? '').host;
+    const response = await stack.api('/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a fox', image_url: `HTTP://${host}/files/a/../cat.png` }),
+    });
+    expect(response.status).toBe(200);
+    const video = await response.json();
+    const normalised = `http://${host}/files/cat.png`;
+    expect(video.image_url).toBe(normalised);
+    const job = await stack.job(video.id);
+    expect(job.spec.imageUrl).toBe(normalised);
+    expect(job.falInput.image_url).toBe(normalised);
+  });
+
+  it.each([
+    'https://93.184.216.34\\@169.254.169.254/x.png',
+    'https://example.com/a\u0000.png',
+    'https://[64:ff9b:1::a9fe:a9fe]/a.png',
+    'https://198.51.100.7/a.png',
+  ])('refuses %j and stores nothing', async (url) => {
+    const before = await jobsOf();
+    for (const field of ['image_url', 'callback_url']) {
+      const response = await stack.api('/v1/videos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'a fox', [field]: url }),
+      });
+      expect((await refusal(response)).param).toBe(field);
+    }
+    expect(await jobsOf()).toEqual(before);
+  });
+});
