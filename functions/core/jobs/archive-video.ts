@@ -3,13 +3,14 @@ import { pipeline } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
 import {
   MediaGoneError,
+  type MediaOptions,
   MediaRefusedError,
   type MediaStream,
-  type MediaUrlCheck,
   openMedia,
 } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
+import { parseClientUrl } from '../domain/client-url.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
 import { mediaUrlProblem } from '../domain/media-hosts.ts';
 import {
@@ -20,6 +21,7 @@ import {
   releaseArchive,
   replaceVideoUrl,
 } from '../domain/transitions.ts';
+import { guardedLookup } from '../net/url-guard.ts';
 import { updateJob } from './update-job.ts';
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';
@@ -33,25 +35,30 @@ class SizeMismatchError extends Error {
 }
 
 /**
- * fal's media hosts only (an adopted or forged result included), then the SSRF guard on every
- * address the name resolves to: what the archiver fetches, first URL and each redirect alike.
+ * fal's media hosts only (an adopted or forged result included), no literal or local address a client
+ * URL could not have, and a connection only to addresses the SSRF rules allow: what the archiver
+ * fetches, first URL and each redirect alike.
  */
-function mediaCheck(deps: Deps): MediaUrlCheck {
-  const rules = { hosts: deps.config.fal.mediaHosts, allowLocal: deps.config.allowLocalUrls };
-  return async (url) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new MediaRefusedError(url, 'not a URL');
-    }
-    const problem = mediaUrlProblem(parsed, rules);
-    if (problem) throw new MediaRefusedError(url, problem);
-    try {
-      await deps.guardUrl(url, 'video.url');
-    } catch (error) {
-      throw new MediaRefusedError(url, error instanceof Error ? error.message : String(error));
-    }
+function mediaOptions(deps: Deps): MediaOptions {
+  const hostRules = { hosts: deps.config.fal.mediaHosts, allowLocal: deps.config.allowLocalUrls };
+  const addressRules = { allowLocal: deps.config.allowLocalUrls };
+  return {
+    async check(url) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new MediaRefusedError(url, 'not a URL');
+      }
+      const problem = mediaUrlProblem(parsed, hostRules);
+      if (problem) throw new MediaRefusedError(url, problem);
+      try {
+        parseClientUrl(url, 'video.url', addressRules);
+      } catch (error) {
+        throw new MediaRefusedError(url, error instanceof Error ? error.message : String(error));
+      }
+    },
+    lookup: guardedLookup(addressRules),
   };
 }
 
@@ -66,7 +73,7 @@ async function openFreshMedia(deps: Deps, job: Job): Promise<MediaStream> {
     current.state === 'generated' ? replaceVideoUrl(current, outcome.video, deps.now()) : undefined,
   );
   deps.logger.info('media URL expired; using a fresh one from fal', { jobId: job.id });
-  return openMedia(refreshed?.job.video?.url ?? outcome.video.url, { check: mediaCheck(deps) });
+  return openMedia(refreshed?.job.video?.url ?? outcome.video.url, mediaOptions(deps));
 }
 
 /** Object metadata that lets a later attempt recognise a finished copy of the same fal output. */
@@ -103,7 +110,7 @@ async function copyToArchive(deps: Deps, job: Job): Promise<ArchivedVideo> {
   }
   let media: MediaStream;
   try {
-    media = await openMedia(url, { check: mediaCheck(deps) });
+    media = await openMedia(url, mediaOptions(deps));
   } catch (error) {
     if (!(error instanceof MediaGoneError)) throw error;
     media = await openFreshMedia(deps, job);

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress, parseClientUrl, type UrlRules } from '../domain/client-url.ts';
 import { invalidRequest } from '../errors.ts';
 
@@ -42,5 +43,35 @@ export function createUrlGuard(
       throw invalidRequest(`${param} must point to a public address.`, param);
     }
     return url.href;
+  };
+}
+
+/** The error code a guarded lookup fails with when a name resolves to an address it refuses. */
+export const ADDRESS_REFUSED = 'EADDRESS_REFUSED';
+
+/**
+ * A `lookup` for node:http(s) that resolves a name, refuses it unless every address passes the same
+ * rules as client URLs, and connects to a vetted address: the check and the connection use one
+ * answer, so DNS rebinding between them is impossible. Literal addresses never reach a lookup.
+ */
+export function guardedLookup(rules: UrlRules, resolve: HostResolver = dnsResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    const fail = (message: string, code: string) =>
+      callback(Object.assign(new Error(message), { code }), '', 0);
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) return fail(`${hostname} has no address`, 'ENOTFOUND');
+        if (!addresses.every((address) => isAllowedAddress(address, rules)))
+          return fail(`${hostname} resolves to an address that is not public`, ADDRESS_REFUSED);
+        const entries = addresses
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => !options.family || entry.family === options.family);
+        const [first] = entries;
+        if (!first) return fail(`${hostname} has no IPv${options.family} address`, 'ENOTFOUND');
+        if (options.all) return callback(null, entries);
+        return callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
   };
 }

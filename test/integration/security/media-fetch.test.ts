@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaRefusedError, openMedia } from '../../../functions/core/archive/media-source.ts';
 import { mediaUrlProblem } from '../../../functions/core/domain/media-hosts.ts';
+import { guardedLookup } from '../../../functions/core/net/url-guard.ts';
 
 /** A server that records every request it gets and answers as `answer` says. */
 async function recordingServer(answer: (path: string) => { status: number; location?: string }) {
@@ -71,5 +72,45 @@ describe('the archiver fetches only from media hosts, redirects included (M1)', 
       /redirected more than 5/,
     );
     expect(media.hits.filter((path) => path.startsWith('/hop/'))).toHaveLength(6);
+  });
+});
+
+describe('the archiver connects only to addresses it vetted (no DNS rebinding)', () => {
+  /** Resolves every name to loopback, as a rebinding attacker's DNS would on the second question. */
+  const toLoopback = async () => ['127.0.0.1'];
+  const byName = async (url: string) => {
+    const problem = mediaUrlProblem(new URL(url), { hosts: ['*.fal.media'], allowLocal: true });
+    if (problem) throw new MediaRefusedError(url, problem);
+  };
+  const port = () => internal.host.split(':')[1];
+
+  it('refuses a media host whose name resolves to a private address, sending nothing', async () => {
+    const before = internal.hits.length;
+    const lookup = guardedLookup({ allowLocal: false }, toLoopback);
+    const check = async (url: string) => {
+      const problem = mediaUrlProblem(new URL(url), { hosts: [`v3.fal.media:${port()}`], allowLocal: true });
+      if (problem) throw new MediaRefusedError(url, problem);
+    };
+    await expect(openMedia(`http://v3.fal.media:${port()}/files/x.mp4`, { check, lookup })).rejects.toThrow(
+      MediaRefusedError,
+    );
+    expect(internal.hits.length).toBe(before);
+  });
+
+  it('connects to the address it vetted', async () => {
+    const lookup = guardedLookup({ allowLocal: true }, toLoopback);
+    const check = async (url: string) => {
+      const problem = mediaUrlProblem(new URL(url), { hosts: [`v3.fal.media:${port()}`], allowLocal: true });
+      if (problem) throw new MediaRefusedError(url, problem);
+    };
+    const opened = await openMedia(`http://v3.fal.media:${port()}/files/x.mp4`, { check, lookup });
+    let bytes = 0;
+    for await (const chunk of opened.body) bytes += (chunk as Buffer).length;
+    expect(bytes).toBe('not really a video'.length);
+    expect(internal.hits.at(-1)).toBe('/files/x.mp4');
+    // the wildcard rule alone is not enough for another port
+    await expect(openMedia(`http://v3.fal.media:${port()}/x.mp4`, { check: byName, lookup })).rejects.toThrow(
+      MediaRefusedError,
+    );
   });
 });
