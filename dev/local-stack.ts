@@ -181,6 +181,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // progress and estimated_completion_at follow the emulator's real timing, not fal's minute
         REELAY_TYPICAL_GENERATION_SECONDS:
           env.REELAY_TYPICAL_GENERATION_SECONDS || String(Math.max(0.05, emulator.typicalMs() / 1000)),
+        // the emulator's own account, and its CDN beside fal's media hosts
+        FAL_WEBHOOK_USER_ID: emulator.userId,
+        REELAY_FAL_MEDIA_HOSTS: [
+          env.REELAY_FAL_MEDIA_HOSTS || 'fal.media,*.fal.media',
+          new URL(emulator.url).host,
+        ].join(','),
       }),
     });
     const queue = new LocalQueue({

@@ -49,6 +49,9 @@ async function run(): Promise<BenchResult> {
     REELAY_S3_ENDPOINT: s3.endpoint,
     REELAY_VIDEO_BUCKET: 'reelay-videos',
     FAL_KEY: 'unused',
+    // the source server stands in for fal's media host
+    REELAY_ALLOW_LOCAL_URLS: 'true',
+    REELAY_FAL_MEDIA_HOSTS: new URL(source.url(1)).host,
   };
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
   const deps = buildDeps(loadConfig(env));

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { toFalWireJson } from '../../dev/fal-emulator/wire-json.ts';
 import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
+import { createFalAccountPin } from '../../functions/core/fal/account-pin.ts';
 import { createWebhookVerifier } from '../../functions/core/fal/webhook-signature.ts';
 import { falSigner } from '../../test/support/fal-signing.ts';
 import { LocalQueue } from '../local-queue.ts';
@@ -24,6 +25,8 @@ const OFFERED_MS = 5_000;
 const WARMUP = 100;
 
 type Signer = ReturnType<typeof falSigner>;
+/** The fal account the bench's deliveries are signed for, pinned like an operator's. */
+const BENCH_ACCOUNT = 'bench-account';
 
 /** One signed OK delivery for a submitted job, as fal sends it (wire JSON, headers signed over the raw bytes). */
 function delivery(signer: Signer, job: Job): LoadRequest {
@@ -46,7 +49,10 @@ function delivery(signer: Signer, job: Job): LoadRequest {
   return {
     method: 'POST',
     path: `/webhooks/fal?job=${job.id}&token=${encodeURIComponent(job.webhookToken)}`,
-    headers: { 'content-type': 'application/json', ...signer.headers(Buffer.from(body), { requestId }) },
+    headers: {
+      'content-type': 'application/json',
+      ...signer.headers(Buffer.from(body), { requestId, userId: BENCH_ACCOUNT }),
+    },
     body,
   };
 }
@@ -129,6 +135,7 @@ async function run(): Promise<BenchResult> {
     deps: {
       archiveQueue,
       verifyFalWebhook: createWebhookVerifier({ jwksUrl: 'http://127.0.0.1/jwks.json', fetch: jwks }),
+      falAccount: createFalAccountPin(BENCH_ACCOUNT),
     },
   });
   const bare = await startBareEndpoint();

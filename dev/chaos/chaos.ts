@@ -151,6 +151,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         FAL_QUEUE_URL: emulator.url,
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
+        // the emulator's account, and its CDN as fal's media host
+        FAL_WEBHOOK_USER_ID: emulator.userId,
+        REELAY_FAL_MEDIA_HOSTS: new URL(emulator.url).host,
         ...FAL_TIMINGS,
         ...LOCAL_TIMINGS,
         ...options.env,

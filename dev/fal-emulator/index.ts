@@ -19,6 +19,8 @@ import { WebhookSender } from './webhooks.ts';
 export interface FalEmulator {
   readonly url: string;
   readonly jwksUrl: string;
+  /** The fal user id its webhooks are signed for. */
+  readonly userId: string;
   injectFault(fault: FalFault): void;
   clearFaults(): void;
   stats(): FalEmulatorStats;
@@ -122,6 +124,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
   return {
     url: baseUrl,
     jwksUrl: `${baseUrl}/.well-known/jwks.json`,
+    userId: config.userId,
     injectFault: (fault) => void faults.add(fault),
     clearFaults: () => faults.clear(),
     stats: () => snapshotStats(stats),

@@ -3,6 +3,7 @@ import type { Deps } from '../core/deps.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
+import { nosniff } from '../core/http/nosniff.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -14,6 +15,7 @@ export function createApiApp(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  app.use('*', nosniff());
 
   app.use('*', requestDeadline(deps.config.deadlines.apiMs));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

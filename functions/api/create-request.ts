@@ -1,12 +1,16 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { VideoRequest } from '../core/domain/catalog/index.ts';
+import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/domain/image-header.ts';
 import { ApiError, invalidRequest } from '../core/errors.ts';
 import { MB } from '../core/http/body-size.ts';
-import { CreateVideoBody } from './schemas.ts';
+import { MAX_FORM_FIELDS, readFormFields, tooManyFields } from './form-fields.ts';
+import { CreateVideoBody, MAX_METADATA_KEYS } from './schemas.ts';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 const MAX_IMAGE_BYTES = 10 * MB;
+/** Larger than any model's input; a header claiming more is a decompression bomb or a lie. */
+const MAX_IMAGE_SIDE = 8_192;
 
 /** A zod failure as the client's 400: the first issue, with the field it concerns in `param`. */
 export function zodToApiError(error: z.ZodError): ApiError {
@@ -14,35 +18,13 @@ export function zodToApiError(error: z.ZodError): ApiError {
   if (!issue) return invalidRequest('The request is not valid.');
   if (issue.code === 'unrecognized_keys') {
     const prefix = issue.path.length > 0 ? `${issue.path.join('.')}.` : '';
-    return invalidRequest(
-      `Unrecognized field: ${prefix}${issue.keys.join(', ')}.`,
-      `${prefix}${issue.keys[0]}`,
-    );
+    // a few names are enough to act on; a hostile body may have thousands
+    const shown = issue.keys.slice(0, 5).join(', ');
+    const more = issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : '';
+    return invalidRequest(`Unrecognized field: ${prefix}${shown}${more}.`, `${prefix}${issue.keys[0]}`);
   }
   const param = issue.path.map(String).join('.') || undefined;
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param);
-}
-
-/** `input_reference[image_url]` → `{input_reference: {image_url}}`: how multipart writes nested fields. */
-function unflatten(form: FormData): Record<string, unknown> {
-  // no prototype: a field named __proto__ or constructor is an ordinary (unknown, so refused) key
-  const result: Record<string, unknown> = Object.create(null);
-  for (const name of new Set(form.keys())) {
-    const [value, ...more] = form.getAll(name);
-    if (more.length > 0) throw invalidRequest(`Field ${name} was sent more than once.`, name);
-    const nested = /^([a-z_]+)\[([^\][]+)\]$/.exec(name);
-    if (!nested?.[1] || !nested[2]) {
-      result[name] = value;
-      continue;
-    }
-    const [, outer, inner] = nested;
-    const existing = result[outer];
-    if (existing !== undefined && (typeof existing !== 'object' || existing instanceof File)) {
-      throw invalidRequest(`Field ${outer} was sent both as a value and as ${name}.`, outer);
-    }
-    result[outer] = Object.assign(Object.create(null), existing, { [inner]: value });
-  }
-  return result;
 }
 
 async function readFields(c: Context): Promise<Record<string, unknown>> {
@@ -56,21 +38,21 @@ async function readFields(c: Context): Promise<Record<string, unknown>> {
     }
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw invalidRequest('The body must be a JSON object.');
+    if (Object.keys(body).length > MAX_FORM_FIELDS) throw tooManyFields();
     return body as Record<string, unknown>;
   }
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-    let form: FormData;
-    try {
-      form = await c.req.formData();
-    } catch {
-      throw new ApiError(400, 'invalid_multipart', 'The form body could not be parsed.');
-    }
-    return unflatten(form);
+    // the boundary is case-sensitive: the header as sent
+    return readFormFields(await c.req.arrayBuffer(), c.req.header('content-type') ?? '');
   }
   throw new ApiError(415, 'unsupported_media_type', 'Send application/json or multipart/form-data.');
 }
 
-function checkImage(file: File): File {
+/**
+ * An uploaded reference must be the image it claims to be, of a size a model takes, before anything
+ * is uploaded to fal's storage (where it would be served, as what it claims, for a long time).
+ */
+async function checkImage(file: File): Promise<File> {
   if (!IMAGE_TYPES.includes(file.type)) {
     throw invalidRequest(
       `input_reference must be one of ${IMAGE_TYPES.join(', ')}, not ${file.type || 'unknown'}.`,
@@ -83,6 +65,16 @@ function checkImage(file: File): File {
       'input_reference',
     );
   }
+  const header = readImageHeader(new Uint8Array(await file.slice(0, IMAGE_HEADER_BYTES).arrayBuffer()));
+  if (header?.type !== file.type)
+    throw invalidRequest(`input_reference is not a ${file.type} image.`, 'input_reference');
+  const { width, height } = header;
+  if (width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw invalidRequest(
+      `input_reference must be 1 to ${MAX_IMAGE_SIDE} pixels on each side, not ${width}x${height}.`,
+      'input_reference',
+    );
+  }
   return file;
 }
 
@@ -90,10 +82,19 @@ function checkImage(file: File): File {
 export async function readCreateRequest(c: Context): Promise<{ request: VideoRequest; image?: File }> {
   const fields = await readFields(c);
   const reference = fields.input_reference;
-  const image = reference instanceof File ? checkImage(reference) : undefined;
+  const image = reference instanceof File ? await checkImage(reference) : undefined;
   if (image) delete fields.input_reference;
   for (const [name, value] of Object.entries(fields)) {
     if (value instanceof File) throw invalidRequest(`Field ${name} cannot be a file.`, name);
+  }
+  // zod (like any plain object) drops this key silently; refused so the client learns it was not kept
+  const { metadata } = fields;
+  if (metadata && typeof metadata === 'object') {
+    if (Object.hasOwn(metadata, '__proto__'))
+      throw invalidRequest('metadata keys may not be __proto__.', 'metadata.__proto__');
+    // counted before each key is validated, so a body of thousands of keys costs one count
+    if (Object.keys(metadata).length > MAX_METADATA_KEYS)
+      throw invalidRequest(`metadata holds at most ${MAX_METADATA_KEYS} keys`, 'metadata');
   }
   const parsed = CreateVideoBody.safeParse(fields);
   if (!parsed.success) throw zodToApiError(parsed.error);

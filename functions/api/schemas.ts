@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { hasAmbiguousCharacters } from '../core/domain/client-url.ts';
 
 /** Multipart sends every field as text: booleans and integers also accept their string forms. */
 const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
@@ -11,7 +12,16 @@ const integerField = z
       .transform(Number),
   ])
   .pipe(z.number().int().min(-1).max(4_294_967_295));
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2_048);
+/** Checked for characters parsers disagree on, then normalised: the URL checked is the URL stored and sent. */
+const httpUrl = z
+  .string()
+  .max(2_048)
+  .refine(
+    (value) => !hasAmbiguousCharacters(value),
+    'must not contain backslashes, spaces, control or invisible characters',
+  )
+  .pipe(z.url({ protocol: /^https?$/ }))
+  .transform((value) => new URL(value).href);
 /** Text a person wrote: well-formed Unicode (no lone surrogates) and no control characters but tab and newlines. */
 const text = (max: number) =>
   z
@@ -22,6 +32,11 @@ const text = (max: number) =>
       (value) => !/\p{Cs}|[^\P{Cc}\t\n\r]/u.test(value),
       'contains control characters or broken Unicode',
     );
+
+/** A key is text too (zod itself drops a `__proto__` key: readCreateRequest refuses it first). */
+const metadataKey = text(64).min(1);
+
+export const MAX_METADATA_KEYS = 16;
 
 export const CreateVideoBody = z
   .strictObject({
@@ -51,8 +66,8 @@ export const CreateVideoBody = z
       .optional()
       .openapi({ description: 'An image to start from: a file part in multipart, or {image_url}.' }),
     metadata: z
-      .record(z.string().min(1).max(64), text(512))
-      .refine((value) => Object.keys(value).length <= 16, 'metadata holds at most 16 keys')
+      .record(metadataKey, text(512))
+      .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, 'metadata holds at most 16 keys')
       .optional(),
     callback_url: httpUrl.optional().openapi({
       description: 'Where to be told when the video ends (https, public address). Stored with the video.',

@@ -53,6 +53,18 @@ export const configSchema = z.object({
   FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
   /** How long the last good webhook key set keeps verifying while fal's JWKS cannot be fetched, counted from its fetch (it is refetched hourly). */
   FAL_JWKS_MAX_AGE_SECONDS: z.coerce.number().int().min(3_600).max(604_800).default(86_400),
+  /** The operator's fal user id, as fal signs it in X-Fal-Webhook-User-Id; unset: learnt (core/fal/account-pin.ts). */
+  FAL_WEBHOOK_USER_ID: z.string().min(1).max(256).optional(),
+  /** Hosts the archiver may download fal's output from: `host`, `host:port` or `*.domain`, comma-separated. */
+  REELAY_FAL_MEDIA_HOSTS: z
+    .string()
+    .default('fal.media,*.fal.media')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   FAL_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
   REELAY_API_KEYS: apiKeys,
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
@@ -159,6 +171,9 @@ export interface Config {
     jwksUrl: string;
     jwksMaxAgeMs: number;
     requestTimeoutMs: number;
+    webhookUserId?: string;
+    /** Where fal's output may be downloaded from (see isAllowedMediaUrl). */
+    mediaHosts: string[];
   };
   apiKeys: ApiKey[];
   apiKeysSecretId?: string;
@@ -230,6 +245,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwksUrl: e.FAL_JWKS_URL,
       jwksMaxAgeMs: e.FAL_JWKS_MAX_AGE_SECONDS * 1000,
       requestTimeoutMs: e.FAL_REQUEST_TIMEOUT_SECONDS * 1000,
+      webhookUserId: e.FAL_WEBHOOK_USER_ID,
+      mediaHosts: e.REELAY_FAL_MEDIA_HOSTS,
     },
     apiKeys: e.REELAY_API_KEYS,
     apiKeysSecretId: e.REELAY_API_KEYS_SECRET_ID,

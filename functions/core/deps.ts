@@ -3,6 +3,7 @@ import type { VideoArchive } from './archive/video-archive.ts';
 import type { ApiKey, Config } from './config.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
+import type { FalAccountPin } from './fal/account-pin.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
@@ -46,6 +47,8 @@ export interface Deps {
   followUps: FollowUpQueue;
   fal: FalGateway;
   verifyFalWebhook: WebhookVerifier;
+  /** The fal account whose webhooks are accepted (configured or learnt). */
+  falAccount: FalAccountPin;
   logger: Logger;
   metrics: Metrics;
   now: () => number;

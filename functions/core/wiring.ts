@@ -2,6 +2,7 @@ import { createKeyResolver } from './accounts/key-resolver.ts';
 import { type ApiKey, type Config, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { createFalAccountPin } from './fal/account-pin.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import { commonDeps, readSecret } from './wiring/common.ts';
 import { accountStores, dynamoClient, jobStores } from './wiring/dynamodb.ts';
@@ -53,6 +54,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     blocklist: compileBlocklist(config.promptBlocklist),
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
     verifyFalWebhook: falWebhookVerifier(config, logger),
+    falAccount: createFalAccountPin(config.fal.webhookUserId),
     ...overrides,
   };
 }

@@ -1,22 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../core/deps.ts';
+import { VIDEO_ID_PATTERN } from '../core/domain/ids.ts';
 import { isTerminal } from '../core/domain/job.ts';
 import { ApiError } from '../core/errors.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { JwksUnavailableError } from '../core/fal/jwks-cache.ts';
+import { readSignatureHeaders } from '../core/fal/webhook-signature.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
-import { type ApplyOutcomeDeps, applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { nosniff } from '../core/http/nosniff.ts';
+import { type ApplyOutcomeDeps, applyFalOutcome } from '../core/jobs/apply-fal-outcome.ts';
 import { sendFollowUp } from '../core/limits/settle.ts';
 
 /** All the webhook function wires (functions/fal-webhook/wiring.ts): no fal client, no S3. */
-export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook'>;
+export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook' | 'falAccount'>;
+
+/** The per-job token as newWebhookToken makes it (base64url), with room for older lengths. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
-/** No key set to check with: fal retries a 5xx later, by when the JWKS may answer again. */
 const keysUnavailable = (error: JwksUnavailableError) =>
   new ApiError(503, 'webhook_keys_unavailable', "fal's signing keys cannot be fetched; retry later.", {
     headers: { 'Retry-After': '60' },
@@ -27,75 +32,94 @@ const sameSecret = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
- * `POST /webhooks/fal`: accepts a delivery only when fal's signature, the timestamp, the job's
- * token and the request id all check out, then records the outcome and answers at once (the
+ * `POST /webhooks/fal`: accepts a delivery only when its parameters, fal's signature, the
+ * timestamp, the fal account, the job's token and the request id all check out, then records the outcome and answers at once (the
  * archive runs from the queue). Duplicates and late deliveries are answered 200 and change nothing.
  */
 export function createFalWebhookApp(deps: FalWebhookDeps) {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  app.use('*', nosniff());
 
-  app.post(
-    '/webhooks/fal',
-    requestDeadline(deps.config.deadlines.webhookMs),
-    bodySize({ json: 1 * MB, multipart: 1 * MB }),
-    async (c) => {
-      // the signature covers the raw bytes: read them once, verify, and parse those same bytes
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-      const signature = await deps
-        .verifyFalWebhook((name) => c.req.header(name), raw)
-        .catch((error) => {
-          if (!(error instanceof JwksUnavailableError)) throw error;
-          deps.logger.error('fal JWKS unavailable and no key set young enough to verify with', {
-            error: error.message,
-          });
-          throw keysUnavailable(error);
-        });
-      if (!signature.ok) throw rejected(signature.reason);
+  // what needs no body first: a malformed request costs neither a 1 MB read nor a lookup
+  const precheck: MiddlewareHandler = async function precheck(c, next) {
+    const [jobId, ...moreJobs] = c.req.queries('job') ?? [];
+    const [token, ...moreTokens] = c.req.queries('token') ?? [];
+    if (!jobId || !VIDEO_ID_PATTERN.test(jobId) || !token || !TOKEN_PATTERN.test(token))
+      throw rejected('unknown job or wrong token');
+    if (moreJobs.length > 0 || moreTokens.length > 0) throw rejected('unknown job or wrong token');
+    // the verifier owns the clock the timestamp is judged by
+    const headers = readSignatureHeaders((name) => c.req.header(name));
+    if (!headers.ok) throw rejected(headers.reason);
+    if (deps.falAccount.check(headers.headers.userId) === 'other')
+      throw rejected('signed for another fal account');
+    await next();
+  };
 
-      const jobId = c.req.query('job');
-      const token = c.req.query('token');
-      const job = jobId ? await deps.jobs.get(jobId) : undefined;
-      if (!job || !token || !sameSecret(token, job.webhookToken))
-        throw rejected('unknown job or wrong token');
+  const deadline = requestDeadline(deps.config.deadlines.webhookMs);
+  app.post('/webhooks/fal', deadline, precheck, bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
+    const header = (name: string) => c.req.header(name);
+    const jobId = c.req.query('job') as string;
+    const token = c.req.query('token') as string;
 
-      const delivery = parseFalWebhook(new TextDecoder().decode(raw));
-      if (!delivery || delivery.requestId !== signature.requestId)
-        throw rejected('body does not match its signature headers');
-      const { requestId, outcome } = delivery;
-      // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
-      if (
-        isTerminal(job.state) ||
-        job.priorRequestIds.includes(requestId) ||
-        (job.requestId === requestId && job.state !== 'submitted')
-      ) {
-        deps.logger.info('webhook for a finished attempt ignored', {
-          jobId: job.id,
-          requestId,
-          state: job.state,
-        });
-        return c.json({ received: true, applied: 'ignored' });
-      }
-      // signed by fal and carrying the job's token, but for a request the job never recorded: a
-      // resubmit whose first answer was lost. Acknowledged (fal stops retrying); a video is adopted.
-      if (!isCurrentRequest(job, requestId))
-        deps.logger.warn('webhook for an unrecorded fal request', {
-          jobId: job.id,
-          requestId,
-          state: job.state,
-        });
-      if (outcome.kind === 'payload_missing') {
-        // fal could not put the output in the webhook; its queue still has it. Fetching is slow work
-        // for the follow-up worker (the reconciler polls if this message is lost); fal gets its 200 now.
-        await sendFollowUp(deps, { kind: 'fetch-result', jobId: job.id, requestId }, job.id);
-        deps.logger.info('fal webhook without payload: result fetch queued', { jobId: job.id, requestId });
-        return c.json({ received: true, applied: 'deferred' });
-      }
-      const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
-      deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
-      return c.json({ received: true, applied });
-    },
-  );
+    // the signature covers the raw bytes: read them once, verify, and parse those same bytes
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const signature = await deps.verifyFalWebhook(header, raw).catch((error) => {
+      if (!(error instanceof JwksUnavailableError)) throw error;
+      deps.logger.error('fal JWKS unavailable and no key set young enough to verify with', {
+        error: error.message,
+      });
+      throw keysUnavailable(error);
+    });
+    if (!signature.ok) throw rejected(signature.reason);
+    const account = deps.falAccount.check(signature.userId);
+
+    const job = await deps.jobs.get(jobId);
+    if (!job || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
+
+    const delivery = parseFalWebhook(new TextDecoder().decode(raw));
+    if (!delivery || delivery.requestId !== signature.requestId)
+      throw rejected('body does not match its signature headers');
+    const { requestId, outcome } = delivery;
+    const recorded = job.requestId === requestId || job.priorRequestIds.includes(requestId);
+    // a request id Reelay recorded from fal's answer to its own submit proves the account ours
+    if (recorded) deps.falAccount.learn(signature.userId);
+    // until the account is known, nothing else is taken on trust; fal retries, and by then the
+    // request id is recorded (or the account learnt)
+    else if (account === 'unknown') throw rejected('fal account not yet known; only recorded requests');
+    // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
+    if (
+      isTerminal(job.state) ||
+      job.priorRequestIds.includes(requestId) ||
+      (job.requestId === requestId && job.state !== 'submitted')
+    ) {
+      deps.logger.info('webhook for a finished attempt ignored', {
+        jobId: job.id,
+        requestId,
+        state: job.state,
+      });
+      return c.json({ received: true, applied: 'ignored' });
+    }
+    // signed by fal for our account and carrying the job's token, but for a request the job never
+    // recorded: adopted only where a submit's answer is outstanding or was lost (applyFalOutcome)
+    if (!recorded)
+      deps.logger.warn('webhook for an unrecorded fal request', {
+        jobId: job.id,
+        requestId,
+        state: job.state,
+        openSubmits: job.openSubmits ?? 0,
+      });
+    if (outcome.kind === 'payload_missing') {
+      // fal could not put the output in the webhook; its queue still has it. Fetching is slow work
+      // for the follow-up worker (the reconciler polls if this message is lost); fal gets its 200 now.
+      await sendFollowUp(deps, { kind: 'fetch-result', jobId: job.id, requestId }, job.id);
+      deps.logger.info('fal webhook without payload: result fetch queued', { jobId: job.id, requestId });
+      return c.json({ received: true, applied: 'deferred' });
+    }
+    const applied = await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
+    deps.logger.info('fal webhook received', { jobId: job.id, requestId, status: outcome.kind, applied });
+    return c.json({ received: true, applied });
+  });
   return app;
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from '../core/config.ts';
+import { createFalAccountPin } from '../core/fal/account-pin.ts';
 import { commonDeps } from '../core/wiring/common.ts';
 import { jobStores } from '../core/wiring/dynamodb.ts';
 import { sqsQueues } from '../core/wiring/sqs.ts';
@@ -14,5 +15,6 @@ export function webhookDeps(env: Record<string, string | undefined> = process.en
     ...jobStores(config),
     ...sqsQueues(config),
     verifyFalWebhook: falWebhookVerifier(config, common.logger),
+    falAccount: createFalAccountPin(config.fal.webhookUserId),
   };
 }

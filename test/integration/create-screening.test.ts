@@ -57,7 +57,12 @@ describe('screening a create before any spend', () => {
     const before = await footprint(stack);
     const form = new FormData();
     form.set('prompt', 'a b.o.m.b');
-    form.set('input_reference', new File([Buffer.from('not really a png')], 'a.png', { type: 'image/png' }));
+    // a real image (a 1×1 PNG): the upload check would refuse anything else before the prompt is read
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    form.set('input_reference', new File([new Uint8Array(png)], 'a.png', { type: 'image/png' }));
     const response = await stack.api('/v1/videos', { method: 'POST', body: form });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('prompt_rejected');

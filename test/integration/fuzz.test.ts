@@ -150,6 +150,62 @@ function generate(seed: number, count: number): Case[] {
           `https://${'a'.repeat(2_100)}.com/`,
         ]),
       }),
+    // parser-differential and reserved-range URLs (WHATWG and Python's urlsplit read them differently)
+    () =>
+      jsonCase({
+        ...VALID,
+        [r.pick(['image_url', 'callback_url'])]: r.pick([
+          'https://93.184.216.34\\@169.254.169.254/x.png',
+          'https://93.184.216.34\\\\@169.254.169.254/x.png',
+          'https://example.com\\@10.0.0.1/x.png',
+          'https://exam\tple.com/a.png',
+          'https://example.com/a\nb.png',
+          'https://example.com/a.png\u0000',
+          'https://example.com/\u200b.png',
+          'https://example.com/ a.png',
+          'https://[64:ff9b:1::a9fe:a9fe]/a.png',
+          'https://[::ffff:5db8:d822]/a.png',
+          'https://[fec0::1]/a.png',
+          'https://192.0.2.1/a.png',
+          'https://198.51.100.1/a.png',
+          'https://203.0.113.1/a.png',
+        ]),
+      }),
+    // metadata keys that are not text, or that a plain object would swallow
+    () =>
+      jsonCase(
+        `{"prompt": "a fox", "metadata": ${r.pick([
+          '{"k\\u0000": "v"}',
+          '{"\\ud800": "v"}',
+          '{"x\\u001b[31m": "v"}',
+          '{"__proto__": "v"}',
+          '{"a": "b", "__proto__": {"polluted": "yes"}}',
+          '{"\\u0007": "v"}',
+        ])}}`,
+      ),
+    // a form with a hostile number of fields (each distinct name once cost a scan of all of them)
+    () => {
+      const fields = r.pick([65, 2_000, 40_000]);
+      if (r.next() < 0.5) {
+        return {
+          method: 'POST',
+          path: '/v1/videos',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `prompt=a+fox&${Array.from({ length: fields }, (_, i) => `f${i}=`).join('&')}`,
+        };
+      }
+      const boundary = `----hostile${r.int(1e6)}`;
+      const parts = Array.from(
+        { length: Math.min(fields, 20_000) },
+        (_, i) => `--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\n\r\n`,
+      );
+      return {
+        method: 'POST',
+        path: '/v1/videos',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${parts.join('')}--${boundary}--\r\n`,
+      };
+    },
     // broken JSON
     () =>
       jsonCase(

@@ -51,7 +51,9 @@ describe('fal webhook while fal’s JWKS is down', () => {
         status: 'OK',
       }),
     );
-    const headers = signer.headers(body, { requestId, timestamp: Math.floor(clock.now / 1000) });
+    // signed for the operator's account (the stack pins the emulator's)
+    const userId = stack.emulator?.userId;
+    const headers = signer.headers(body, { requestId, userId, timestamp: Math.floor(clock.now / 1000) });
     return app.request(`/webhooks/fal?job=${job.id}&token=${encodeURIComponent(job.webhookToken)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

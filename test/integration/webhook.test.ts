@@ -14,6 +14,9 @@ afterAll(() => stack.close());
 
 describe('fal webhook: only authentic deliveries for the job’s request change anything', () => {
   const signer = falSigner();
+  /** Signed for the operator's fal account (the local stack pins the emulator's). */
+  const sign = (body: Uint8Array, options: Parameters<typeof signer.headers>[1]) =>
+    signer.headers(body, { userId: stack.emulator?.userId, ...options });
   let app: ReturnType<typeof createFalWebhookApp>;
   beforeAll(() => {
     const jwks = (async () => Response.json({ keys: [signer.jwk] })) as typeof fetch;
@@ -66,7 +69,7 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
   it('rejects a body changed after signing', async () => {
     const job = await submittedJob();
     const body = okBody(job.requestId as string);
-    const headers = signer.headers(body, { requestId: job.requestId as string });
+    const headers = sign(body, { requestId: job.requestId as string });
     const forged = okBody(job.requestId as string, 'https://attacker.example/evil.mp4');
     await expectRejectedUnchanged(job, await deliver(job, forged, headers));
   });
@@ -74,7 +77,7 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
   it('rejects a stale timestamp', async () => {
     const job = await submittedJob();
     const body = okBody(job.requestId as string);
-    const headers = signer.headers(body, {
+    const headers = sign(body, {
       requestId: job.requestId as string,
       timestamp: Math.floor(Date.now() / 1000) - 600,
     });
@@ -84,7 +87,7 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
   it('rejects a wrong job token', async () => {
     const job = await submittedJob();
     const body = okBody(job.requestId as string);
-    const headers = signer.headers(body, { requestId: job.requestId as string });
+    const headers = sign(body, { requestId: job.requestId as string });
     await expectRejectedUnchanged(job, await deliver(job, body, headers, 'not-the-token'));
   });
 
@@ -101,17 +104,20 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
         status: 'ERROR',
       }),
     );
-    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    const response = await deliver(job, body, sign(body, { requestId: ORPHAN }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, applied: 'ignored' });
     expect(await stack.job(job.id)).toEqual(job);
   });
 
-  it('adopts the video of a request the job never recorded and cancels the one it waited on', async () => {
-    const job = await submittedJob();
+  it('adopts the video of a request the job never recorded, where a submit’s answer was lost, and cancels the one it waited on', async () => {
+    const submitted = await submittedJob();
+    // an earlier submit of this job got no answer: fal may have run it, and its video is ours
+    const job = { ...submitted, openSubmits: 1, version: submitted.version + 1 };
+    expect(await stack.deps.jobs.save(job)).toBe(true);
     const cancels = stack.emulator?.stats().cancels ?? 0;
     const body = okBody(ORPHAN);
-    const response = await deliver(job, body, signer.headers(body, { requestId: ORPHAN }));
+    const response = await deliver(job, body, sign(body, { requestId: ORPHAN }));
     expect(await response.json()).toEqual({ received: true, applied: 'generated' });
     expect(await stack.job(job.id)).toMatchObject({
       state: 'generated',
@@ -127,13 +133,13 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     const job = await submittedJob();
     const requestId = job.requestId as string;
     const body = okBody(requestId);
-    const first = await deliver(job, body, signer.headers(body, { requestId }));
+    const first = await deliver(job, body, sign(body, { requestId }));
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ received: true, applied: 'generated' });
     const generated = await stack.job(job.id);
     expect(generated).toMatchObject({ state: 'generated', outputSeed: '17454220438242315174' });
 
-    const again = await deliver(job, body, signer.headers(body, { requestId }));
+    const again = await deliver(job, body, sign(body, { requestId }));
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ received: true, applied: 'ignored' });
   });

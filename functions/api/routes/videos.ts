@@ -176,6 +176,9 @@ export function videoRoutes(deps: Deps) {
       deps.config.downloadUrlTtlSeconds,
       `${job.id}.mp4`,
     );
+    // the presigned URL is a bearer credential for the file: kept out of caches and Referer headers
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
     return c.redirect(url, 302);
   });
 

@@ -19,6 +19,10 @@ for (const [network, prefix] of [
   ['192.0.0.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  // documentation (TEST-NET-1..3): never a real server, so a URL naming one is a probe
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
@@ -28,6 +32,10 @@ for (const [network, prefix] of [
   // IPv4-compatible (::a.b.c.d, deprecated), ::1 and :: among them
   ['::', 96],
   ['64:ff9b::', 96],
+  // local-use NAT64, IPv4-translated (SIIT) and the deprecated site-local range
+  ['64:ff9b:1::', 48],
+  ['::ffff:0:0:0', 96],
+  ['fec0::', 10],
   // Teredo and 6to4 embed an IPv4 address that may be private; documentation addresses are never real
   ['2001::', 32],
   ['2001:db8::', 32],
@@ -39,6 +47,13 @@ for (const [network, prefix] of [
 ] as const) {
   forbidden.addSubnet(network, prefix, 'ipv6');
 }
+
+/**
+ * IPv4-mapped addresses (::ffff:0:0/96), refused whole when written as IPv6: a public one is still an
+ * IPv4 target by the back door. Kept apart because BlockList matches plain IPv4 against this range too.
+ */
+const mapped = new BlockList();
+mapped.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -58,6 +73,7 @@ export function isAllowedAddress(address: string, rules: UrlRules): boolean {
   if (!family) return false;
   const type = family === 6 ? 'ipv6' : 'ipv4';
   if (rules.allowLocal && loopback.check(address, type)) return true;
+  if (type === 'ipv6' && mapped.check(address, type)) return false;
   return !forbidden.check(address, type);
 }
 
@@ -71,10 +87,25 @@ export interface ParsedClientUrl {
 }
 
 /**
- * Checks a URL a client gave us: https (http too with `allowLocal`), and not a literal address or
- * name inside a private network. Names are resolved by the URL guard (core/net/url-guard.ts).
+ * Characters that parsers read differently: WHATWG reads a backslash as `/` and drops tabs and newlines,
+ * Python's urlsplit and curl do not. Refused outright (with spaces, controls and broken Unicode), so
+ * the URL we check is the URL every fetcher sees.
+ */
+const AMBIGUOUS = /[\\\p{Cc}\p{Cs}\p{Zs}\p{Zl}\p{Zp}\u00ad\u200b-\u200f\ufeff]/u;
+
+export const hasAmbiguousCharacters = (value: string): boolean => AMBIGUOUS.test(value);
+
+/**
+ * Checks a URL a client gave us: https (http too with `allowLocal`), no character parsers disagree
+ * on, and not a literal address or name inside a private network. Names are resolved by the URL guard
+ * (core/net/url-guard.ts). Callers forward `url.href`, the normalised form that was checked.
  */
 export function parseClientUrl(value: string, param: string, rules: UrlRules): ParsedClientUrl {
+  if (hasAmbiguousCharacters(value))
+    throw invalidRequest(
+      `${param} must not contain backslashes, spaces, control or invisible characters.`,
+      param,
+    );
   let url: URL;
   try {
     url = new URL(value);
@@ -93,8 +124,7 @@ export function parseClientUrl(value: string, param: string, rules: UrlRules): P
   return { url, host, literal };
 }
 
-/** The synchronous part of the check, for callers that have no resolver; answers the URL unchanged. */
+/** The synchronous part of the check, for callers that have no resolver; answers the normalised URL. */
 export function checkClientUrl(value: string, param: string, rules: UrlRules): string {
-  parseClientUrl(value, param, rules);
-  return value;
+  return parseClientUrl(value, param, rules).url.href;
 }

@@ -63,6 +63,11 @@ export interface Job {
   webhookToken: string;
   /** Submit calls made (accepted or not). */
   submitAttempts: number;
+  /**
+   * Submit calls whose answer was never recorded: in flight, or lost (a timeout, a submitter that
+   * died). Only while one is open may a webhook name a fal request the job has not recorded.
+   */
+  openSubmits?: number;
   /** When the reconciler should next look at this job; absent once terminal. */
   dueAt?: number;
   requestId?: string;

@@ -11,6 +11,9 @@ export class InvalidTransitionError extends Error {
   }
 }
 
+/** Submit calls of the job whose answer is not known (see Job.openSubmits). */
+export const openSubmits = (job: Pick<Job, 'openSubmits'>): number => job.openSubmits ?? 0;
+
 function advance(job: Job, allowed: readonly JobState[], to: string, now: number, patch: Partial<Job>): Job {
   if (!allowed.includes(job.state)) throw new InvalidTransitionError(job, to);
   return { ...job, ...patch, version: job.version + 1, updatedAt: now };
@@ -66,9 +69,9 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
     dueAt: submitLeaseUntil(input, now, policy),
     ...(admitted?.budgetDay !== undefined && { budgetDay: admitted.budgetDay }),
   };
-  if (admitted?.admission === 'active') return { ...base, slotHeldAt: now };
+  if (admitted?.admission === 'active') return { ...base, openSubmits: 1, slotHeldAt: now };
   if (admitted?.admission === 'waiting') return { ...base, submitAttempts: 0, dueAt: now, waitingSince: now };
-  return base;
+  return { ...base, openSubmits: 1 };
 }
 
 /**
@@ -81,6 +84,7 @@ export function admitWaiting(job: Job, now: number, policy: JobPolicy): Job {
     waitingSince: undefined,
     slotHeldAt: now,
     submitAttempts: job.submitAttempts + 1,
+    openSubmits: openSubmits(job) + 1,
     dueAt: submitLeaseUntil(job, now, policy),
   });
 }
@@ -93,6 +97,7 @@ export function claimForSubmit(job: Job, now: number, policy: JobPolicy): Job {
   if (job.waitingSince !== undefined) throw new InvalidTransitionError(job, 'queued (claimed while waiting)');
   return advance(job, ['queued'], 'queued (claimed)', now, {
     submitAttempts: job.submitAttempts + 1,
+    openSubmits: openSubmits(job) + 1,
     dueAt: submitLeaseUntil(job, now, policy),
   });
 }
@@ -101,16 +106,27 @@ export function markSubmitted(job: Job, requestId: string, now: number, policy: 
   return advance(job, ['queued'], 'submitted', now, {
     state: 'submitted',
     requestId,
+    openSubmits: Math.max(0, openSubmits(job) - 1),
     submittedAt: now,
     dueAt: now + job.typicalGenerationMs + policy.webhookGraceMs,
   });
 }
 
-/** A submit that failed but may succeed later stays queued until `retryAt`. */
-export function scheduleSubmitRetry(job: Job, fault: string, retryAt: number, now: number): Job {
+/**
+ * A submit that failed but may succeed later stays queued until `retryAt`. A refusal closes its
+ * attempt; a call that got no answer (`answerLost`) leaves it open, since fal may have accepted it.
+ */
+export function scheduleSubmitRetry(
+  job: Job,
+  fault: string,
+  retryAt: number,
+  now: number,
+  answerLost = false,
+): Job {
   return advance(job, ['queued'], 'queued (retry)', now, {
     dueAt: retryAt,
     lastFault: fault,
+    ...(!answerLost && { openSubmits: Math.max(0, openSubmits(job) - 1) }),
   });
 }
 
@@ -135,6 +151,7 @@ export function markGenerated(
     state: 'generated',
     // fal is done with it: the slot goes to the next waiting job
     slotHeldAt: undefined,
+    openSubmits: undefined,
     requestId: result.requestId,
     ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
     video: result.video,
@@ -229,6 +246,8 @@ export function requeueGeneration(
     requestId: undefined,
     submittedAt: undefined,
     submitAttempts: 1,
+    // the caller resubmits at once; an earlier lost submit stays open, its video still adoptable
+    openSubmits: openSubmits(job) + 1,
     dueAt: submitLeaseUntil(job, now, policy),
     lastFault: fault,
   });

@@ -8,7 +8,14 @@ export const FAL_SIGNATURE_HEADERS = {
   signature: 'x-fal-webhook-signature',
 } as const;
 
-export type SignatureCheck = { ok: true; requestId: string } | { ok: false; reason: string };
+export type SignatureCheck = { ok: true; requestId: string; userId: string } | { ok: false; reason: string };
+
+export interface SignatureHeaders {
+  requestId: string;
+  userId: string;
+  timestamp: string;
+  signature: Buffer;
+}
 
 export interface WebhookVerifierOptions {
   jwksUrl: string;
@@ -23,6 +30,31 @@ export interface WebhookVerifierOptions {
 }
 
 type HeaderGetter = (name: string) => string | undefined | null;
+
+/**
+ * What can be checked before the body is read: every header present and well formed, and (given a
+ * clock) the timestamp within `toleranceSeconds`. A request failing here costs no read and no lookup.
+ */
+export function readSignatureHeaders(
+  header: HeaderGetter,
+  nowMs?: number,
+  toleranceSeconds = 300,
+): { ok: true; headers: SignatureHeaders } | { ok: false; reason: string } {
+  const requestId = header(FAL_SIGNATURE_HEADERS.requestId);
+  const userId = header(FAL_SIGNATURE_HEADERS.userId);
+  const timestamp = header(FAL_SIGNATURE_HEADERS.timestamp);
+  const signatureHex = header(FAL_SIGNATURE_HEADERS.signature);
+  if (!requestId || !userId || !timestamp || !signatureHex)
+    return { ok: false, reason: 'missing signature headers' };
+  if (
+    !/^\d{1,12}$/.test(timestamp) ||
+    (nowMs !== undefined && Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceSeconds)
+  ) {
+    return { ok: false, reason: 'timestamp outside tolerance' };
+  }
+  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: 'malformed signature' };
+  return { ok: true, headers: { requestId, userId, timestamp, signature: Buffer.from(signatureHex, 'hex') } };
+}
 
 /** The signed message: request id, user id, timestamp and the body's SHA-256 (hex), one per line. */
 export function signedMessage(
@@ -54,21 +86,13 @@ export function createWebhookVerifier(options: WebhookVerifierOptions) {
   });
 
   return async function verifyFalWebhook(header: HeaderGetter, body: Uint8Array): Promise<SignatureCheck> {
-    const requestId = header(FAL_SIGNATURE_HEADERS.requestId);
-    const userId = header(FAL_SIGNATURE_HEADERS.userId);
-    const timestamp = header(FAL_SIGNATURE_HEADERS.timestamp);
-    const signatureHex = header(FAL_SIGNATURE_HEADERS.signature);
-    if (!requestId || !userId || !timestamp || !signatureHex)
-      return { ok: false, reason: 'missing signature headers' };
-    if (!/^\d+$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > tolerance) {
-      return { ok: false, reason: 'timestamp outside tolerance' };
-    }
-    if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: 'malformed signature' };
-    const signature = Buffer.from(signatureHex, 'hex');
+    const read = readSignatureHeaders(header, now(), tolerance);
+    if (!read.ok) return read;
+    const { requestId, userId, timestamp, signature } = read.headers;
     const message = signedMessage(requestId, userId, timestamp, body);
     const matches = (candidates: KeyObject[]) =>
       candidates.some((key) => verify(null, message, key, signature));
-    if (matches(await keys(false)) || matches(await keys(true))) return { ok: true, requestId };
+    if (matches(await keys(false)) || matches(await keys(true))) return { ok: true, requestId, userId };
     return { ok: false, reason: 'signature does not verify' };
   };
 }

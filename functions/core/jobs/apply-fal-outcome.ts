@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type SettledOutcome } from '../domain/fal-outcome.ts';
 import type { Job } from '../domain/job.ts';
-import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
+import { markFailed, markGenerated, openSubmits, requeueGeneration } from '../domain/transitions.ts';
 import { sendFollowUp, settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
@@ -13,18 +13,27 @@ export type ApplyOutcomeDeps = Pick<
   'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'now' | 'archiveQueue' | 'followUps'
 >;
 
-/** Whether an outcome for `requestId` is about the job's current attempt (or one it has not recorded yet). */
+/**
+ * Whether an outcome for `requestId` is about the job's current attempt, or one it has not recorded
+ * yet: only while a submit's answer is outstanding (a webhook can beat the answer) or was lost.
+ */
 export function isCurrentRequest(job: Job, requestId: string): boolean {
   if (job.requestId !== undefined) return job.requestId === requestId;
-  return job.state === 'queued' && !job.priorRequestIds.includes(requestId);
+  return job.state === 'queued' && openSubmits(job) > 0 && !job.priorRequestIds.includes(requestId);
 }
 
 /**
  * A request of this job that it never recorded: a submit fal accepted whose answer was lost, and
- * which was sent again. Only a verified webhook (signature and job token) can name one.
+ * which was sent again. Only where Reelay knows such an answer was lost (an open submit beside the
+ * recorded one), and only a verified webhook (signature, account and job token) can name one.
  */
 export function isOrphanRequest(job: Job, requestId: string): boolean {
-  return job.state === 'submitted' && job.requestId !== requestId && !job.priorRequestIds.includes(requestId);
+  return (
+    job.state === 'submitted' &&
+    openSubmits(job) > 0 &&
+    job.requestId !== requestId &&
+    !job.priorRequestIds.includes(requestId)
+  );
 }
 
 /**

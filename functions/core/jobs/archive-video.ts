@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Transform } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
-import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
+import {
+  MediaGoneError,
+  type MediaOptions,
+  MediaRefusedError,
+  type MediaStream,
+  openMedia,
+} from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
 import type { Deps } from '../deps.ts';
+import { parseClientUrl } from '../domain/client-url.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
 import { abandoned } from '../domain/lease.ts';
+import { mediaUrlProblem } from '../domain/media-hosts.ts';
 import {
   claimForArchive,
   isArchiveLeased,
@@ -17,6 +25,7 @@ import {
 } from '../domain/transitions.ts';
 import { type HeldLease, holdLease, LeaseLostError } from '../lease/hold-lease.ts';
 import { newLeaseHolder } from '../lease/holder.ts';
+import { guardedLookup } from '../net/url-guard.ts';
 import { updateJob } from './update-job.ts';
 
 /** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
@@ -35,6 +44,34 @@ class SizeMismatchError extends Error {
   }
 }
 
+/**
+ * fal's media hosts only (an adopted or forged result included), no literal or local address a client
+ * URL could not have, and a connection only to addresses the SSRF rules allow: what the archiver
+ * fetches, first URL and each redirect alike.
+ */
+function mediaOptions(deps: ArchiveDeps): MediaOptions {
+  const hostRules = { hosts: deps.config.fal.mediaHosts, allowLocal: deps.config.allowLocalUrls };
+  const addressRules = { allowLocal: deps.config.allowLocalUrls };
+  return {
+    async check(url) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new MediaRefusedError(url, 'not a URL');
+      }
+      const problem = mediaUrlProblem(parsed, hostRules);
+      if (problem) throw new MediaRefusedError(url, problem);
+      try {
+        parseClientUrl(url, 'video.url', addressRules);
+      } catch (error) {
+        throw new MediaRefusedError(url, error instanceof Error ? error.message : String(error));
+      }
+    },
+    lookup: guardedLookup(addressRules),
+  };
+}
+
 /** fal's URL expired: its queue may still hold the result with a URL that works. */
 async function openFreshMedia(deps: ArchiveDeps, job: Job): Promise<MediaStream> {
   if (!job.requestId) throw new Error('no request id to refresh the media URL from');
@@ -46,7 +83,7 @@ async function openFreshMedia(deps: ArchiveDeps, job: Job): Promise<MediaStream>
     current.state === 'generated' ? replaceVideoUrl(current, outcome.video, deps.now()) : undefined,
   );
   deps.logger.info('media URL expired; using a fresh one from fal', { jobId: job.id });
-  return openMedia(refreshed?.job.video?.url ?? outcome.video.url);
+  return openMedia(refreshed?.job.video?.url ?? outcome.video.url, mediaOptions(deps));
 }
 
 /** Object metadata that lets a later attempt recognise a finished copy of the same fal output. */
@@ -96,7 +133,7 @@ async function copyToArchive(deps: ArchiveDeps, job: Job, lease: HeldLease): Pro
   }
   let media: MediaStream;
   try {
-    media = await openMedia(url);
+    media = await openMedia(url, mediaOptions(deps));
   } catch (error) {
     if (!(error instanceof MediaGoneError)) throw error;
     media = await openFreshMedia(deps, job);
@@ -191,7 +228,9 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
       logger.warn('archive stopped: its lease was lost', { jobId, holder, reason, renewals });
       return 'skipped';
     }
-    const exhausted = (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
+    // a refused URL stays refused: no point in trying again
+    const exhausted =
+      error instanceof MediaRefusedError || (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
     await updateJob(
       deps,
       jobId,

@@ -39,6 +39,7 @@ export async function runFollowUp(deps: EngineDeps, message: FollowUp): Promise<
       return;
     case 'pump-any':
       await pumpWaiting(deps, deps.config.reconcileBatch);
+      if (message.thenTenant) await pumpTenant(deps, message.thenTenant);
       return;
     case 'resubmit':
       await resubmit(deps, message.jobId, message.version);

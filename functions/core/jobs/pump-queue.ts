@@ -35,10 +35,10 @@ const PUMP_LIMIT = 10;
  * them, until either pool is full or the queue is empty. Safe to run anywhere, any number of times at
  * once: promotion is a conditional write only one runner wins. Answers how many it submitted.
  */
-export async function pumpTenant(deps: EngineDeps, tenant: string): Promise<number> {
+export async function pumpTenant(deps: EngineDeps, tenant: string, max = PUMP_LIMIT): Promise<number> {
   let maxActive: number | undefined;
   let submitted = 0;
-  for (let round = 0; round < PUMP_LIMIT * 2 && submitted < PUMP_LIMIT; round++) {
+  for (let round = 0; round < PUMP_LIMIT * 2 && submitted < max; round++) {
     const pool = await deps.usage.get({ tenant });
     // the cap the API last admitted by; only a pool from before caps were recorded asks the tenant store
     maxActive ??= pool.maxActive ?? (await tenantLimits(deps, tenant)).maxActiveJobs;
@@ -87,16 +87,27 @@ export async function pumpTenant(deps: EngineDeps, tenant: string): Promise<numb
 }
 
 /**
- * Pumps every tenant that has jobs waiting, oldest waiter first: what runs when a slot of the
- * deployment frees (any tenant may be next) and on every reconciler pass.
+ * Admits waiting jobs one at a time across tenants while the deployment has room: what runs when a
+ * slot of the deployment frees and on every reconciler pass. Without `only`, in the order the jobs
+ * started waiting, so a freed slot goes to the longest waiter of any tenant (one tenant's backlog
+ * cannot starve another); with `only` (tenants, oldest waiter first), one job per tenant per round.
+ * A tenant held by its own cap is passed over.
  */
 export async function pumpWaiting(deps: EngineDeps, batch: number, only?: string[]): Promise<number> {
-  const tenants = only ?? [...new Set((await deps.jobs.listWaiting(batch)).map((job: Job) => job.tenant))];
+  const order = only ?? (await deps.jobs.listWaiting(batch)).map((job: Job) => job.tenant);
+  const held = new Set<string>();
   let submitted = 0;
-  for (const tenant of tenants) {
-    const global = await deps.usage.get('global');
-    if (Object.keys(global.active).length >= deps.config.globalLimits.maxActiveJobs) break;
-    submitted += await pumpTenant(deps, tenant);
+  for (let round = 0; round < PUMP_LIMIT; round++) {
+    const before = submitted;
+    for (const tenant of order) {
+      if (held.has(tenant)) continue;
+      const global = await deps.usage.get('global');
+      if (Object.keys(global.active).length >= deps.config.globalLimits.maxActiveJobs) return submitted;
+      const admitted = await pumpTenant(deps, tenant, 1);
+      if (admitted === 0) held.add(tenant);
+      submitted += admitted;
+    }
+    if (submitted === before) break;
   }
   return submitted;
 }

@@ -38,7 +38,7 @@ async function recordFailure(deps: EngineDeps, job: Job, failure: FalFailure): P
         const retryAt = failure.maybeAccepted
           ? submitLeaseUntil(current, now, policy)
           : now + backoffDelay(current.submitAttempts, policy, deps.random());
-        return scheduleSubmitRetry(current, error.message, retryAt, now);
+        return scheduleSubmitRetry(current, error.message, retryAt, now, failure.maybeAccepted === true);
       }
       const message = retryable
         ? `fal did not accept the job after ${current.submitAttempts} attempts: ${error.message}`

@@ -32,12 +32,17 @@ export async function settleStep(deps: SettleDeps, before: Job, after: Job): Pro
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
-    // only who can be waiting for this very slot is told: its tenant's queue first (the freed slot
-    // fits it under both caps), else anyone's when the deployment was full
-    if (releases.freed && waiters?.tenantWaiting)
+    // only who can be waiting for this very slot is told. When the deployment's cap held jobs back,
+    // its freed slot goes to the longest waiter of any tenant first, then the tenant's own queue
+    // takes whatever room is left (one message, so the order holds); else the tenant's queue.
+    if (releases.freed && waiters?.globalWasFull)
+      await sendFollowUp(
+        deps,
+        { kind: 'pump-any', ...(waiters.tenantWaiting && { thenTenant: after.tenant }) },
+        after.id,
+      );
+    else if (releases.freed && waiters?.tenantWaiting)
       await sendFollowUp(deps, { kind: 'pump', tenant: after.tenant }, after.id);
-    else if (releases.freed && waiters?.globalWasFull)
-      await sendFollowUp(deps, { kind: 'pump-any' }, after.id);
   } catch (error) {
     deps.logger.error('settling a job step failed; the reconciler repairs the pools', {
       jobId: after.id,

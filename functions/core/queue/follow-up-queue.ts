@@ -8,8 +8,11 @@ import * as z from 'zod';
 export const followUpSchema = z.discriminatedUnion('kind', [
   /** A slot of this tenant freed: admit and submit its oldest waiting jobs. */
   z.object({ kind: z.literal('pump'), tenant: z.string().min(1).max(128) }),
-  /** A slot of the deployment freed while it was full: any tenant's waiter may be next. */
-  z.object({ kind: z.literal('pump-any') }),
+  /**
+   * A slot of the deployment freed while it was full: the longest waiter of any tenant is next, then
+   * `thenTenant`'s own queue takes what room is left.
+   */
+  z.object({ kind: z.literal('pump-any'), thenTenant: z.string().min(1).max(128).optional() }),
   /** A retryable generation failure put the job back in the queue at this version: submit it again. */
   z.object({ kind: z.literal('resubmit'), jobId: z.string().min(1).max(128), version: z.number().int() }),
   /** fal's webhook carried no payload: fetch the result from fal's queue and record it. */

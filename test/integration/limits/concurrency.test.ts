@@ -205,9 +205,51 @@ describe('overall cap across tenants', () => {
     const after = await Promise.all(jobs.map((j) => stack.job(j.id)));
     expect(after.filter((j) => j.state === 'submitted')).toHaveLength(3);
     const admitted = after.find((j) => j.state === 'submitted' && waitingBefore.some((w) => w.id === j.id));
-    // the freed tenant's own queue goes first; failing that, the oldest waiter of any tenant
-    const ownNext = waitingBefore.find((w) => w.tenant === freed.tenant);
-    expect(admitted?.id).toBe((ownNext ?? waitingBefore[0])?.id);
+    // the deployment's cap held them: the oldest waiter of any tenant goes first
+    expect(admitted?.id).toBe(waitingBefore[0]?.id);
+  });
+});
+
+describe('a freed slot of a full deployment goes to the longest waiter of any tenant (M4)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      emulator: NEVER_FINISHES,
+      env: { REELAY_MAX_ACTIVE_JOBS: '2', REELAY_DEFAULT_MAX_ACTIVE_JOBS: '5' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('another tenant’s older job is not overtaken by the freeing tenant’s newer ones', async () => {
+    const a1 = await stack.createVideo({ prompt: 'a1', seconds: '4' });
+    const a2 = await stack.createVideo({ prompt: 'a2', seconds: '4' });
+    const b1 = (await (await post(stack, 'b1', OTHER_KEY)).json()) as VideoObject;
+    // tenant A keeps creating after B's job started waiting: a steady backlog
+    const backlog: VideoObject[] = [];
+    for (const prompt of ['a3', 'a4', 'a5']) backlog.push(await stack.createVideo({ prompt, seconds: '4' }));
+    expect([b1, ...backlog].map((v) => v.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+
+    // A's job ends: the deployment's slot goes to B, who waited longest (through the follow-up worker)
+    await stack.api(`/v1/videos/${a1.id}`, { method: 'DELETE' });
+    await stack.followUps.drained();
+    expect((await stack.job(b1.id)).state).toBe('submitted');
+    expect((await Promise.all(backlog.map((v) => stack.job(v.id)))).map((j) => j.state)).toEqual([
+      'queued',
+      'queued',
+      'queued',
+    ]);
+
+    // the next slot goes to A's oldest waiter, in its own order
+    await stack.api(`/v1/videos/${a2.id}`, { method: 'DELETE' });
+    await stack.followUps.drained();
+    expect((await Promise.all(backlog.map((v) => stack.job(v.id)))).map((j) => j.state)).toEqual([
+      'submitted',
+      'queued',
+      'queued',
+    ]);
+    expect(Object.keys((await stack.deps.usage.get('global')).active).sort()).toEqual(
+      [b1.id, backlog[0]?.id].sort(),
+    );
   });
 });
 

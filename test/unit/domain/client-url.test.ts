@@ -30,9 +30,33 @@ describe('client URL guard', () => {
     'https://[2001:db8::1]/a.png',
     'https://localhost/a.png',
     'https://metadata.google.internal/a.png',
+    // ranges the red team found still open
+    'https://[64:ff9b:1::a9fe:a9fe]/a.png',
+    'https://[::ffff:5db8:d822]/a.png',
+    'https://[::ffff:0:93.184.216.34]/a.png',
+    'https://[fec0::1]/a.png',
+    'https://192.0.2.10/a.png',
+    'https://198.51.100.7/a.png',
+    'https://203.0.113.99/a.png',
+    // parser differentials: WHATWG reads host 93.184.216.34, Python's urlsplit 169.254.169.254
+    'https://93.184.216.34\\@169.254.169.254/x.png',
+    'https://93.184.216.34\\\\@169.254.169.254/x.png',
+    'https://exam\tple.com/a.png',
+    'https://example.com/a\nb.png',
+    'https://example.com/a.png\u0000',
+    'https://example.com/\u0007.png',
+    'https://example.com/ a.png',
+    'https://example.com/\u200b.png',
+    'https://example.com/\ud800.png',
   ])('rejects %s with a 400 naming the field', (url) => {
     expect(() => checkClientUrl(url, 'image_url', strict)).toThrow(
       expect.objectContaining({ status: 400, param: 'image_url' }),
+    );
+  });
+
+  it('answers the normalised URL, the one that was checked', () => {
+    expect(checkClientUrl('HTTPS://Images.Example.COM/a/../cat.png', 'image_url', strict)).toBe(
+      'https://images.example.com/cat.png',
     );
   });
 

@@ -42,7 +42,7 @@ describe('fal JWKS outage: the last good key set keeps verifying for a bounded t
       expect((await verify(signed(), body)).ok).toBe(true);
       await jwks.set(outage);
       clock.now += HOUR + 1_000;
-      expect(await verify(signed(), body)).toEqual({ ok: true, requestId: REQUEST_ID });
+      expect(await verify(signed(), body)).toEqual({ ok: true, requestId: REQUEST_ID, userId: 'user-1' });
       expect(stale).toHaveLength(1);
       expect(stale[0]?.ageMs).toBe(HOUR + 1_000);
       // a forgery is still refused while the keys are stale

@@ -27,11 +27,12 @@ const getter = (headers: Record<string, string>) => (name: string) => headers[na
 describe('fal webhook signatures', () => {
   const signer = falSigner();
 
-  it('accepts fal’s signature over the raw bytes, big seed and all', async () => {
+  it('accepts fal’s signature over the raw bytes, big seed and all, and names the signed account', async () => {
     const { verify } = verifierFor(() => [signer.jwk]);
     expect(await verify(getter(signer.headers(body, { requestId: REQUEST_ID })), body)).toEqual({
       ok: true,
       requestId: REQUEST_ID,
+      userId: 'user-1',
     });
   });
 

@@ -87,18 +87,27 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
 
     async listByTenant(tenant, { after, limit, order }) {
       const { indexName, partitionKey, sortKey } = JOBS_TABLE.byTenant;
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: indexName,
-          KeyConditionExpression: `#pk = :tenant${after ? ` AND #sk ${order === 'asc' ? '>' : '<'} :after` : ''}`,
-          ExpressionAttributeNames: { '#pk': partitionKey, ...(after && { '#sk': sortKey }) },
-          ExpressionAttributeValues: { ':tenant': tenant, ...(after && { ':after': after }) },
-          ScanIndexForward: order === 'asc',
-          Limit: limit + 1,
-        }),
-      );
-      return { jobs: Items.slice(0, limit).map(fromItem), hasMore: Items.length > limit };
+      // a query page stops at 1 MB whatever Limit says: read on until the page is full (and one more
+      // item proves there is more) or the partition ends, so has_more never claims the end early
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexName,
+            KeyConditionExpression: `#pk = :tenant${after ? ` AND #sk ${order === 'asc' ? '>' : '<'} :after` : ''}`,
+            ExpressionAttributeNames: { '#pk': partitionKey, ...(after && { '#sk': sortKey }) },
+            ExpressionAttributeValues: { ':tenant': tenant, ...(after && { ':after': after }) },
+            ScanIndexForward: order === 'asc',
+            Limit: limit + 1 - items.length,
+            ...(startKey && { ExclusiveStartKey: startKey }),
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && items.length <= limit);
+      return { jobs: items.slice(0, limit).map(fromItem), hasMore: items.length > limit };
     },
 
     async claimIdempotencyKey(tenant, key, claim, now, expiresAt) {
