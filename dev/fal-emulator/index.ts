@@ -12,7 +12,7 @@ import { type PersistedState, StateFile } from './persistence.ts';
 import { RequestQueue } from './queue.ts';
 import { WebhookSigner } from './signer.ts';
 import { emptyStats, snapshotStats } from './stats.ts';
-import type { EmulatedRequest, FalEmulatorStats } from './types.ts';
+import type { EmulatedRequest, FalEmulatorStats, WebhookAttempt } from './types.ts';
 import { toEmulatedRequest } from './views.ts';
 import { WebhookSender } from './webhooks.ts';
 
@@ -25,12 +25,17 @@ export interface FalEmulator {
   request(requestId: string): EmulatedRequest | undefined;
   /** Every request accepted so far, in submit order. */
   requests(): EmulatedRequest[];
+  /**
+   * The delivery log: every webhook POST made (the latest 1,000), each with the answer it got, in
+   * the order they ended. Tests assert against it rather than wait and see that nothing arrived.
+   */
+  webhookAttempts(requestId?: string): WebhookAttempt[];
   outputBytes(requestId: string): Promise<Buffer>;
   setGenerationMs(ms: number): void;
   close(): Promise<void>;
 }
 
-export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault };
+export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault, WebhookAttempt };
 
 // How long the runner waits for an image_url before answering file_download_error.
 const IMAGE_TIMEOUT_MS = 5_000;
@@ -129,6 +134,8 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         .all()
         .map((record) => toEmulatedRequest(baseUrl, record, files))
         .sort((a, b) => a.submittedAt - b.submittedAt),
+    webhookAttempts: (requestId) =>
+      webhooks.attempts().filter((entry) => requestId === undefined || entry.requestId === requestId),
     outputBytes: async (requestId) => {
       const outcome = queue.get(requestId)?.outcome;
       const file = outcome?.kind === 'ok' ? files.get(outcome.fileId) : undefined;
