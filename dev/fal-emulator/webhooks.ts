@@ -113,8 +113,9 @@ export class WebhookSender {
     if (results.includes('ok')) {
       state.delivered = true;
       state.deliveredAt ??= Date.now();
-      state.nextAttemptAt = null;
+      // still due until the duplicate is sent: nothing pending means nothing more will arrive
       if (record.faults.webhook === 'duplicate' && state.deliveries < 2) await this.#send(record);
+      state.nextAttemptAt = null;
       this.#options.save();
       return;
     }

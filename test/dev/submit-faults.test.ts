@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import { falClientFor, SEEDANCE_T2V, startTestEmulator, submitRaw, waitUntil } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { falClientFor, submitRaw } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 describe('submit faults', () => {
-  let emulator: FalEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
+  const emulator = useTestEmulator();
   beforeEach(() => emulator.clearFaults());
-  afterAll(() => emulator.close());
 
   it.each([429, 500, 502, 503, 504] as const)('answers %i with a fal-like JSON body', async (status) => {
     emulator.injectFault({ on: 'submit', status });

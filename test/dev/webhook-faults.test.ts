@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  verifyDelivery,
-  waitForCompletion,
-  waitUntil,
-} from './helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
+import { type Receiver, startReceiver, verifyDelivery } from '../support/webhook-receiver.ts';
 
 describe('webhook faults', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator();
   let receiver: Receiver;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.close());
   afterEach(() => receiver?.close());
 
   it('drop: never sends, the request still completes', async () => {
