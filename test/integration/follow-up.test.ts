@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
+import { falSubmitsFor } from '../support/fal-requests.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
-
-/** fal submits the emulator accepted for one job's prompt. */
-const submitsFor = (stack: TestStack, prompt: string) =>
-  stack.emulator?.requests().filter((r) => JSON.stringify(r.input).includes(prompt)).length ?? 0;
+import { waitFor } from '../support/wait-for.ts';
 
 const sentOf = (stack: TestStack, kind: string) =>
   stack.followUps
@@ -33,16 +31,16 @@ describe('the follow-up worker: work the webhook only sends', () => {
       const job = await stack.job(video.id);
       return job.priorRequestIds.length === 1 && job.state === 'queued' ? job : undefined;
     });
-    expect(submitsFor(stack, prompt)).toBe(1);
+    expect(falSubmitsFor(stack, prompt)).toBe(1);
     const resubmits = sentOf(stack, 'resubmit');
     expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version: requeued.version }]);
     // at-least-once: the same message delivered twice still submits once
     await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version: requeued.version });
     stack.followUps.resume();
     await stack.followUps.drained();
-    expect(submitsFor(stack, prompt)).toBe(2);
+    expect(falSubmitsFor(stack, prompt)).toBe(2);
     expect((await stack.settle(video.id)).state).toBe('completed');
-    expect(submitsFor(stack, prompt)).toBe(2);
+    expect(falSubmitsFor(stack, prompt)).toBe(2);
   });
 
   it('a webhook without payload is answered at once; the worker fetches the result from fal', async () => {
@@ -69,13 +67,3 @@ describe('the follow-up worker: work the webhook only sends', () => {
     expect(parseFollowUp('{"kind":"submit-everything"}')).toBeUndefined();
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('waited in vain');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -14,23 +14,22 @@ export const falRequestsOf = (stack: LocalStack, jobId: string): EmulatedRequest
   (stack.emulator?.requests() ?? []).filter((request) => request.webhookUrl?.includes(`job=${jobId}&`));
 
 /**
- * Until fal has nothing more to do or send about a job it was asked for: every request ended, and
- * every webhook delivered, dropped or given up with no attempt pending. The emulator's record says
- * so, so no delivery can still come late; answers the job's requests.
+ * The job's requests if fal has nothing more to do or send about it (every request ended, every
+ * webhook delivered, dropped or given up with no attempt pending), else undefined. The emulator's
+ * record says so, so no delivery can still come late.
  */
-export function falSettled(stack: LocalStack, jobId: string, timeoutMs = 20_000): Promise<EmulatedRequest[]> {
-  return waitFor(
-    () => {
-      const requests = falRequestsOf(stack, jobId);
-      const settled = requests.every(
-        (r) =>
-          r.state === 'COMPLETED' &&
-          (!r.webhook || r.webhook.delivered || r.webhook.dropped || r.webhook.givenUp) &&
-          r.webhook?.nextAttemptAt == null,
-      );
-      return requests.length > 0 && settled ? requests : undefined;
-    },
-    timeoutMs,
-    `fal to settle job ${jobId}`,
+export function falDoneWith(stack: LocalStack, jobId: string): EmulatedRequest[] | undefined {
+  const requests = falRequestsOf(stack, jobId);
+  const done = requests.every(
+    (r) =>
+      r.state === 'COMPLETED' &&
+      (!r.webhook || r.webhook.delivered || r.webhook.dropped || r.webhook.givenUp) &&
+      r.webhook?.nextAttemptAt == null,
   );
+  return requests.length > 0 && done ? requests : undefined;
+}
+
+/** Until fal is done with a job it was asked for (see falDoneWith); answers the job's requests. */
+export function falSettled(stack: LocalStack, jobId: string, timeoutMs = 20_000): Promise<EmulatedRequest[]> {
+  return waitFor(() => falDoneWith(stack, jobId), timeoutMs, `fal to settle job ${jobId}`);
 }
