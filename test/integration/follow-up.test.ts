@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
 import { falSubmitsFor } from '../support/fal-requests.ts';
+import { followUpsSent } from '../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const sentOf = (stack: TestStack, kind: string) =>
-  stack.followUps
-    .sentBodies()
-    .map(parseFollowUp)
-    .filter((message) => message?.kind === kind);
 
 describe('the follow-up worker: work the webhook only sends', () => {
   let stack: TestStack;
@@ -32,7 +27,7 @@ describe('the follow-up worker: work the webhook only sends', () => {
       return job.priorRequestIds.length === 1 && job.state === 'queued' ? job : undefined;
     });
     expect(falSubmitsFor(stack, prompt)).toBe(1);
-    const resubmits = sentOf(stack, 'resubmit');
+    const resubmits = followUpsSent(stack, 'resubmit');
     expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version: requeued.version }]);
     // at-least-once: the same message delivered twice still submits once
     await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version: requeued.version });
@@ -50,7 +45,7 @@ describe('the follow-up worker: work the webhook only sends', () => {
       seconds: '4',
     });
     const message = await waitFor(async () =>
-      sentOf(stack, 'fetch-result').find((m) => m?.kind === 'fetch-result' && m.jobId === video.id),
+      followUpsSent(stack, 'fetch-result').find((m) => m.jobId === video.id),
     );
     const requestId = (await stack.job(video.id)).requestId;
     expect(message).toEqual({ kind: 'fetch-result', jobId: video.id, requestId });

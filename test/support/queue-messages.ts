@@ -1,4 +1,5 @@
 import type { LocalStack } from '../../dev/local-stack.ts';
+import { type FollowUp, parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
 
 export interface SentMessage {
   queue: 'archive' | 'follow-up';
@@ -13,4 +14,15 @@ export function messagesAbout(stack: LocalStack, jobId: string): SentMessage[] {
       .filter((body) => body.jobId === jobId)
       .map((body) => ({ queue, body }));
   return [...about('archive', stack.queue.sentBodies()), ...about('follow-up', stack.followUps.sentBodies())];
+}
+
+/** The follow-up messages of one kind sent so far, parsed, in order (the follow-up queue's record). */
+export function followUpsSent<K extends FollowUp['kind']>(
+  stack: LocalStack,
+  kind: K,
+): Extract<FollowUp, { kind: K }>[] {
+  return stack.followUps
+    .sentBodies()
+    .map(parseFollowUp)
+    .filter((message): message is Extract<FollowUp, { kind: K }> => message?.kind === kind);
 }

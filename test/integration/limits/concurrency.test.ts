@@ -3,6 +3,7 @@ import type { VideoObject } from '../../../functions/core/domain/video-object.ts
 import { falSubmits } from '../../support/fal-requests.ts';
 import { OTHER_KEY } from '../../support/other-tenant.ts';
 import { postVideo } from '../../support/post-video.ts';
+import { followUpsSent } from '../../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 /** Long enough that nothing finishes during a test: only a delete frees a slot. */
@@ -11,10 +12,6 @@ const NEVER_FINISHES = { generationMs: 600_000 };
 async function video(stack: TestStack, id: string): Promise<VideoObject> {
   return (await (await stack.api(`/v1/videos/${id}`)).json()) as VideoObject;
 }
-
-/** Follow-up messages of this kind sent so far (the local queue's record). */
-const followUpsOf = (stack: TestStack, kind: string) =>
-  stack.followUps.sentBodies().filter((body) => (JSON.parse(body) as { kind: string }).kind === kind);
 
 describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', () => {
   let stack: TestStack;
@@ -50,13 +47,11 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
 
     // a slot frees (delete): the request gives the next waiting job nothing itself, only a message
     stack.followUps.hold();
-    const pumpsBefore = followUpsOf(stack, 'pump').length;
+    const pumpsBefore = followUpsSent(stack, 'pump').length;
     expect((await stack.api(`/v1/videos/${first.id}`, { method: 'DELETE' })).status).toBe(200);
     expect(falSubmits(stack)).toBe(2);
     expect((await stack.job(third.id)).state).toBe('queued');
-    expect(followUpsOf(stack, 'pump').slice(pumpsBefore)).toEqual([
-      JSON.stringify({ kind: 'pump', tenant: 'local' }),
-    ]);
+    expect(followUpsSent(stack, 'pump').slice(pumpsBefore)).toEqual([{ kind: 'pump', tenant: 'local' }]);
     // the follow-up worker submits it promptly, with no reconcile pass
     stack.followUps.resume();
     await stack.waitForJob(third.id, ['submitted']);
@@ -209,7 +204,7 @@ describe('a webhook frees the slot: the next waiting job is submitted at once', 
     await stack.waitForJob(running.id, ['generated', 'completed']);
     expect(falSubmits(stack)).toBe(before + 1);
     expect((await stack.job(waiting.id)).state).toBe('queued');
-    expect(followUpsOf(stack, 'pump').at(-1)).toBe(JSON.stringify({ kind: 'pump', tenant: 'local' }));
+    expect(followUpsSent(stack, 'pump').at(-1)).toEqual({ kind: 'pump', tenant: 'local' });
     expect(stack.emulator?.stats().webhooksDelivered ?? 0).toBeGreaterThan(deliveredBefore);
     stack.followUps.resume();
     expect((await stack.waitForJob(waiting.id, ['completed', 'failed'])).state).toBe('completed');
