@@ -84,6 +84,11 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue {
     this.pump();
   }
 
+  /** Bodies of the messages not yet done with: waiting, hidden for a retry, or being handled. */
+  pendingBodies(): string[] {
+    return this.messages.map((m) => m.body);
+  }
+
   depth(): { visible: number; inFlight: number; deadLetters: number } {
     const now = Date.now();
     return {

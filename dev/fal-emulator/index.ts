@@ -12,7 +12,7 @@ import { type PersistedState, StateFile } from './persistence.ts';
 import { RequestQueue } from './queue.ts';
 import { WebhookSigner } from './signer.ts';
 import { emptyStats, snapshotStats } from './stats.ts';
-import type { EmulatedRequest, FalEmulatorStats } from './types.ts';
+import type { EmulatedRequest, FalEmulatorStats, WebhookAttempt } from './types.ts';
 import { toEmulatedRequest } from './views.ts';
 import { WebhookSender } from './webhooks.ts';
 
@@ -27,6 +27,11 @@ export interface FalEmulator {
   request(requestId: string): EmulatedRequest | undefined;
   /** Every request accepted so far, in submit order. */
   requests(): EmulatedRequest[];
+  /**
+   * The delivery log: every webhook POST made (the latest 1,000), each with the answer it got, in
+   * the order they ended. Tests assert against it rather than wait and see that nothing arrived.
+   */
+  webhookAttempts(requestId?: string): WebhookAttempt[];
   outputBytes(requestId: string): Promise<Buffer>;
   setGenerationMs(ms: number): void;
   /** How long a request takes from submit to its result when nothing fails: queue wait plus generation. */
@@ -37,7 +42,7 @@ export interface FalEmulator {
 /** The emulator's media work, for later steps (fal's ffmpeg merge-videos and extract-frame). */
 export { type ClipSpec, clipSpec, extractFrame, mergeClips, readClip, renderClip } from './video/clip.ts';
 export { readMp4Header } from './video/mp4.ts';
-export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault };
+export type { EmulatedRequest, FalEmulatorOptions, FalEmulatorStats, FalFault, WebhookAttempt };
 
 // How long the runner waits for an image_url before answering file_download_error.
 const IMAGE_TIMEOUT_MS = 5_000;
@@ -137,6 +142,8 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         .all()
         .map((record) => toEmulatedRequest(baseUrl, record, files))
         .sort((a, b) => a.submittedAt - b.submittedAt),
+    webhookAttempts: (requestId) =>
+      webhooks.attempts().filter((entry) => requestId === undefined || entry.requestId === requestId),
     outputBytes: async (requestId) => {
       const outcome = queue.get(requestId)?.outcome;
       const file = outcome?.kind === 'ok' ? files.get(outcome.fileId) : undefined;

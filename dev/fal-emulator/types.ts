@@ -82,6 +82,17 @@ export interface EmulatedRequest {
   webhook: WebhookState | null;
 }
 
+/** One webhook POST the emulator made, as it ended: the delivery log tests assert against. */
+export interface WebhookAttempt {
+  requestId: string;
+  url: string;
+  /** 1-based, per request (a concurrent pair has two). */
+  attempt: number;
+  sentAt: number;
+  /** The receiver's answer; null when none came (refused, reset, timed out). */
+  status: number | null;
+}
+
 export interface FalEmulatorStats {
   /** Accepted submits. */
   submits: number;

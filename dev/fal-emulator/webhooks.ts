@@ -1,5 +1,5 @@
 import type { WebhookSigner } from './signer.ts';
-import type { FalEmulatorStats, RequestRecord, WebhookState } from './types.ts';
+import type { FalEmulatorStats, RequestRecord, WebhookAttempt, WebhookState } from './types.ts';
 
 export interface WebhookSenderOptions {
   signer: WebhookSigner;
@@ -12,6 +12,9 @@ export interface WebhookSenderOptions {
 }
 
 type AttemptResult = 'ok' | 'failed' | 'aborted';
+
+/** The delivery log keeps this many attempts, the latest (a long `npm start` stays bounded). */
+export const WEBHOOK_LOG_LIMIT = 1_000;
 
 export function newWebhookState(body: string): WebhookState {
   return {
@@ -36,6 +39,7 @@ export class WebhookSender {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #rounds = new Set<Promise<void>>();
   readonly #abort = new AbortController();
+  readonly #log: WebhookAttempt[] = [];
 
   constructor(options: WebhookSenderOptions) {
     this.#options = options;
@@ -63,6 +67,11 @@ export class WebhookSender {
     const state = record.webhook;
     if (!state || state.delivered || state.dropped || state.givenUp) return;
     this.#schedule(record, Math.max(0, (state.nextAttemptAt ?? Date.now()) - Date.now()));
+  }
+
+  /** Every attempt so far (the latest WEBHOOK_LOG_LIMIT), in the order they ended; not persisted. */
+  attempts(): readonly WebhookAttempt[] {
+    return this.#log;
   }
 
   /** Stops timers and aborts in-flight attempts; their records stay due so a restart resends them. */
@@ -104,8 +113,9 @@ export class WebhookSender {
     if (results.includes('ok')) {
       state.delivered = true;
       state.deliveredAt ??= Date.now();
-      state.nextAttemptAt = null;
+      // still due until the duplicate is sent: nothing pending means nothing more will arrive
       if (record.faults.webhook === 'duplicate' && state.deliveries < 2) await this.#send(record);
+      state.nextAttemptAt = null;
       this.#options.save();
       return;
     }
@@ -128,6 +138,13 @@ export class WebhookSender {
     const { signer, userId, timeoutMs, stats, log } = this.#options;
     state.attempts += 1;
     stats.webhookAttempts += 1;
+    const entry: WebhookAttempt = {
+      requestId: record.requestId,
+      url,
+      attempt: state.attempts,
+      sentAt: Date.now(),
+      status: null,
+    };
     const body = Buffer.from(state.body, 'utf8');
     const headers = {
       'Content-Type': 'application/json',
@@ -142,6 +159,7 @@ export class WebhookSender {
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeoutMs)]),
       });
       await response.body?.cancel();
+      this.#record({ ...entry, status: response.status });
       const ok = response.status >= 200 && response.status < 300;
       log(`webhook ${record.requestId}: attempt ${state.attempts} -> ${response.status}`);
       if (!ok) return 'failed';
@@ -150,8 +168,14 @@ export class WebhookSender {
       return 'ok';
     } catch (error) {
       if (this.#abort.signal.aborted) return 'aborted';
+      this.#record(entry);
       log(`webhook ${record.requestId}: attempt ${state.attempts} failed (${String(error)})`);
       return 'failed';
     }
+  }
+
+  #record(entry: WebhookAttempt): void {
+    this.#log.push(entry);
+    if (this.#log.length > WEBHOOK_LOG_LIMIT) this.#log.splice(0, this.#log.length - WEBHOOK_LOG_LIMIT);
   }
 }

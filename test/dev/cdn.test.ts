@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readMp4Header } from '../../dev/fal-emulator/video/mp4.ts';
-import { SEEDANCE_T2V, startTestEmulator, submitOk, waitForCompletion } from './helpers.ts';
+import { submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, startTestEmulator, useTestEmulator } from '../support/fal-emulator.ts';
 
 /** Top-level MP4 boxes as [type, size]; a 32-bit size of 1 means a 64-bit size follows. */
 function topLevelBoxes(bytes: Buffer): [string, number][] {
@@ -49,13 +49,9 @@ function rawGet(
 }
 
 describe('output media and the CDN', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator({ outputPaddingBytes: 3 * 1024 * 1024 + 7 });
   let videoUrl: string;
   let requestId: string;
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ outputPaddingBytes: 3 * 1024 * 1024 + 7 });
-  });
-  afterAll(() => emulator.close());
   beforeEach(async () => {
     const { request_id } = await submitOk(emulator, SEEDANCE_T2V, { prompt: 'media' });
     requestId = request_id;

@@ -1,20 +1,11 @@
 import { ApiError, ValidationError } from '@fal-ai/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  falClientFor,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  waitForCompletion,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { falClientFor, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 describe('the real @fal-ai/client against the emulator', () => {
-  let emulator: FalEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ queueMs: 150, generationMs: 250 });
-  });
-  afterAll(() => emulator.close());
+  const emulator = useTestEmulator({ queueMs: 150, generationMs: 250 });
 
   it('submits, polls status 202 then 200, and fetches the result', async () => {
     const { client, calls } = falClientFor(emulator);

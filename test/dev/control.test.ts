@@ -1,23 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  falFetch,
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  submitRaw,
-  waitForCompletion,
-} from './helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { falFetch, submitOk, submitRaw, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
 
 describe('HTTP control surface and prompt directives', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator();
   let receiver: Receiver | undefined;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.close());
   afterEach(async () => {
     await receiver?.close();
     receiver = undefined;

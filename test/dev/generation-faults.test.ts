@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { GenerationErrorName } from '../../dev/fal-emulator/faults/schema.ts';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  falFetch,
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  verifyDelivery,
-} from './helpers.ts';
+import { falFetch, submitOk } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { type Receiver, startReceiver, verifyDelivery } from '../support/webhook-receiver.ts';
 
 const FIXTURES = '/work/shared/fixtures/fal-webhooks';
 const FIXTURE_ID = '019f6af7-3088-7f03-b97d-84fec4a3ce12';
@@ -92,12 +85,8 @@ function fixtureFor(name: string, requestId: string): string {
 }
 
 describe('generation faults', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator();
   let receiver: Receiver;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.close());
   afterEach(() => receiver?.close());
 
   it.each(Object.keys(EXPECTED) as GenerationErrorName[])('%s answers like fal', async (error) => {

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import { falClientFor, falFetch, startTestEmulator, submitOk, waitForCompletion } from './helpers.ts';
+import { falClientFor, falFetch, submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { useTestEmulator } from '../support/fal-emulator.ts';
 
 const I2V = 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video';
 // A 1×1 PNG.
@@ -12,11 +12,10 @@ const PNG = Buffer.from(
 );
 
 describe('image-to-video input images', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator();
   let imageHost: ReturnType<typeof createServer>;
   let hostUrl: string;
   beforeAll(async () => {
-    emulator = await startTestEmulator();
     imageHost = createServer((req, res) => {
       if (req.url === '/cat.png') res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
       else if (req.url === '/text.png')
@@ -26,10 +25,7 @@ describe('image-to-video input images', () => {
     await new Promise<void>((resolve) => imageHost.listen(0, '127.0.0.1', resolve));
     hostUrl = `http://127.0.0.1:${(imageHost.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    await emulator.close();
-    await new Promise((resolve) => imageHost.close(resolve));
-  });
+  afterAll(() => new Promise((resolve) => imageHost.close(resolve)));
 
   it('generates from a downloadable image', async () => {
     const { request_id } = await submitOk(emulator, I2V, { prompt: 'x', image_url: `${hostUrl}/cat.png` });

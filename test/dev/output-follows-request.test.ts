@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FalEmulator, readMp4Header } from '../../dev/fal-emulator/index.ts';
 import { solidPng } from '../../dev/fal-emulator/video/png.ts';
-import { startTestEmulator, submitOk, waitForCompletion } from './helpers.ts';
+import { submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { startTestEmulator } from '../support/fal-emulator.ts';
 
 const pngUri = (width: number, height: number) =>
   `data:image/png;base64,${solidPng(width, height, [200, 40, 40]).toString('base64')}`;

@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  falClientFor,
-  falFetch,
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  verifyDelivery,
-  waitForCompletion,
-  waitUntil,
-} from './helpers.ts';
+import { falClientFor, falFetch, submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, startTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
+import { type Receiver, startReceiver, verifyDelivery } from '../support/webhook-receiver.ts';
 
 const portOf = (emulator: FalEmulator) => Number(new URL(emulator.url).port);
 

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  falFetch,
-  SEEDANCE_T2V,
-  startTestEmulator,
-  submitOk,
-  submitRaw,
-  waitForCompletion,
-  waitUntil,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { falFetch, submitOk, submitRaw, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 describe('queue status, result and cancel over raw HTTP', () => {
-  let emulator: FalEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ queueMs: 200, generationMs: 200 });
-  });
-  afterAll(() => emulator.close());
+  const emulator = useTestEmulator({ queueMs: 200, generationMs: 200 });
 
   it('builds URLs from owner/app only', async () => {
     const cases: [string, string][] = [

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import { falClientFor, SEEDANCE_T2V, startTestEmulator, submitRaw } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { falClientFor, submitRaw } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 describe('submit faults', () => {
-  let emulator: FalEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
+  const emulator = useTestEmulator();
   beforeEach(() => emulator.clearFaults());
-  afterAll(() => emulator.close());
 
   it.each([429, 500, 502, 503, 504] as const)('answers %i with a fal-like JSON body', async (status) => {
     emulator.injectFault({ on: 'submit', status });
@@ -36,6 +33,7 @@ describe('submit faults', () => {
   it('hangs a submit past a client timeout, and still enqueues it afterwards', async () => {
     emulator.injectFault({ on: 'submit', hangMs: 400 });
     const before = emulator.stats().submits;
+    const started = Date.now();
     const query = `${emulator.url}/${SEEDANCE_T2V}`;
     const aborted = await fetch(query, {
       method: 'POST',
@@ -44,8 +42,12 @@ describe('submit faults', () => {
       signal: AbortSignal.timeout(100),
     }).catch((error: unknown) => error);
     expect((aborted as Error).name).toBe('TimeoutError');
-    // Like the real thing: the request was accepted even though the caller gave up (a duplicate risk).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Like the real thing: the request was accepted even though the caller gave up (a duplicate risk),
+    // once the hang was over, and once only.
+    const hung = () => emulator.requests().filter((request) => request.input.prompt === 'hang');
+    await waitUntil(() => hung().length > 0, 2_000, 'the hung submit to be accepted');
+    expect(hung()).toHaveLength(1);
+    expect(hung()[0]?.submittedAt).toBeGreaterThan(started + 300);
     expect(emulator.stats().submits).toBe(before + 1);
   });
 

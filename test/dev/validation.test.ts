@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import { SEEDANCE_T2V, startTestEmulator, submitRaw } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { submitRaw } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, startTestEmulator, useTestEmulator } from '../support/fal-emulator.ts';
 
 describe('submit validation like the real models', () => {
-  let emulator: FalEmulator;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.close());
+  const emulator = useTestEmulator();
 
   const detailOf = async (response: Response) => ((await response.json()) as { detail: unknown }).detail;
 

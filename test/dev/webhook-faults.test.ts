@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
-import {
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  verifyDelivery,
-  waitForCompletion,
-  waitUntil,
-} from './helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
+import { type Receiver, startReceiver, verifyDelivery } from '../support/webhook-receiver.ts';
 
 describe('webhook faults', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator();
   let receiver: Receiver;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(() => emulator.close());
   afterEach(() => receiver?.close());
 
   it('drop: never sends, the request still completes', async () => {
@@ -26,8 +15,9 @@ describe('webhook faults', () => {
     const { request_id } = await submitOk(emulator, SEEDANCE_T2V, { prompt: 'lost' }, receiver.url);
     const request = await waitForCompletion(emulator, request_id);
     expect(request.outcome).toBe('ok');
-    expect(request.webhook?.dropped).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the drop is decided as the request completes, and nothing is left pending: no later attempt can come
+    expect(request.webhook).toMatchObject({ dropped: true, attempts: 0, nextAttemptAt: null });
+    expect(emulator.webhookAttempts(request_id)).toEqual([]);
     expect(receiver.deliveries).toHaveLength(0);
   });
 
@@ -92,7 +82,13 @@ describe('webhook faults', () => {
     const result = await fetch(queued.response_url, { headers });
     expect(result.status).toBe(499);
     expect(result.headers.get('x-fal-error-type')).toBe('client_cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the queued request ended without a webhook to send (none is pending, so none can come late);
+    // the running one's was delivered once, and that is all the receiver got
+    expect(emulator.request(queued.request_id)).toMatchObject({ state: 'COMPLETED', webhook: null });
+    await waitUntil(() => emulator.request(running.request_id)?.webhook?.delivered === true);
+    expect(emulator.request(running.request_id)?.webhook).toMatchObject({ attempts: 1, nextAttemptAt: null });
+    expect(emulator.webhookAttempts(queued.request_id)).toEqual([]);
+    expect(emulator.webhookAttempts(running.request_id).map((a) => a.status)).toEqual([200]);
     expect(receiver.deliveries).toHaveLength(1);
   });
 });

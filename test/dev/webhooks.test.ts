@@ -1,25 +1,14 @@
 import { parse } from 'lossless-json';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FalEmulator } from '../../dev/fal-emulator/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { toFalWireJson } from '../../dev/fal-emulator/wire-json.ts';
-import {
-  type Receiver,
-  SEEDANCE_T2V,
-  startReceiver,
-  startTestEmulator,
-  submitOk,
-  verifyDelivery,
-  waitForCompletion,
-  waitUntil,
-} from './helpers.ts';
+import { submitOk, waitForCompletion } from '../support/fal-calls.ts';
+import { SEEDANCE_T2V, useTestEmulator } from '../support/fal-emulator.ts';
+import { waitUntil } from '../support/wait-for.ts';
+import { type Receiver, startReceiver, verifyDelivery } from '../support/webhook-receiver.ts';
 
 describe('webhook deliveries', () => {
-  let emulator: FalEmulator;
+  const emulator = useTestEmulator({ userId: 'user-under-test' });
   let receiver: Receiver;
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ userId: 'user-under-test' });
-  });
-  afterAll(() => emulator.close());
   afterEach(() => receiver?.close());
 
   it('signs a wire-format success body that verifies against the served JWKS', async () => {

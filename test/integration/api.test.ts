@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
+import { falSubmits } from '../support/fal-requests.ts';
+import { OTHER_KEY } from '../support/other-tenant.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
-const OTHER_KEY = 'rly_other_tenant_key_000000';
 /** A 1×1 PNG: the smallest real image fal's runner (and the emulator) will decode. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -79,10 +80,10 @@ describe('bad input: a clear 400 in the envelope, and nothing written', () => {
     [{ prompt: 'x', input_reference: { file_id: 'file_1' } }, 'input_reference', 'invalid_request'],
     [{ prompt: 'x', negative_prompt: 'blur' }, 'negative_prompt', 'invalid_request'],
   ])('%j → 400 naming %s', async (body, param, code) => {
-    const before = stack.emulator?.stats().submits;
+    const before = falSubmits(stack);
     const error = await errorOf(await stack.api('/v1/videos', json(body, OTHER_KEY)));
     expect(error).toMatchObject({ status: 400, code, param, type: 'invalid_request_error' });
-    expect(stack.emulator?.stats().submits).toBe(before);
+    expect(falSubmits(stack)).toBe(before);
     expect(await listAll(OTHER_KEY)).toEqual([]);
   });
 

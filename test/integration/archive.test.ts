@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { falSettled } from '../support/fal-requests.ts';
+import { messagesAbout } from '../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
@@ -63,14 +65,14 @@ describe('archiving fal’s video into S3', () => {
   it('a lost archive message is resent by the reconciler', async () => {
     const video = await stack.createVideo({ prompt: 'lost message [fal:drop_webhook]', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // fal finished; poll it in without the queue running, as if the enqueue had been lost
-    const queued = stack.queue.depth().visible;
+    // fal finished and sent nothing, so no archive message was ever sent: as if the enqueue had been lost
+    await falSettled(stack, video.id);
+    expect(messagesAbout(stack, video.id)).toEqual([]);
     stack.advance(submitted.typicalGenerationMs + stack.deps.policy.webhookGraceMs + 1);
     await stack.reconcile();
-    await stack.waitForJob(video.id, ['generated', 'completed']);
     await stack.waitForJob(video.id, ['completed']);
-    expect(stack.queue.depth().visible).toBe(queued);
+    // the reconciler sent the one message that archived it
+    expect(messagesAbout(stack, video.id)).toEqual([{ queue: 'archive', body: { jobId: video.id } }]);
     // a generated job with no message in time gets one from the reconciler
     stack.emulator?.setGenerationMs(150);
   });

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUrlGuard } from '../../functions/core/net/url-guard.ts';
+import { postVideo } from '../support/post-video.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
-
-const post = (stack: TestStack, body: Record<string, unknown>) =>
-  stack.api('/v1/videos', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
 
 /** What a refused create must leave untouched: the tenant's videos and fal's submits, uploads and runs. */
 async function footprint(stack: TestStack) {
@@ -42,7 +36,7 @@ describe('screening a create before any spend', () => {
   ])('refuses %j with prompt_rejected, never echoing the term, writing nothing', async (prompt, param) => {
     const before = await footprint(stack);
     const runs = stack.emulator?.stats().runs;
-    const response = await post(stack, { prompt });
+    const response = await postVideo(stack, { prompt });
     expect(response.status).toBe(400);
     const { error } = await response.json();
     expect(error).toMatchObject({ code: 'prompt_rejected', param, type: 'invalid_request_error' });
@@ -70,7 +64,7 @@ describe('screening a create before any spend', () => {
   });
 
   it('checks negative_prompt too', async () => {
-    const response = await post(stack, {
+    const response = await postVideo(stack, {
       prompt: 'a meadow',
       model: 'veo-3.1',
       negative_prompt: 'no bombs, a bomb',
@@ -84,14 +78,14 @@ describe('screening a create before any spend', () => {
 
   it('lets "Scunthorpe"-style words through and asks the moderation model once', async () => {
     const runs = stack.emulator?.stats().runs ?? 0;
-    const response = await post(stack, { prompt: 'a bombardier beetle in a trombone', seconds: '4' });
+    const response = await postVideo(stack, { prompt: 'a bombardier beetle in a trombone', seconds: '4' });
     expect(response.status).toBe(200);
     expect((stack.emulator?.stats().runs ?? 0) - runs).toBe(1);
   });
 
   it('refuses what the moderation model flags, naming only its category', async () => {
     const before = await footprint(stack);
-    const response = await post(stack, { prompt: 'something nasty [moderation:flag]' });
+    const response = await postVideo(stack, { prompt: 'something nasty [moderation:flag]' });
     expect(response.status).toBe(400);
     const { error } = await response.json();
     expect(error).toMatchObject({ code: 'prompt_rejected', param: 'prompt' });
@@ -104,7 +98,7 @@ describe('screening a create before any spend', () => {
     'fails closed with a 503 when moderation gives no verdict (%s)',
     async (directive) => {
       const before = await footprint(stack);
-      const response = await post(stack, { prompt: `a fox ${directive}` });
+      const response = await postVideo(stack, { prompt: `a fox ${directive}` });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect((await response.json()).error.code).toBe('moderation_unavailable');
@@ -114,20 +108,20 @@ describe('screening a create before any spend', () => {
 
   it('checks the request against its model before paying for moderation', async () => {
     const runs = stack.emulator?.stats().runs;
-    const tooLong = await post(stack, { prompt: 'x'.repeat(2_001), model: 'seedance-1.5-pro' });
+    const tooLong = await postVideo(stack, { prompt: 'x'.repeat(2_001), model: 'seedance-1.5-pro' });
     expect(tooLong.status).toBe(400);
     expect((await tooLong.json()).error).toMatchObject({
       param: 'prompt',
       message: expect.stringContaining('2000'),
     });
-    const badSize = await post(stack, { prompt: 'a fox', size: '123x456' });
+    const badSize = await postVideo(stack, { prompt: 'a fox', size: '123x456' });
     expect(badSize.status).toBe(400);
     expect(stack.emulator?.stats().runs).toBe(runs);
   });
 
   it('keeps the safety checker on unless the operator allows a tenant to switch it off', async () => {
     const before = await footprint(stack);
-    const refused = await post(stack, { prompt: 'a fox', enable_safety_checker: false });
+    const refused = await postVideo(stack, { prompt: 'a fox', enable_safety_checker: false });
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toMatchObject({
       code: 'safety_checker_required',
@@ -135,25 +129,25 @@ describe('screening a create before any spend', () => {
     });
     expect(await footprint(stack)).toEqual(before);
 
-    const on = await post(stack, { prompt: 'a fox', seconds: '4' });
+    const on = await postVideo(stack, { prompt: 'a fox', seconds: '4' });
     const onJob = await stack.job((await on.json()).id);
     expect(onJob.falInput.enable_safety_checker).toBe(true);
 
     await stack.deps.tenants.setLimits('local', { mayDisableSafetyChecker: true });
-    const off = await post(stack, { prompt: 'a fox', seconds: '4', enable_safety_checker: 'false' });
+    const off = await postVideo(stack, { prompt: 'a fox', seconds: '4', enable_safety_checker: 'false' });
     expect(off.status).toBe(200);
     const video = await off.json();
     expect(video.enable_safety_checker).toBe(false);
     expect((await stack.job(video.id)).falInput.enable_safety_checker).toBe(false);
 
-    const sora = await post(stack, { prompt: 'a fox', model: 'sora-2', enable_safety_checker: false });
+    const sora = await postVideo(stack, { prompt: 'a fox', model: 'sora-2', enable_safety_checker: false });
     expect(sora.status).toBe(400);
     expect((await sora.json()).error.param).toBe('enable_safety_checker');
     await stack.deps.tenants.setLimits('local', { mayDisableSafetyChecker: false });
   });
 
   it('accepts a callback_url, stores it with the video, and guards it like image_url', async () => {
-    const ok = await post(stack, {
+    const ok = await postVideo(stack, {
       prompt: 'a fox',
       seconds: '4',
       callback_url: 'https://93.184.215.14/hooks/reelay',
@@ -171,10 +165,10 @@ describe('screening a create before any spend', () => {
       'https://192.168.1.1/hook',
       'ftp://93.184.215.14/hook',
     ]) {
-      const refused = await post(stack, { prompt: 'a fox', callback_url: url });
+      const refused = await postVideo(stack, { prompt: 'a fox', callback_url: url });
       expect(refused.status, url).toBe(400);
       expect((await refused.json()).error.param).toBe('callback_url');
-      const image = await post(stack, { prompt: 'a fox', image_url: url });
+      const image = await postVideo(stack, { prompt: 'a fox', image_url: url });
       expect(image.status, url).toBe(400);
       expect((await image.json()).error.param).toBe('image_url');
     }
@@ -211,14 +205,14 @@ describe('client URLs are resolved before anything is spent', () => {
     ['callback_url', 'https://nowhere.example.com/hook'],
   ])('refuses %s %s, writing nothing', async (field, url) => {
     const before = await footprint(stack);
-    const response = await post(stack, { prompt: 'a fox', [field]: url });
+    const response = await postVideo(stack, { prompt: 'a fox', [field]: url });
     expect(response.status).toBe(400);
     expect((await response.json()).error.param).toBe(field);
     expect(await footprint(stack)).toEqual(before);
   });
 
   it('accepts names whose every address is public', async () => {
-    const response = await post(stack, {
+    const response = await postVideo(stack, {
       prompt: 'a fox',
       seconds: '4',
       callback_url: 'https://hooks.example.com/reelay',

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { falSettled, falSubmits } from '../support/fal-requests.ts';
+import { messagesAbout } from '../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
@@ -7,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const submits = () => stack.emulator?.stats().submits ?? 0;
+const submits = () => falSubmits(stack);
 
 describe('generation failures', () => {
   it('a content policy violation fails the job at once with fal’s message, never retried', async () => {
@@ -127,7 +129,12 @@ describe('reconciler', () => {
   it('completes a job whose webhook never came, through the webhook’s own code path', async () => {
     const video = await stack.createVideo({ prompt: 'lost mail [fal:drop_webhook]', seconds: '4' });
     const submitted = await stack.waitForJob(video.id, ['submitted']);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // fal finished and dropped the webhook, nothing is pending there, and no message about the job was
+    // sent: nothing is left that could move it on, so still submitted means the reconciler must
+    const [request] = await falSettled(stack, video.id);
+    expect(request?.webhook).toMatchObject({ dropped: true, attempts: 0 });
+    expect(stack.emulator?.webhookAttempts(request?.requestId ?? 'none')).toEqual([]);
+    expect(messagesAbout(stack, video.id)).toEqual([]);
     expect((await stack.job(video.id)).state).toBe('submitted');
 
     stack.advance(submitted.typicalGenerationMs + stack.deps.policy.webhookGraceMs + 1);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAOS_FAULTS, type FaultTimings } from '../../dev/chaos/faults.ts';
-import type { EmulatedRequest } from '../../dev/fal-emulator/index.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
+import { falRequestsOf } from '../support/fal-requests.ts';
+import { jobQuiet } from '../support/job-quiet.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 /** Service timings scaled down as in the chaos run, so every recovery path runs in seconds of real time. */
@@ -36,30 +37,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-function requestsOf(jobId: string): EmulatedRequest[] {
-  return (stack.emulator?.requests() ?? []).filter((request) =>
-    request.webhookUrl?.includes(`job=${jobId}&`),
-  );
-}
-
-/** Until fal has nothing more to send about the job: every request ended and its webhook delivered, dropped or given up. */
-async function falSettled(jobId: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const requests = requestsOf(jobId);
-    const settled = requests.every(
-      (r) =>
-        r.state === 'COMPLETED' &&
-        (!r.webhook || r.webhook.delivered || r.webhook.dropped || r.webhook.givenUp),
-    );
-    if (settled && requests.every((r) => r.webhook?.nextAttemptAt == null)) return;
-    if (Date.now() > deadline) throw new Error(`fal still busy with ${jobId}`);
-    await sleep(100);
-  }
-}
 
 describe.concurrent('each fault issue 4 lists: the end state, fal requests and S3 writes', () => {
   for (const [index, fault] of CHAOS_FAULTS.entries()) {
@@ -68,11 +46,12 @@ describe.concurrent('each fault issue 4 lists: the end state, fal requests and S
       for (const falFault of fault.faults(tag, FAULT_TIMINGS)) stack.emulator?.injectFault(falFault);
       const video = await stack.createVideo({ prompt: `a kite over dunes ${tag}`, seconds: '4' });
       const ended: Job = await stack.waitForJob(video.id, ['completed', 'failed'], 25_000);
-      await falSettled(video.id);
-      // late, duplicate and out-of-order deliveries have all arrived by now: none changed the outcome
+      // fal has sent all it will (late, duplicate and out-of-order deliveries included), and the queues
+      // have done all those deliveries asked of them: none changed the outcome
+      await jobQuiet(stack, video.id);
       expect(await stack.job(video.id)).toEqual(ended);
 
-      expect(requestsOf(video.id)).toHaveLength(fault.falRequests ?? 1);
+      expect(falRequestsOf(stack, video.id)).toHaveLength(fault.falRequests ?? 1);
       const key = `videos/local/${video.id}.mp4`;
       if (fault.fails) {
         expect(ended).toMatchObject({ state: 'failed', error: { code: fault.fails } });

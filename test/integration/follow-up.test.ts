@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
+import { falSubmitsFor } from '../support/fal-requests.ts';
+import { followUpsSent } from '../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
-
-/** fal submits the emulator accepted for one job's prompt. */
-const submitsFor = (stack: TestStack, prompt: string) =>
-  stack.emulator?.requests().filter((r) => JSON.stringify(r.input).includes(prompt)).length ?? 0;
-
-const sentOf = (stack: TestStack, kind: string) =>
-  stack.followUps
-    .sentBodies()
-    .map(parseFollowUp)
-    .filter((message) => message?.kind === kind);
+import { waitFor } from '../support/wait-for.ts';
 
 describe('the follow-up worker: work the webhook only sends', () => {
   let stack: TestStack;
@@ -33,16 +26,16 @@ describe('the follow-up worker: work the webhook only sends', () => {
       const job = await stack.job(video.id);
       return job.priorRequestIds.length === 1 && job.state === 'queued' ? job : undefined;
     });
-    expect(submitsFor(stack, prompt)).toBe(1);
-    const resubmits = sentOf(stack, 'resubmit');
+    expect(falSubmitsFor(stack, prompt)).toBe(1);
+    const resubmits = followUpsSent(stack, 'resubmit');
     expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version: requeued.version }]);
     // at-least-once: the same message delivered twice still submits once
     await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version: requeued.version });
     stack.followUps.resume();
     await stack.followUps.drained();
-    expect(submitsFor(stack, prompt)).toBe(2);
+    expect(falSubmitsFor(stack, prompt)).toBe(2);
     expect((await stack.settle(video.id)).state).toBe('completed');
-    expect(submitsFor(stack, prompt)).toBe(2);
+    expect(falSubmitsFor(stack, prompt)).toBe(2);
   });
 
   it('a webhook without payload is answered at once; the worker fetches the result from fal', async () => {
@@ -52,7 +45,7 @@ describe('the follow-up worker: work the webhook only sends', () => {
       seconds: '4',
     });
     const message = await waitFor(async () =>
-      sentOf(stack, 'fetch-result').find((m) => m?.kind === 'fetch-result' && m.jobId === video.id),
+      followUpsSent(stack, 'fetch-result').find((m) => m.jobId === video.id),
     );
     const requestId = (await stack.job(video.id)).requestId;
     expect(message).toEqual({ kind: 'fetch-result', jobId: video.id, requestId });
@@ -69,13 +62,3 @@ describe('the follow-up worker: work the webhook only sends', () => {
     expect(parseFollowUp('{"kind":"submit-everything"}')).toBeUndefined();
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('waited in vain');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
+import { falSubmits } from '../support/fal-requests.ts';
+import { OTHER_KEY } from '../support/other-tenant.ts';
+import { postVideo } from '../support/post-video.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
@@ -8,18 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const OTHER_KEY = 'rly_other_tenant_key_000000';
-
-function create(body: Record<string, unknown>, key: string | undefined, apiKey?: string) {
-  return stack.api('/v1/videos', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key !== undefined && { 'idempotency-key': key }) },
-    body: JSON.stringify(body),
-    ...(apiKey && { key: apiKey }),
-  });
-}
-
-const submits = () => stack.emulator?.stats().submits ?? 0;
+const create = (body: Record<string, unknown>, idempotencyKey: string | undefined, key?: string) =>
+  postVideo(stack, body, { idempotencyKey, key });
+const submits = () => falSubmits(stack);
 
 async function listIds(apiKey?: string): Promise<string[]> {
   const response = await stack.api('/v1/videos?limit=100', apiKey ? { key: apiKey } : {});

@@ -10,6 +10,8 @@ import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { archiveVideo } from '../../functions/core/jobs/archive-video.ts';
 import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
+import { falSubmits } from '../support/fal-requests.ts';
+import { postVideo } from '../support/post-video.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
@@ -100,16 +102,9 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
       maxAttempts: 1,
     });
     const jobs = createDynamoJobStore(unreachable, stack.deps.config.jobsTable);
-    const submits = stack.emulator?.stats().submits;
+    const submits = falSubmits(stack);
     const [created, listed] = await withDeps({ jobs }, () =>
-      Promise.all([
-        stack.api('/v1/videos', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ prompt: 'never recorded' }),
-        }),
-        stack.api('/v1/videos'),
-      ]),
+      Promise.all([postVideo(stack, { prompt: 'never recorded' }), stack.api('/v1/videos')]),
     );
     for (const response of [created, listed]) {
       expect(response.status).toBe(503);
@@ -118,7 +113,7 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
         error: { code: 'service_unavailable', type: 'server_error' },
       });
     }
-    expect(stack.emulator?.stats().submits).toBe(submits);
+    expect(falSubmits(stack)).toBe(submits);
   });
 
   it('an archiver that died holding the lease: the reconciler sends the job again after the lease, archived once', async () => {

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let stack: TestStack;
 let client: OpenAI;
@@ -21,11 +22,10 @@ describe('the official openai SDK, pointed at Reelay by baseURL', () => {
     expect(created).toMatchObject({ object: 'video', model: 'sora-2', seconds: '4', size: '720x1280' });
     expect(['queued', 'in_progress']).toContain(created.status);
 
-    let video = created;
-    for (let polls = 0; video.status !== 'completed' && video.status !== 'failed' && polls < 200; polls++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      video = await client.videos.retrieve(created.id);
-    }
+    const video = await waitFor(async () => {
+      const current = await client.videos.retrieve(created.id);
+      return current.status === 'completed' || current.status === 'failed' ? current : undefined;
+    });
     expect(video).toMatchObject({ id: created.id, status: 'completed', progress: 100, error: null });
 
     const listed: string[] = [];

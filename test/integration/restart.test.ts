@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitUntil } from '../support/wait-for.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -45,8 +46,7 @@ describe('a restart loses nothing', () => {
       // the dropped webhook is made up for by polling, as always, once fal has finished it (a poll
       // before that only schedules the next one, and this test runs no schedule)
       const { requestId } = await second.job(queued.id);
-      for (let i = 0; i < 400 && second.emulator?.request(requestId ?? '')?.state !== 'COMPLETED'; i++)
-        await new Promise((resolve) => setTimeout(resolve, 25));
+      await waitUntil(() => second.emulator?.request(requestId ?? '')?.state === 'COMPLETED', 10_000, 'fal');
       second.advance(60 * 60_000);
       await second.reconcile();
       expect((await second.waitForJob(queued.id, ['completed'], 20_000)).state).toBe('completed');

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
 import { reconcile } from '../../functions/core/jobs/reconcile.ts';
+import { falRequestsOf, falSubmits } from '../support/fal-requests.ts';
+import { postVideo } from '../support/post-video.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -9,18 +12,16 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function recordedJobId(prompt: string): Promise<string> {
-  for (;;) {
+function recordedJobId(prompt: string): Promise<string> {
+  return waitFor(async () => {
     const list = (await (await stack.api('/v1/videos?limit=100')).json()) as { data: VideoObject[] };
-    const found = list.data.find((video) => video.prompt === prompt);
-    if (found) return found.id;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return list.data.find((video) => video.prompt === prompt)?.id;
+  });
 }
 
 describe('submits whose answer goes astray', () => {
   it('a submit fal accepted but did not answer in time is not sent again; its webhook completes the job', async () => {
-    const submits = stack.emulator?.stats().submits ?? 0;
+    const submits = falSubmits(stack);
     stack.emulator?.injectFault({ on: 'submit', hangMs: 1_000, match: { promptIncludes: 'slow door' } });
     const video = await stack.createVideo({ prompt: 'slow door', seconds: '4' });
     expect(video.status).toBe('queued');
@@ -32,17 +33,13 @@ describe('submits whose answer goes astray', () => {
 
     const job = await stack.waitForJob(video.id, ['completed', 'failed']);
     expect(job.state).toBe('completed');
-    expect((stack.emulator?.stats().submits ?? 0) - submits).toBe(1);
+    expect(falSubmits(stack) - submits).toBe(1);
   });
 
   it('a request fal accepts after the job was deleted is cancelled at fal, not left to run', async () => {
     const cancels = stack.emulator?.stats().cancels ?? 0;
     stack.emulator?.injectFault({ on: 'submit', hangMs: 200, match: { promptIncludes: 'regret' } });
-    const creating = stack.api('/v1/videos', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: 'regret', seconds: '4' }),
-    });
+    const creating = postVideo(stack, 'regret');
     // recorded before fal is called, so it is visible (and deletable) while fal has not answered
     const id = await recordedJobId('regret');
     expect((await stack.api(`/v1/videos/${id}`, { method: 'DELETE' })).status).toBe(200);
@@ -54,9 +51,6 @@ describe('submits whose answer goes astray', () => {
 });
 
 describe('reconciler passes that overlap (a slow pass and the next minute’s, or the webhook meanwhile)', () => {
-  const requestsOf = (id: string) =>
-    (stack.emulator?.requests() ?? []).filter((request) => request.webhookUrl?.includes(`job=${id}&`));
-
   it('four passes at once submit each due job once, and finish each overdue one once', async () => {
     for (const tag of ['overlap-a', 'overlap-b', 'overlap-c'])
       stack.emulator?.injectFault({ on: 'submit', status: 503, match: { promptIncludes: tag } });
@@ -77,7 +71,7 @@ describe('reconciler passes that overlap (a slow pass and the next minute’s, o
 
     for (const video of [...waiting, dropped]) {
       expect((await stack.settle(video.id)).state).toBe('completed');
-      expect(requestsOf(video.id)).toHaveLength(1);
+      expect(falRequestsOf(stack, video.id)).toHaveLength(1);
       expect(stack.objectWrites.get(`videos/local/${video.id}.mp4`)).toBe(1);
     }
   });

@@ -1,28 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ensureAccountsTable, startDynamo } from '../../dev/embedded/dynamodb.ts';
+import { ensureAccountsTable } from '../../dev/embedded/dynamodb.ts';
+import { startTestDynamo, type TestDynamo } from './test-dynamo.ts';
 
-export interface AccountsDb {
-  client: DynamoDBClient;
-  table: string;
-  close(): Promise<void>;
-}
+export type AccountsDb = TestDynamo;
 
-/** An in-memory dynalite with a fresh accounts table, for store tests that need no whole stack. */
+/** An in-memory dynalite with a fresh accounts table. */
 export async function startAccountsDb(): Promise<AccountsDb> {
-  const dynamo = await startDynamo({});
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: dynamo.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const table = `accounts-${randomUUID().slice(0, 8)}`;
-  await ensureAccountsTable(client, table);
-  return {
-    client,
-    table,
-    async close() {
-      client.destroy();
-      await dynamo.close();
-    },
-  };
+  const db = await startTestDynamo('accounts');
+  await ensureAccountsTable(db.client, db.table);
+  return db;
 }

@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
 import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
+import { OTHER_KEY, OTHER_TENANT } from './other-tenant.ts';
 
 export interface TestStack extends LocalStack {
   dataDir: string;
@@ -45,7 +46,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       // longer than an archive attempt takes under a loaded run: a message redelivered while its first
       // receipt still runs is acked by the duplicate (lease held) and lost if the first then fails
       REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '1',
-      REELAY_API_KEYS: 'other:rly_other_tenant_key_000000',
+      REELAY_API_KEYS: `${OTHER_TENANT}:${OTHER_KEY}`,
       // tests that are not about rate limits must never meet one
       REELAY_DEFAULT_REQUESTS_PER_MINUTE: '100000',
       REELAY_DEFAULT_CREATES_PER_MINUTE: '10000',

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ensureUsageTable, startDynamo } from '../../dev/embedded/dynamodb.ts';
+import { ensureUsageTable } from '../../dev/embedded/dynamodb.ts';
 import { createDynamoUsageStore } from '../../functions/core/store/dynamodb/usage-store.ts';
 import type { UsageStore } from '../../functions/core/store/usage-store.ts';
+import { startTestDynamo } from './test-dynamo.ts';
 
 export interface UsageDb {
   usage: UsageStore;
@@ -10,22 +10,13 @@ export interface UsageDb {
   close(): Promise<void>;
 }
 
-/** An in-memory dynalite with a fresh usage table, for store tests that need no whole stack. */
+/** An in-memory dynalite with a fresh usage table. */
 export async function startUsageDb(): Promise<UsageDb> {
-  const dynamo = await startDynamo({});
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint: dynamo.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const table = `usage-${randomUUID().slice(0, 8)}`;
+  const { client, table, close } = await startTestDynamo('usage');
   await ensureUsageTable(client, table);
   return {
     usage: createDynamoUsageStore(client, table),
     another: () => createDynamoUsageStore(client, table),
-    async close() {
-      client.destroy();
-      await dynamo.close();
-    },
+    close,
   };
 }

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin, UsageError } from '../../../dev/admin/cli.ts';
 import { hashApiKey } from '../../../functions/core/domain/api-key.ts';
-import type { TenantLimits } from '../../../functions/core/domain/tenant.ts';
 import { createDynamoApiKeyStore } from '../../../functions/core/store/dynamodb/api-key-store.ts';
 import { createDynamoTenantStore } from '../../../functions/core/store/dynamodb/tenant-store.ts';
 import { type AccountsDb, startAccountsDb } from '../../support/accounts-db.ts';
-
-const defaults: TenantLimits = {
-  requestsPerMinute: 60,
-  createsPerMinute: 10,
-  maxActiveJobs: 5,
-  maxQueuedJobs: 50,
-  dailyBudgetUsd: 50,
-  mayDisableSafetyChecker: false,
-};
+import { TENANT_DEFAULTS } from '../../support/tenant-defaults.ts';
 
 describe('admin CLI', () => {
   let db: AccountsDb;
@@ -23,7 +14,7 @@ describe('admin CLI', () => {
     return runAdmin(argv, {
       keys: createDynamoApiKeyStore(db.client, db.table),
       tenants: createDynamoTenantStore(db.client, db.table, () => Date.UTC(2026, 10, 21)),
-      defaults,
+      defaults: TENANT_DEFAULTS,
       now: () => Date.UTC(2026, 10, 21),
       print: (line) => lines.push(line),
     });
@@ -67,7 +58,11 @@ describe('admin CLI', () => {
     );
     const shown = JSON.parse(lines.join('\n'));
     expect(shown.overrides).toEqual({ requestsPerMinute: 120, mayDisableSafetyChecker: true });
-    expect(shown.effective).toEqual({ ...defaults, requestsPerMinute: 120, mayDisableSafetyChecker: true });
+    expect(shown.effective).toEqual({
+      ...TENANT_DEFAULTS,
+      requestsPerMinute: 120,
+      mayDisableSafetyChecker: true,
+    });
     await admin('tenants', 'get', 'acme');
     expect(JSON.parse(lines.join('\n')).effective.requestsPerMinute).toBe(120);
     await admin('tenants', 'list');

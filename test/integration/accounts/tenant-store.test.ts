@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveLimits, type TenantLimits } from '../../../functions/core/domain/tenant.ts';
+import { effectiveLimits } from '../../../functions/core/domain/tenant.ts';
 import {
   cachedTenantStore,
   createDynamoTenantStore,
 } from '../../../functions/core/store/dynamodb/tenant-store.ts';
 import { type AccountsDb, startAccountsDb } from '../../support/accounts-db.ts';
-
-const defaults: TenantLimits = {
-  requestsPerMinute: 60,
-  createsPerMinute: 10,
-  maxActiveJobs: 5,
-  maxQueuedJobs: 50,
-  dailyBudgetUsd: 50,
-  mayDisableSafetyChecker: false,
-};
+import { TENANT_DEFAULTS } from '../../support/tenant-defaults.ts';
 
 describe('DynamoDB tenant store', () => {
   let db: AccountsDb;
@@ -22,11 +14,11 @@ describe('DynamoDB tenant store', () => {
   });
   afterAll(() => db.close());
 
-  it('answers undefined for an unknown tenant, whose limits are the defaults', async () => {
+  it('answers undefined for an unknown tenant, whose limits are the TENANT_DEFAULTS', async () => {
     const store = createDynamoTenantStore(db.client, db.table);
     const tenant = await store.get('nobody');
     expect(tenant).toBeUndefined();
-    expect(effectiveLimits(defaults, tenant)).toEqual(defaults);
+    expect(effectiveLimits(TENANT_DEFAULTS, tenant)).toEqual(TENANT_DEFAULTS);
   });
 
   it('creates a tenant on its first setLimits and merges later overrides', async () => {
@@ -48,8 +40,8 @@ describe('DynamoDB tenant store', () => {
       updatedAt: 2_000,
     });
     expect(await store.get('acme')).toEqual(second);
-    expect(effectiveLimits(defaults, second)).toEqual({
-      ...defaults,
+    expect(effectiveLimits(TENANT_DEFAULTS, second)).toEqual({
+      ...TENANT_DEFAULTS,
       requestsPerMinute: 120,
       dailyBudgetUsd: 12.5,
       mayDisableSafetyChecker: true,

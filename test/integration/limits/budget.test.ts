@@ -2,20 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import { nextUtcMidnight } from '../../../functions/core/domain/limits.ts';
 import type { VideoObject } from '../../../functions/core/domain/video-object.ts';
+import { OTHER_KEY } from '../../support/other-tenant.ts';
+import { postVideo } from '../../support/post-video.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
-const OTHER_KEY = 'rly_other_tenant_key_000000';
 /** What every create below costs: seedance-1.5-pro, 4 s, its default size. */
 const COST = resolveVideo({ prompt: 'x', seconds: '4' }).estimatedCostUsd;
-
-function post(stack: TestStack, prompt: string, key?: string) {
-  return stack.api('/v1/videos', {
-    method: 'POST',
-    key,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt, seconds: '4' }),
-  });
-}
 
 async function count(stack: TestStack): Promise<number> {
   return ((await (await stack.api('/v1/videos?limit=100')).json()) as { data: VideoObject[] }).data.length;
@@ -47,7 +39,7 @@ describe('daily budget per tenant', () => {
   it('a create that reaches the budget exactly is accepted; one past it is 429 with the reset time', async () => {
     await stack.createVideo({ prompt: 'one', seconds: '4' });
     await stack.createVideo({ prompt: 'two', seconds: '4' });
-    const refused = await post(stack, 'three');
+    const refused = await postVideo(stack, 'three');
     expect(refused.status).toBe(429);
     const now = stack.deps.now();
     const reset = nextUtcMidnight(now);
@@ -65,9 +57,9 @@ describe('daily budget per tenant', () => {
   it('resets at the UTC day boundary, not before', async () => {
     const now = stack.deps.now();
     stack.advance(nextUtcMidnight(now) - now - 2_000);
-    expect((await post(stack, 'just before midnight')).status).toBe(429);
+    expect((await postVideo(stack, 'just before midnight')).status).toBe(429);
     stack.advance(3_000);
-    expect((await post(stack, 'just after midnight')).status).toBe(200);
+    expect((await postVideo(stack, 'just after midnight')).status).toBe(200);
   });
 
   it('a failed generation is not counted: its reservation is handed back', async () => {
@@ -80,8 +72,8 @@ describe('daily budget per tenant', () => {
     expect((await stack.waitForJob(flagged.id, ['failed', 'completed'])).state).toBe('failed');
     // the refund follows the job's own write, within the same webhook
     expect(await spentSettlesAt(stack, Math.round(COST * 1_000_000))).toBe(Math.round(COST * 1_000_000));
-    expect((await post(stack, 'fits again')).status).toBe(200);
-    expect((await post(stack, 'now over')).status).toBe(429);
+    expect((await postVideo(stack, 'fits again')).status).toBe(200);
+    expect((await postVideo(stack, 'now over')).status).toBe(429);
     await stack.waitForJob(ok.id, ['completed']);
   });
 
@@ -92,15 +84,15 @@ describe('daily budget per tenant', () => {
     await stack.api(`/v1/videos/${done.id}`, { method: 'DELETE' });
     // deleting a finished video does not give its (billed) cost back
     const second = await stack.createVideo({ prompt: 'second', seconds: '4' });
-    expect((await post(stack, 'third')).status).toBe(429);
+    expect((await postVideo(stack, 'third')).status).toBe(429);
     await stack.waitForJob(second.id, ['completed']);
   });
 
   it('concurrent creates never spend past the budget', async () => {
     toNextDay(stack);
-    const statuses = (await Promise.all(Array.from({ length: 8 }, (_, i) => post(stack, `race ${i}`)))).map(
-      (r) => r.status,
-    );
+    const statuses = (
+      await Promise.all(Array.from({ length: 8 }, (_, i) => postVideo(stack, `race ${i}`)))
+    ).map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
     expect(statuses.filter((s) => s === 429)).toHaveLength(6);
   });
@@ -118,9 +110,9 @@ describe('a job cancelled before fal generated it costs nothing', () => {
 
   it('deleting a running video refunds it', async () => {
     const running = await stack.createVideo({ prompt: 'cancel me', seconds: '4' });
-    expect((await post(stack, 'over')).status).toBe(429);
+    expect((await postVideo(stack, 'over')).status).toBe(429);
     await stack.api(`/v1/videos/${running.id}`, { method: 'DELETE' });
-    expect((await post(stack, 'fits after the cancel')).status).toBe(200);
+    expect((await postVideo(stack, 'fits after the cancel')).status).toBe(200);
   });
 });
 
@@ -132,9 +124,9 @@ describe('overall daily budget', () => {
   afterAll(() => stack.close());
 
   it('counts every tenant together and says it is the service’s budget', async () => {
-    expect((await post(stack, 'local')).status).toBe(200);
-    expect((await post(stack, 'other', OTHER_KEY)).status).toBe(200);
-    const refused = await post(stack, 'local again');
+    expect((await postVideo(stack, 'local')).status).toBe(200);
+    expect((await postVideo(stack, 'other', { key: OTHER_KEY })).status).toBe(200);
+    const refused = await postVideo(stack, 'local again');
     expect(refused.status).toBe(429);
     const body = (await refused.json()) as { error: { code: string; message: string } };
     expect(body.error).toMatchObject({ code: 'budget_exceeded' });

@@ -1,29 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoObject } from '../../../functions/core/domain/video-object.ts';
+import { falSubmits } from '../../support/fal-requests.ts';
+import { OTHER_KEY } from '../../support/other-tenant.ts';
+import { postVideo } from '../../support/post-video.ts';
+import { followUpsSent } from '../../support/queue-messages.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
-const OTHER_KEY = 'rly_other_tenant_key_000000';
 /** Long enough that nothing finishes during a test: only a delete frees a slot. */
 const NEVER_FINISHES = { generationMs: 600_000 };
-
-function post(stack: TestStack, prompt: string, key?: string) {
-  return stack.api('/v1/videos', {
-    method: 'POST',
-    key,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt, seconds: '4' }),
-  });
-}
 
 async function video(stack: TestStack, id: string): Promise<VideoObject> {
   return (await (await stack.api(`/v1/videos/${id}`)).json()) as VideoObject;
 }
-
-const submits = (stack: TestStack) => stack.emulator?.stats().submits ?? 0;
-
-/** Follow-up messages of this kind sent so far (the local queue's record). */
-const followUpsOf = (stack: TestStack, kind: string) =>
-  stack.followUps.sentBodies().filter((body) => (JSON.parse(body) as { kind: string }).kind === kind);
 
 describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', () => {
   let stack: TestStack;
@@ -45,9 +33,9 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     expect(third).toMatchObject({ status: 'queued', queue_position: 1 });
     const fourth = await stack.createVideo({ prompt: 'four', seconds: '4' });
     expect(fourth).toMatchObject({ status: 'queued', queue_position: 2 });
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
 
-    const full = await post(stack, 'five');
+    const full = await postVideo(stack, 'five');
     expect(full.status).toBe(429);
     expect(full.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await full.json()).toMatchObject({ error: { code: 'queue_full', type: 'invalid_request_error' } });
@@ -55,27 +43,25 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
     const list = (await (await stack.api('/v1/videos?limit=100')).json()) as { data: VideoObject[] };
     expect(list.data).toHaveLength(4);
     expect(list.data.find((v) => v.id === fourth.id)?.queue_position).toBe(2);
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
 
     // a slot frees (delete): the request gives the next waiting job nothing itself, only a message
     stack.followUps.hold();
-    const pumpsBefore = followUpsOf(stack, 'pump').length;
+    const pumpsBefore = followUpsSent(stack, 'pump').length;
     expect((await stack.api(`/v1/videos/${first.id}`, { method: 'DELETE' })).status).toBe(200);
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
     expect((await stack.job(third.id)).state).toBe('queued');
-    expect(followUpsOf(stack, 'pump').slice(pumpsBefore)).toEqual([
-      JSON.stringify({ kind: 'pump', tenant: 'local' }),
-    ]);
+    expect(followUpsSent(stack, 'pump').slice(pumpsBefore)).toEqual([{ kind: 'pump', tenant: 'local' }]);
     // the follow-up worker submits it promptly, with no reconcile pass
     stack.followUps.resume();
     await stack.waitForJob(third.id, ['submitted']);
     expect(await video(stack, third.id)).toMatchObject({ status: 'in_progress', queue_position: null });
     expect((await video(stack, fourth.id)).queue_position).toBe(1);
-    expect(submits(stack)).toBe(3);
+    expect(falSubmits(stack)).toBe(3);
 
     // the queue has room again: exactly one more may wait
     expect((await stack.createVideo({ prompt: 'six', seconds: '4' })).queue_position).toBe(2);
-    expect((await post(stack, 'seven')).status).toBe(429);
+    expect((await postVideo(stack, 'seven')).status).toBe(429);
   });
 
   it('deleting a waiting job moves the ones behind it up and gives nothing to fal', async () => {
@@ -83,12 +69,12 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
       (await (await stack.api('/v1/videos?limit=100&order=asc')).json()) as { data: VideoObject[] }
     ).data.filter((v) => v.status === 'queued');
     expect(waiting.map((v) => v.queue_position)).toEqual([1, 2]);
-    const before = submits(stack);
+    const before = falSubmits(stack);
     await stack.api(`/v1/videos/${waiting[0]?.id}`, { method: 'DELETE' });
     expect((await video(stack, waiting[1]?.id as string)).queue_position).toBe(1);
     // a waiting job held no slot: nothing freed, so nothing is handed on, now or later
     await stack.followUps.drained();
-    expect(submits(stack)).toBe(before);
+    expect(falSubmits(stack)).toBe(before);
   });
 
   it('the OpenAPI document shows queue_position and the create route’s 429', async () => {
@@ -102,7 +88,7 @@ describe('per-tenant cap: N at fal, the rest wait in order, then queue_full', ()
   });
 
   it('another tenant has its own slots and queue', async () => {
-    const response = await post(stack, 'other tenant', OTHER_KEY);
+    const response = await postVideo(stack, 'other tenant', { key: OTHER_KEY });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'in_progress', queue_position: null });
   });
@@ -122,20 +108,20 @@ describe('a create does its own job only', () => {
     // the slot frees while the follow-up worker is slow to start: the older job's hand-off is pending
     await stack.followUps.drained();
     stack.followUps.hold();
-    const pumpsBefore = followUpsOf(stack, 'pump').length;
+    const pumpsBefore = followUpsSent(stack, 'pump').length;
     await stack.api(`/v1/videos/${running.id}`, { method: 'DELETE' });
-    expect(submits(stack)).toBe(1);
+    expect(falSubmits(stack)).toBe(1);
     const newer = await stack.createVideo({ prompt: 'newer', seconds: '4' });
     // it did not take the slot from the older job, nor submit that job from inside this request
     expect(newer).toMatchObject({ status: 'queued', queue_position: 2 });
-    expect(submits(stack)).toBe(1);
+    expect(falSubmits(stack)).toBe(1);
     expect((await stack.job(older.id)).state).toBe('queued');
     // the delete and the create each only asked the follow-up worker to pump the tenant's queue
-    expect(followUpsOf(stack, 'pump').length - pumpsBefore).toBe(2);
+    expect(followUpsSent(stack, 'pump').length - pumpsBefore).toBe(2);
     stack.followUps.resume();
     await stack.waitForJob(older.id, ['submitted']);
     await stack.followUps.drained();
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
     expect((await stack.job(newer.id)).state).toBe('queued');
   });
 });
@@ -151,7 +137,7 @@ describe('concurrent creates never overshoot the caps', () => {
   afterAll(() => stack.close());
 
   it('15 at once: exactly 3 at fal, 4 waiting at positions 1–4, 8 refused', async () => {
-    const responses = await Promise.all(Array.from({ length: 15 }, (_, i) => post(stack, `burst ${i}`)));
+    const responses = await Promise.all(Array.from({ length: 15 }, (_, i) => postVideo(stack, `burst ${i}`)));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     expect(statuses.filter((s) => s === 429)).toHaveLength(8);
@@ -163,7 +149,7 @@ describe('concurrent creates never overshoot the caps', () => {
     expect(states.filter((s) => s === 'queued')).toHaveLength(4);
     const positions = await Promise.all(created.map(async (v) => (await video(stack, v.id)).queue_position));
     expect(positions.filter((p) => p !== null).sort()).toEqual([1, 2, 3, 4]);
-    expect(submits(stack)).toBe(3);
+    expect(falSubmits(stack)).toBe(3);
     const pool = await stack.deps.usage.get({ tenant: 'local' });
     expect(Object.keys(pool.active)).toHaveLength(3);
     expect(Object.keys(pool.waiting)).toHaveLength(4);
@@ -182,14 +168,14 @@ describe('overall cap across tenants', () => {
 
   it('two tenants firing at once share 3 slots; a slot freed by one goes to the other’s waiting job', async () => {
     const responses = await Promise.all([
-      ...Array.from({ length: 4 }, (_, i) => post(stack, `local ${i}`)),
-      ...Array.from({ length: 4 }, (_, i) => post(stack, `other ${i}`, OTHER_KEY)),
+      ...Array.from({ length: 4 }, (_, i) => postVideo(stack, `local ${i}`)),
+      ...Array.from({ length: 4 }, (_, i) => postVideo(stack, `other ${i}`, { key: OTHER_KEY })),
     ]);
     expect(responses.map((r) => r.status).every((s) => s === 200)).toBe(true);
     const created = await Promise.all(responses.map(async (r) => (await r.json()) as VideoObject));
     const jobs = await Promise.all(created.map((v) => stack.job(v.id)));
     expect(jobs.filter((j) => j.state === 'submitted')).toHaveLength(3);
-    expect(submits(stack)).toBe(3);
+    expect(falSubmits(stack)).toBe(3);
     expect(Object.keys((await stack.deps.usage.get('global')).active)).toHaveLength(3);
 
     // free a slot of whichever tenant has the most at fal; the longest-waiting job (any tenant) is next
@@ -201,7 +187,7 @@ describe('overall cap across tenants', () => {
     if (!freed) throw new Error('nothing running');
     await stack.api(`/v1/videos/${freed.id}`, { method: 'DELETE', key: key(freed.tenant) });
     await stack.followUps.drained();
-    expect(submits(stack)).toBe(4);
+    expect(falSubmits(stack)).toBe(4);
     const after = await Promise.all(jobs.map((j) => stack.job(j.id)));
     expect(after.filter((j) => j.state === 'submitted')).toHaveLength(3);
     const admitted = after.find((j) => j.state === 'submitted' && waitingBefore.some((w) => w.id === j.id));
@@ -223,7 +209,7 @@ describe('a freed slot of a full deployment goes to the longest waiter of any te
   it('another tenant’s older job is not overtaken by the freeing tenant’s newer ones', async () => {
     const a1 = await stack.createVideo({ prompt: 'a1', seconds: '4' });
     const a2 = await stack.createVideo({ prompt: 'a2', seconds: '4' });
-    const b1 = (await (await post(stack, 'b1', OTHER_KEY)).json()) as VideoObject;
+    const b1 = (await (await postVideo(stack, 'b1', { key: OTHER_KEY })).json()) as VideoObject;
     // tenant A keeps creating after B's job started waiting: a steady backlog
     const backlog: VideoObject[] = [];
     for (const prompt of ['a3', 'a4', 'a5']) backlog.push(await stack.createVideo({ prompt, seconds: '4' }));
@@ -281,7 +267,7 @@ describe('a webhook frees the slot: the next waiting job is submitted at once', 
 
   it('the webhook that frees the slot submits nothing itself: the follow-up worker does, promptly', async () => {
     stack.followUps.hold();
-    const before = submits(stack);
+    const before = falSubmits(stack);
     // its webhook comes late enough that the second create surely finds the slot taken
     stack.emulator?.injectFault({ on: 'webhook', delayMs: 500, match: { promptIncludes: 'holds the slot' } });
     const running = await stack.createVideo({ prompt: 'holds the slot', seconds: '4' });
@@ -290,13 +276,13 @@ describe('a webhook frees the slot: the next waiting job is submitted at once', 
     expect(waiting.status).toBe('queued');
     // fal's webhook arrives and is recorded: the slot is free, yet only the one submit so far
     await stack.waitForJob(running.id, ['generated', 'completed']);
-    expect(submits(stack)).toBe(before + 1);
+    expect(falSubmits(stack)).toBe(before + 1);
     expect((await stack.job(waiting.id)).state).toBe('queued');
-    expect(followUpsOf(stack, 'pump').at(-1)).toBe(JSON.stringify({ kind: 'pump', tenant: 'local' }));
+    expect(followUpsSent(stack, 'pump').at(-1)).toEqual({ kind: 'pump', tenant: 'local' });
     expect(stack.emulator?.stats().webhooksDelivered ?? 0).toBeGreaterThan(deliveredBefore);
     stack.followUps.resume();
     expect((await stack.waitForJob(waiting.id, ['completed', 'failed'])).state).toBe('completed');
-    expect(submits(stack)).toBe(before + 2);
+    expect(falSubmits(stack)).toBe(before + 2);
   });
 
   it('a failed generation frees its slot too: the waiting job goes on at once', async () => {
@@ -334,6 +320,6 @@ describe('a tenant with room behind a full deployment', () => {
     const pool = await stack.deps.usage.get({ tenant: 'local' });
     expect(Object.keys(pool.active)).toHaveLength(2);
     expect(Object.keys(pool.waiting)).toEqual([waiting.id]);
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
   });
 });

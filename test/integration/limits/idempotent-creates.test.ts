@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
+import { postVideo } from '../../support/post-video.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 const COST_MICROS = Math.round(resolveVideo({ prompt: 'x', seconds: '4' }).estimatedCostUsd * 1_000_000);
-
-function post(stack: TestStack, prompt: string, key: string) {
-  return stack.api('/v1/videos', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify({ prompt, seconds: '4' }),
-  });
-}
 
 describe('Idempotency-Key and limits: a repeated create is admitted and charged once', () => {
   let stack: TestStack;
@@ -20,8 +13,8 @@ describe('Idempotency-Key and limits: a repeated create is admitted and charged 
   afterAll(() => stack.close());
 
   it('a replay takes no second slot and no second reservation', async () => {
-    const first = await post(stack, 'once', 'key-sequential');
-    const again = await post(stack, 'once', 'key-sequential');
+    const first = await postVideo(stack, 'once', { idempotencyKey: 'key-sequential' });
+    const again = await postVideo(stack, 'once', { idempotencyKey: 'key-sequential' });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const [a, b] = [(await first.json()) as { id: string }, (await again.json()) as { id: string }];
     expect(b.id).toBe(a.id);
@@ -33,7 +26,7 @@ describe('Idempotency-Key and limits: a repeated create is admitted and charged 
   it('concurrent duplicates leave one slot and one reservation', async () => {
     const before = (await stack.deps.usage.get({ tenant: 'local' })).spentMicros;
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () => post(stack, 'at once', 'key-concurrent')),
+      Array.from({ length: 6 }, () => postVideo(stack, 'at once', { idempotencyKey: 'key-concurrent' })),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     const ids = new Set(

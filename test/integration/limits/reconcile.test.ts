@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markFailed } from '../../../functions/core/domain/transitions.ts';
 import type { VideoObject } from '../../../functions/core/domain/video-object.ts';
+import { falSubmits } from '../../support/fal-requests.ts';
+import { OTHER_KEY } from '../../support/other-tenant.ts';
+import { postVideo } from '../../support/post-video.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
-const submits = (stack: TestStack) => stack.emulator?.stats().submits ?? 0;
 const activeIds = async (stack: TestStack) =>
   Object.keys((await stack.deps.usage.get({ tenant: 'local' })).active);
 
@@ -27,7 +29,7 @@ describe('the reconciler: caps respected, crashed holders repaired', () => {
     stack.advance(5 * 60_000);
     await stack.reconcile();
     expect((await stack.job(waiting.id)).state).toBe('queued');
-    expect(submits(stack)).toBe(1);
+    expect(falSubmits(stack)).toBe(1);
   });
 
   it('gives back a slot whose holder ended without releasing it, once it is older than a submit lease', async () => {
@@ -42,7 +44,7 @@ describe('the reconciler: caps respected, crashed holders repaired', () => {
     expect(await activeIds(stack)).toEqual([waiting.id]);
     expect(Object.keys((await stack.deps.usage.get('global')).active)).toEqual([waiting.id]);
     expect((await stack.job(waiting.id)).state).toBe('submitted');
-    expect(submits(stack)).toBe(2);
+    expect(falSubmits(stack)).toBe(2);
   });
 
   it('leaves a slot taken moments ago alone: its taker may be between its two writes', async () => {
@@ -101,15 +103,8 @@ describe('the reconciler: no waiting job is stranded', () => {
   });
   afterAll(() => stack.close());
 
-  const createAs = async (key: string | undefined, prompt: string) => {
-    const response = await stack.api('/v1/videos', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt, seconds: '4' }),
-      ...(key && { key }),
-    });
-    return (await response.json()) as VideoObject;
-  };
+  const createAs = async (key: string | undefined, prompt: string) =>
+    (await (await postVideo(stack, prompt, { key })).json()) as VideoObject;
 
   it('a global slot freed by repair goes to a tenant whose job waits on the deployment, not only to the oldest waiter’s tenant', async () => {
     // a global slot leaked by a process that died, then the deployment fills up
@@ -117,7 +112,7 @@ describe('the reconciler: no waiting job is stranded', () => {
     await createAs(undefined, 'mine one');
     await createAs(undefined, 'mine two');
     const capped = await createAs(undefined, 'mine three'); // waits: its tenant is at its cap
-    const theirs = await createAs('rly_other_tenant_key_000000', 'theirs'); // waits: the deployment is full
+    const theirs = await createAs(OTHER_KEY, 'theirs'); // waits: the deployment is full
     expect([capped.status, theirs.status]).toEqual(['queued', 'queued']);
 
     stack.advance(5 * 60_000);
