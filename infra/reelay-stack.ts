@@ -101,8 +101,13 @@ export class ReelayStack extends Stack {
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
-      .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
+      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished;
+      // ListBucket under videos/ makes S3 answer that HEAD with 404, not 403, when there is none
+      .bindVideoBucket(
+        bucket,
+        ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+        { listVideos: true },
+      )
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {

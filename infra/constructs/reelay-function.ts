@@ -113,9 +113,22 @@ export class ReelayFunction extends Construct {
     return this.setEnv('REELAY_ACCOUNTS_TABLE', table.tableName);
   }
 
-  /** Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts). */
-  bindVideoBucket(bucket: IBucket, actions: ObjectAction[]): this {
+  /**
+   * Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts).
+   * `listVideos` adds s3:ListBucket for keys under `videos/`: without it S3 answers a HEAD of a
+   * missing key with 403 instead of 404.
+   */
+  bindVideoBucket(bucket: IBucket, actions: ObjectAction[], options: { listVideos?: boolean } = {}): this {
     this.allow(actions, [bucket.arnForObjects('videos/*')]);
+    if (options.listVideos) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': 'videos/*' } },
+        }),
+      );
+    }
     const stack = Stack.of(this);
     const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as CfnBucket));
     Validations.of(this.role).acknowledge({
