@@ -38,7 +38,8 @@ export const contextSchema = z
   .object({
     stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes'),
     alarmEmail: z.preprocess(blank, z.email().optional()),
-    monthlyBudgetUsd: count(1, 1_000_000),
+    /** Opt-in: the AWS Budgets budget in its own stack (infra/budget-stack.ts). */
+    monthlyBudgetUsd: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).optional()),
     allowedOrigins: origins.default([]),
     logRetentionDays: z.preprocess(
       blank,

@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export const OLDEST_ARCHIVE_MESSAGE_SECONDS = 30 * 60;
 export const API_5XX_PER_5_MINUTES = 5;
 
 export interface OperationsAlarmsProps {
+  /** The topic's name: fixed, so the budget stack can address it without a cross-stack export. */
+  topicName: string;
   alarmEmail?: string;
   functions: ReelayFunction[];
   archiveQueue: ArchiveQueue;
@@ -27,7 +30,11 @@ export class OperationsAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
-    this.topic = new Topic(this, 'Topic', { displayName: 'Reelay alarms', enforceSSL: true });
+    this.topic = new Topic(this, 'Topic', {
+      topicName: props.topicName,
+      displayName: 'Reelay alarms',
+      enforceSSL: true,
+    });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
     const { queue, deadLetterQueue } = props.archiveQueue;
@@ -66,6 +73,22 @@ export class OperationsAlarms extends Construct {
         description: `The ${name} function was throttled: the account's concurrency is exhausted.`,
       });
     }
+  }
+
+  /** Lets AWS Budgets of this account, and only it, publish to the topic (the opt-in budget stack). */
+  allowBudgets(): void {
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowBudgetsToPublish',
+        principals: [new ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:*` },
+        },
+      }),
+    );
   }
 
   private add(

@@ -13,7 +13,6 @@ describe('context (cdk.json defaults, -c overrides)', () => {
     expect(config()).toMatchObject({
       stage: 'dev',
       production: false,
-      monthlyBudgetUsd: 50,
       allowedOrigins: [],
       logRetention: 30,
       apiRateLimit: 50,
@@ -24,6 +23,7 @@ describe('context (cdk.json defaults, -c overrides)', () => {
     });
     expect(config({ allowedOrigins: '' }).allowedOrigins).toEqual([]);
     expect(config().alarmEmail).toBeUndefined();
+    expect(config().monthlyBudgetUsd).toBeUndefined();
     expect(config().videoRetentionDays).toBeUndefined();
     expect(config().customDomain).toBeUndefined();
   });
@@ -147,10 +147,9 @@ describe('stack variants from context', () => {
     });
   });
 
-  it('alarmEmail, budget, throttling, log retention and level come from context', () => {
+  it('alarmEmail, throttling, log retention and level come from context', () => {
     const { template } = buildStack({
       alarmEmail: 'ops@example.com',
-      monthlyBudgetUsd: 120,
       apiRateLimit: 5,
       apiBurstLimit: 10,
       logRetentionDays: 90,
@@ -159,9 +158,6 @@ describe('stack variants from context', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
-    });
-    template.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: Match.objectLike({ BudgetLimit: { Amount: 120, Unit: 'USD' } }),
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },

@@ -91,55 +91,6 @@ describe('alarm topic', () => {
       },
     });
   });
-
-  it('lets AWS Budgets of this account, and only it, publish', () => {
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 'budgets.amazonaws.com' },
-            Action: 'sns:Publish',
-            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
-          }),
-        ]),
-      },
-    });
-  });
-});
-
-describe('budget', () => {
-  it('is a monthly cost budget with actual (80 %) and forecast (100 %) notifications to the topic', () => {
-    const topic = { Ref: logicalId(stack.alarms.topic) };
-    const subscribers = [{ SubscriptionType: 'SNS', Address: topic }];
-    template.hasResource('AWS::Budgets::Budget', {
-      Properties: {
-        Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 50, Unit: 'USD' } },
-        NotificationsWithSubscribers: [
-          {
-            Notification: {
-              NotificationType: 'ACTUAL',
-              ComparisonOperator: 'GREATER_THAN',
-              Threshold: 80,
-              ThresholdType: 'PERCENTAGE',
-            },
-            Subscribers: subscribers,
-          },
-          {
-            Notification: {
-              NotificationType: 'FORECASTED',
-              ComparisonOperator: 'GREATER_THAN',
-              Threshold: 100,
-              ThresholdType: 'PERCENTAGE',
-            },
-            Subscribers: subscribers,
-          },
-        ],
-      },
-      // created after the topic policy that lets it publish
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^AlarmsTopicPolicy')]),
-    });
-  });
 });
 
 describe('outputs', () => {
