@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from '../functions/core/http/error-hand
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
+import type { FunctionName } from '../infra/bundling.ts';
 import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
@@ -31,6 +32,11 @@ export interface LocalStackOptions {
   emulator?: Partial<FalEmulatorOptions>;
   /** Overrides for the service's dependencies, e.g. a clock that tests move forward. */
   deps?: Partial<Deps>;
+  /**
+   * What each function runs with, from the shared dependencies (default: those, for every
+   * function). Lets a test give each function its own recorded AWS clients, as Lambda gives each its own role.
+   */
+  depsFor?: (fn: FunctionName, deps: Deps) => Deps;
 }
 
 export interface LocalStack {
@@ -186,11 +192,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureAccountsTable(dynamoClient, config.accountsTable);
     await ensureUsageTable(dynamoClient, config.usageTable);
     const apiKey = await devApiKey(dataDir, deps);
+    const depsOf = (fn: FunctionName) => options.depsFor?.(fn, deps) ?? deps;
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));
     root.notFound(notFoundHandler);
-    root.route('/', createFalWebhookApp(deps));
+    root.route('/', createFalWebhookApp(depsOf('fal-webhook')));
     // the local twin of the SQS console: what waits, what was dead-lettered, and `npm run redrive`
     root.get('/_local/archive-queue', (c) =>
       c.json({
@@ -203,17 +210,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
-    root.route('/', createApiApp(deps));
+    root.route('/', createApiApp(depsOf('api')));
     built(root);
 
-    queue.start(createArchiverHandler(deps));
+    queue.start(createArchiverHandler(depsOf('archiver')));
     stoppers.push(() => queue.close());
     const schedule = startSchedule({
       intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
       region: config.region,
       ruleName: 'reelay-reconcile',
       timeoutMs: 60_000,
-      handler: createReconcilerHandler(deps),
+      handler: createReconcilerHandler(depsOf('reconciler')),
       onError: (error) => deps.logger.error('reconcile failed', { error: String(error) }),
     });
     stoppers.push(schedule.stop);

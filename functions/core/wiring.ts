@@ -68,30 +68,49 @@ function apiKeys(config: Config): () => Promise<ApiKey[]> {
   };
 }
 
-function sqsQueue(config: Config): ArchiveQueue {
+function sqsQueue(config: Config, sqs: SQSClient): ArchiveQueue {
   const { archiveQueueUrl } = config;
   if (!archiveQueueUrl) {
     return {
       enqueue: () => Promise.reject(new ConfigError('REELAY_ARCHIVE_QUEUE_URL is not set')),
     };
   }
-  return createSqsArchiveQueue(
-    new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
-    archiveQueueUrl,
-  );
+  return createSqsArchiveQueue(sqs, archiveQueueUrl);
 }
 
-/** Builds the real adapters from config; `overrides` lets the local stack put its in-process queue in. */
-export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
-  const dynamodb = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const s3 = new S3Client({
-    region: config.region,
-    endpoint: config.endpoints.s3,
-    forcePathStyle: config.endpoints.s3 !== undefined,
-    // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+/** The AWS SDK clients every adapter shares. */
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+  sqs: SQSClient;
+}
+
+/** One client per service, for config's region and endpoints (the local stack's stand-ins). */
+export function awsClients(config: Config): AwsClients {
+  return {
+    dynamodb: new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+    s3: new S3Client({
+      region: config.region,
+      endpoint: config.endpoints.s3,
+      forcePathStyle: config.endpoints.s3 !== undefined,
+      // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+    sqs: new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
+  };
+}
+
+/**
+ * Builds the real adapters from config; `overrides` lets the local stack put its in-process queue
+ * in, and `clients` lets a test watch every AWS call (test/integration/iam-audit.test.ts).
+ */
+export function buildDeps(
+  config: Config,
+  overrides: Partial<Deps> = {},
+  clients: AwsClients = awsClients(config),
+): Deps {
+  const { dynamodb, s3 } = clients;
   const now = overrides.now ?? Date.now;
   const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
   const keys = overrides.keys ?? createDynamoApiKeyStore(dynamodb, config.accountsTable);
@@ -126,7 +145,7 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       now,
     ),
     archive: createS3VideoArchive(s3, config.videoBucket),
-    archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
+    archiveQueue: overrides.archiveQueue ?? sqsQueue(config, clients.sqs),
     fal: createFalGateway({
       credentials: falCredentials(config),
       queueUrl: config.fal.queueUrl,

@@ -93,8 +93,10 @@ export async function pumpTenant(deps: Deps, tenant: string): Promise<number> {
   let submitted = 0;
   for (let round = 0; round < PUMP_LIMIT * 2 && submitted < PUMP_LIMIT; round++) {
     const pool = await deps.usage.get({ tenant });
-    // the cap the API last admitted by; only a pool from before caps were recorded asks the tenant store
-    maxActive ??= pool.maxActive ?? (await tenantLimits(deps, tenant)).maxActiveJobs;
+    // the cap the API last admitted by. Only the API may read tenants (the webhook and the
+    // reconciler have no grant on the accounts table): a pool from before caps were recorded
+    // pumps by the deployment's default until the tenant's next create records its own
+    maxActive ??= pool.maxActive ?? deps.config.tenantDefaults.maxActiveJobs;
     if (Object.keys(pool.active).length >= maxActive) break;
     const next = waitingOrder(pool.waiting)[0];
     if (next === undefined) break;
