@@ -15,6 +15,7 @@ import { ReelayFunction } from './constructs/reelay-function.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
 import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
+import { SERVICE_SETTING_KEYS, SERVICE_SETTINGS } from './service-settings.ts';
 import { FUNCTION_SIZING } from './sizing.ts';
 
 export const NO_ALARM_EMAIL_WARNING =
@@ -49,6 +50,8 @@ export class ReelayStack extends Stack {
       stage: config.stage,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      webhookRateLimit: config.webhookRateLimit,
+      webhookBurstLimit: config.webhookBurstLimit,
       allowedOrigins: config.allowedOrigins,
       logRetention: config.logRetention,
       removalPolicy,
@@ -138,6 +141,12 @@ export class ReelayStack extends Stack {
     http.routeApi(api.function);
     http.routeWebhook(webhook.function);
     this.functions = { api, 'fal-webhook': webhook, archiver, reconciler };
+    for (const key of SERVICE_SETTING_KEYS) {
+      const value = config.serviceSettings[key];
+      if (value === undefined) continue;
+      const setting = SERVICE_SETTINGS[key];
+      for (const name of setting.functions) this.functions[name].setEnv(setting.env, value);
+    }
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       topicName: alarmTopicName(config.stage),
