@@ -11,6 +11,10 @@ import { loadConfig } from '../functions/core/config.ts';
 import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
+import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '../functions/core/metrics/prometheus/prometheus-metrics.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
@@ -46,6 +50,8 @@ export interface LocalStack {
   /** Undefined when a real FAL_KEY is used. */
   emulator?: FalEmulator;
   queue: LocalQueue;
+  /** What the functions would send CloudWatch, served as Prometheus text at GET /metrics. */
+  metrics: PrometheusMetrics;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -186,7 +192,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 4,
       file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
     });
-    const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
+    const metrics = createPrometheusMetrics();
+    const deps = buildDeps(config, { archiveQueue: queue, metrics, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
@@ -210,6 +217,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
+    // the numbers the stack's CloudWatch dashboard shows on AWS (docs/operations.md)
+    root.get('/metrics', (c) =>
+      c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    );
     root.route('/', createApiApp(depsOf('api')));
     built(root);
 
@@ -226,7 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(schedule.stop);
     if (options.schedule !== false) void schedule.runNow();
 
-    return { url, apiKey, deps, emulator, queue, objectWrites, reconcile: schedule.runNow, stop };
+    return { url, apiKey, deps, emulator, queue, metrics, objectWrites, reconcile: schedule.runNow, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,7 @@ import type { Blocklist } from './domain/prompt-safety.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';

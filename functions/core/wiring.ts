@@ -9,9 +9,10 @@ import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
+import { meteredFalGateway } from './fal/metered-fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
-import { createPowertoolsMetrics } from './metrics.ts';
+import { createEmfMetrics } from './metrics/cloudwatch/emf-metrics.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
@@ -112,6 +113,7 @@ export function buildDeps(
 ): Deps {
   const { dynamodb, s3 } = clients;
   const now = overrides.now ?? Date.now;
+  const metrics = overrides.metrics ?? createEmfMetrics();
   const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
   const keys = overrides.keys ?? createDynamoApiKeyStore(dynamodb, config.accountsTable);
   return {
@@ -146,15 +148,18 @@ export function buildDeps(
     ),
     archive: createS3VideoArchive(s3, config.videoBucket),
     archiveQueue: overrides.archiveQueue ?? sqsQueue(config, clients.sqs),
-    fal: createFalGateway({
-      credentials: falCredentials(config),
-      queueUrl: config.fal.queueUrl,
-      restUrl: config.fal.restUrl,
-      requestTimeoutMs: config.fal.requestTimeoutMs,
-    }),
+    fal: meteredFalGateway(
+      createFalGateway({
+        credentials: falCredentials(config),
+        queueUrl: config.fal.queueUrl,
+        restUrl: config.fal.restUrl,
+        requestTimeoutMs: config.fal.requestTimeoutMs,
+      }),
+      metrics,
+    ),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
     logger,
-    metrics: createPowertoolsMetrics(),
+    metrics,
     now: Date.now,
     random: Math.random,
     ...overrides,

@@ -7,6 +7,7 @@ import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { applyFalOutcome, isCurrentRequest } from '../core/jobs/apply-fal-outcome.ts';
+import { METRIC, type WebhookRejection } from '../core/metrics/metrics.ts';
 
 const rejected = (reason: string) => new ApiError(401, 'webhook_rejected', `Webhook rejected: ${reason}.`);
 
@@ -20,6 +21,16 @@ const sameSecret = (a: string, b: string) =>
  */
 export function createFalWebhookApp(deps: Deps) {
   const app = new Hono();
+  /** Counted by reason: a burst of them is a misconfigured URL or key, fal changing its signing, or someone probing. */
+  const refuse = (why: WebhookRejection, reason: string) => {
+    deps.metrics.emit({
+      name: METRIC.webhookRejections,
+      unit: 'Count',
+      value: 1,
+      dimensions: { reason: why },
+    });
+    return rejected(reason);
+  };
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
@@ -27,16 +38,17 @@ export function createFalWebhookApp(deps: Deps) {
     // the signature covers the raw bytes: read them once, verify, and parse those same bytes
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const signature = await deps.verifyFalWebhook((name) => c.req.header(name), raw);
-    if (!signature.ok) throw rejected(signature.reason);
+    if (!signature.ok) throw refuse('signature', signature.reason);
 
     const jobId = c.req.query('job');
     const token = c.req.query('token');
     const job = jobId ? await deps.jobs.get(jobId) : undefined;
-    if (!job || !token || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
+    if (!job || !token || !sameSecret(token, job.webhookToken))
+      throw refuse('token', 'unknown job or wrong token');
 
     const delivery = parseFalWebhook(new TextDecoder().decode(raw));
     if (!delivery || delivery.requestId !== signature.requestId)
-      throw rejected('body does not match its signature headers');
+      throw refuse('body', 'body does not match its signature headers');
     const { requestId, outcome } = delivery;
     // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
     if (

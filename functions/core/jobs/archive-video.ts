@@ -13,6 +13,7 @@ import {
   releaseArchive,
   replaceVideoUrl,
 } from '../domain/transitions.ts';
+import { METRIC } from '../metrics/metrics.ts';
 import { updateJob } from './update-job.ts';
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';
@@ -117,6 +118,7 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
   }
   const job = claimed.job;
   let archived: ArchivedVideo;
+  const started = performance.now();
   try {
     archived = await copyToArchive(deps, job);
   } catch (error) {
@@ -155,5 +157,11 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     return 'skipped';
   }
   logger.info('video archived', { jobId, bytes: archived.bytes, sha256: archived.sha256 });
+  deps.metrics.emit({ name: METRIC.archivedBytes, unit: 'Bytes', value: archived.bytes });
+  deps.metrics.emit({
+    name: METRIC.archiveDuration,
+    unit: 'Milliseconds',
+    value: performance.now() - started,
+  });
   return 'completed';
 }

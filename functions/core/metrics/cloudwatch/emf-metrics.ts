@@ -1,0 +1,28 @@
+import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '../metrics.ts';
+
+/**
+ * CloudWatch embedded metric format through Powertools: a JSON line on stdout that CloudWatch turns
+ * into a metric, no API call. Each point is published at once with its own dimensions (a handler
+ * may end before any flush, and points with different dimensions cannot share a line). The
+ * namespace comes from POWERTOOLS_METRICS_NAMESPACE (the stack sets `Reelay/<stage>`);
+ * POWERTOOLS_METRICS_DISABLED=true silences it (tests).
+ */
+export function createEmfMetrics(): Metrics {
+  const metrics = new PowertoolsMetrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Reelay',
+    serviceName: 'reelay',
+  });
+  return {
+    count(name, metadata) {
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
+      metrics.publishStoredMetrics();
+    },
+    emit({ name, value, unit, dimensions }) {
+      if (dimensions) metrics.addDimensions(dimensions);
+      metrics.addMetric(name, MetricUnit[unit], value);
+      metrics.publishStoredMetrics();
+    },
+  };
+}
