@@ -11,7 +11,9 @@ import { ArchiveQueue, MAX_RECEIVE_COUNT } from './constructs/archive-queue.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 import { ReelayFunction } from './constructs/reelay-function.ts';
+import { ReelayMetrics } from './constructs/reelay-metrics.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
 import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
@@ -20,6 +22,9 @@ import { FUNCTION_SIZING } from './sizing.ts';
 
 export const NO_ALARM_EMAIL_WARNING =
   'alarmEmail is empty: alarms (and budget warnings) go to the SNS topic in the AlarmTopicArn output, which nobody is subscribed to. Deploy with -c alarmEmail=ops@example.com, or subscribe to the topic yourself (docs/operations.md).';
+
+/** Where the functions' own metrics go (functions/core/metrics/metrics.ts). */
+export const metricsNamespace = (stage: string) => `Reelay/${stage}`;
 
 /** The alarm topic's name; the budget stack addresses the topic by it. */
 export const alarmTopicName = (stage: string) => `reelay-${stage}-alarms`;
@@ -39,6 +44,7 @@ export class ReelayStack extends Stack {
   readonly archive: ArchiveQueue;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: ReelayStackProps) {
     super(scope, id, props);
@@ -79,6 +85,7 @@ export class ReelayStack extends Stack {
         logRetention: config.logRetention,
         removalPolicy,
         logLevel: config.logLevel,
+        metricsNamespace: metricsNamespace(config.stage),
         // opt-in: reserving needs 100 unreserved executions left, which new accounts do not have
         reservedConcurrency: config.reserveConcurrency ? reservedConcurrency : undefined,
       }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
@@ -148,9 +155,19 @@ export class ReelayStack extends Stack {
       for (const name of setting.functions) this.functions[name].setEnv(setting.env, value);
     }
 
+    const metrics = new ReelayMetrics(metricsNamespace(config.stage));
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       topicName: alarmTopicName(config.stage),
       alarmEmail: config.alarmEmail,
+      functions: Object.values(this.functions),
+      archiveQueue: this.archive,
+      httpApi: http.httpApi,
+      metrics,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: `reelay-${config.stage}`,
+      metrics,
+      alarms: this.alarms.alarms,
       functions: Object.values(this.functions),
       archiveQueue: this.archive,
       httpApi: http.httpApi,
@@ -195,5 +212,10 @@ export class ReelayStack extends Stack {
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to receive alarms and budget warnings');
+    output(
+      'DashboardUrl',
+      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      'The CloudWatch dashboard: the pipeline at a glance (docs/operations.md)',
+    );
   }
 }

@@ -30,6 +30,8 @@ export interface ReelayFunctionProps {
   /** Removal policy of the function's log group. */
   removalPolicy: RemovalPolicy;
   logLevel: string;
+  /** CloudWatch namespace of the function's EMF metrics (`Reelay/<stage>`: stages do not mix). */
+  metricsNamespace: string;
   reservedConcurrency?: number;
 }
 
@@ -77,6 +79,7 @@ export class ReelayFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'reelay',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         // the bundle ships a source map; this makes stack traces point at the TypeScript
         NODE_OPTIONS: '--enable-source-maps',
       },
