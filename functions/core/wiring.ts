@@ -22,6 +22,7 @@ import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 import { createDynamoUsageStore } from './store/dynamodb/usage-store.ts';
+import { tracer } from './tracer.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -86,19 +87,26 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
-/** One client per service, for config's region and endpoints (the local stack's stand-ins). */
+/**
+ * One client per service, for config's region and endpoints (the local stack's stand-ins), each
+ * traced in X-Ray on Lambda, so a trace shows its DynamoDB, S3 and SQS calls, not only the function.
+ */
 export function awsClients(config: Config): AwsClients {
   return {
-    dynamodb: new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
-    s3: new S3Client({
-      region: config.region,
-      endpoint: config.endpoints.s3,
-      forcePathStyle: config.endpoints.s3 !== undefined,
-      // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-    sqs: new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
+    dynamodb: tracer.captureAWSv3Client(
+      new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+    ),
+    s3: tracer.captureAWSv3Client(
+      new S3Client({
+        region: config.region,
+        endpoint: config.endpoints.s3,
+        forcePathStyle: config.endpoints.s3 !== undefined,
+        // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    ),
+    sqs: tracer.captureAWSv3Client(new SQSClient({ region: config.region, endpoint: config.endpoints.sqs })),
   };
 }
 
