@@ -135,4 +135,22 @@ describe('GET /metrics (locally) shows what CloudWatch gets on AWS', () => {
       'reelay_reconciler_findings_total{finding="timedOut"}': 1,
     });
   });
+
+  it('takes no input: junk in the query is ignored, other methods are a 404 in the error envelope, nothing changes', async () => {
+    const before = await scrape();
+    const junk = await fetch(`${stack.url}/metrics?name=%00%27%20OR%201%3D1&format=json`);
+    expect(junk.status).toBe(200);
+    expect(await junk.text()).toMatch(/^# TYPE reelay_/);
+    for (const method of ['POST', 'DELETE', 'PUT']) {
+      const response = await fetch(`${stack.url}/metrics`, {
+        method,
+        body: method === 'DELETE' ? null : '{}',
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({
+        error: { code: expect.any(String), message: expect.any(String) },
+      });
+    }
+    expect(await scrape()).toEqual(before);
+  });
 });
