@@ -55,4 +55,23 @@ describe('EMF metrics (what the alarms and the dashboard read)', () => {
     });
     expect(duration).not.toHaveProperty('code');
   });
+
+  it('a point Powertools refuses is dropped without throwing, and leaves nothing behind for the next', () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const metrics = createEmfMetrics();
+    // CloudWatch takes at most 30 dimensions; Powertools throws past that
+    const tooMany = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`d${i}`, 'x']));
+    const lines = emfLines(() => {
+      expect(() =>
+        metrics.emit({ name: METRIC.jobsEnded, unit: 'Count', value: 1, dimensions: tooMany }),
+      ).not.toThrow();
+      metrics.emit({ name: METRIC.jobsFinished, unit: 'Count', value: 1 });
+    });
+    const emf = lines.filter((line) => '_aws' in line);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({
+      JobsFinished: 1,
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service']] }] },
+    });
+  });
 });

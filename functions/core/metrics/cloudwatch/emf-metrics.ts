@@ -1,4 +1,5 @@
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
+import { logger } from '../../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 /**
@@ -13,16 +14,30 @@ export function createEmfMetrics(): Metrics {
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Reelay',
     serviceName: 'reelay',
   });
+  // a metric is worth less than the transition it describes: a failure to record one is logged, never thrown
+  const safely = (name: string, record: () => void) => {
+    try {
+      record();
+    } catch (error) {
+      metrics.clearMetrics();
+      metrics.clearDimensions();
+      logger.warn('metric not recorded', { metric: name, error: String(error) });
+    }
+  };
   return {
     count(name, metadata) {
-      metrics.addMetric(name, MetricUnit.Count, 1);
-      for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
-      metrics.publishStoredMetrics();
+      safely(name, () => {
+        metrics.addMetric(name, MetricUnit.Count, 1);
+        for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
+        metrics.publishStoredMetrics();
+      });
     },
     emit({ name, value, unit, dimensions }) {
-      if (dimensions) metrics.addDimensions(dimensions);
-      metrics.addMetric(name, MetricUnit[unit], value);
-      metrics.publishStoredMetrics();
+      safely(name, () => {
+        if (dimensions) metrics.addDimensions(dimensions);
+        metrics.addMetric(name, MetricUnit[unit], value);
+        metrics.publishStoredMetrics();
+      });
     },
   };
 }
