@@ -10,10 +10,8 @@ import type { Metrics } from '../metrics.ts';
  * POWERTOOLS_METRICS_DISABLED=true silences it (tests).
  */
 export function createEmfMetrics(): Metrics {
-  const metrics = new PowertoolsMetrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Reelay',
-    serviceName: 'reelay',
-  });
+  // Powertools reads POWERTOOLS_METRICS_NAMESPACE (and _DISABLED) itself, like its log level
+  const metrics = new PowertoolsMetrics({ serviceName: 'reelay' });
   // a metric is worth less than the transition it describes: a failure to record one is logged, never thrown
   const safely = (name: string, record: () => void) => {
     try {
