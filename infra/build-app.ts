@@ -31,7 +31,7 @@ export function buildApp(app: App, options: BuildOptions = {}): ReelayStack {
       alarmTopicName: alarmTopicName(config.stage),
     });
     // the topic, and its policy letting Budgets publish, exist first
-    budget.addDependency(stack);
+    budget.addStackDependency(stack, 'the budget publishes to the alarm topic');
     Tags.of(budget).add('project', 'reelay');
     Tags.of(budget).add('stage', config.stage);
   }
