@@ -11,10 +11,15 @@ import { loadConfig } from '../functions/core/config.ts';
 import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
+import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '../functions/core/metrics/prometheus/prometheus-metrics.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createFollowUpWorker } from '../functions/follow-up/worker.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
+import type { FunctionName } from '../infra/bundling.ts';
 import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
@@ -32,6 +37,11 @@ export interface LocalStackOptions {
   emulator?: Partial<FalEmulatorOptions>;
   /** Overrides for the service's dependencies, e.g. a clock that tests move forward. */
   deps?: Partial<Deps>;
+  /**
+   * What each function runs with, from the shared dependencies (default: those, for every
+   * function). Lets a test give each function its own recorded AWS clients, as Lambda gives each its own role.
+   */
+  depsFor?: (fn: FunctionName, deps: Deps) => Deps;
 }
 
 export interface LocalStack {
@@ -43,6 +53,8 @@ export interface LocalStack {
   queue: LocalQueue;
   /** The follow-up worker's queue: the next waiting job, resubmits, missing results, cancels. */
   followUps: LocalQueue;
+  /** What the functions would send CloudWatch, served as Prometheus text at GET /metrics. */
+  metrics: PrometheusMetrics;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -205,17 +217,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 2,
       file: options.inMemory ? undefined : join(dataDir, 'follow-up-queue.json'),
     });
-    const deps = buildDeps(config, { archiveQueue: queue, followUps, ...options.deps });
+    const metrics = createPrometheusMetrics();
+    const deps = buildDeps(config, { archiveQueue: queue, followUps, metrics, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
     await ensureUsageTable(dynamoClient, config.usageTable);
     const apiKey = await devApiKey(dataDir, deps);
+    const depsOf = (fn: FunctionName) => options.depsFor?.(fn, deps) ?? deps;
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));
     root.notFound(notFoundHandler);
-    root.route('/', createFalWebhookApp(deps));
+    root.route('/', createFalWebhookApp(depsOf('fal-webhook')));
     // the local twin of the SQS console: what waits, what was dead-lettered, and `npm run redrive`
     root.get('/_local/archive-queue', (c) =>
       c.json({
@@ -228,25 +242,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
-    root.route('/', createApiApp(deps));
+    // the numbers the stack's CloudWatch dashboard shows on AWS (docs/operations.md)
+    root.get('/metrics', (c) =>
+      c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    );
+    root.route('/', createApiApp(depsOf('api')));
     built(root);
 
-    queue.start(createArchiverHandler(deps));
+    queue.start(createArchiverHandler(depsOf('archiver')));
     stoppers.push(() => queue.close());
-    followUps.start(createFollowUpWorker(deps));
+    followUps.start(createFollowUpWorker(depsOf('follow-up')));
     stoppers.push(() => followUps.close());
     const schedule = startSchedule({
       intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
       region: config.region,
       ruleName: 'reelay-reconcile',
       timeoutMs: 60_000,
-      handler: createReconcilerHandler(deps),
+      handler: createReconcilerHandler(depsOf('reconciler')),
       onError: (error) => deps.logger.error('reconcile failed', { error: String(error) }),
     });
     stoppers.push(schedule.stop);
     if (options.schedule !== false) void schedule.runNow();
 
-    return { url, apiKey, deps, emulator, queue, followUps, objectWrites, reconcile: schedule.runNow, stop };
+    return {
+      url,
+      apiKey,
+      deps,
+      emulator,
+      queue,
+      followUps,
+      metrics,
+      objectWrites,
+      reconcile: schedule.runNow,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

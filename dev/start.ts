@@ -14,6 +14,7 @@ Reelay is running on ${stack.url}  (ready in ${Date.now() - started} ms; ${fal})
   API key (dev tenant "local"):  ${stack.apiKey}
   Web page:                      ${stack.url}/
   OpenAPI:                       ${stack.url}/openapi.json
+  Metrics (Prometheus text):     ${stack.url}/metrics
 
   curl -s ${stack.url}/v1/videos -H "Authorization: Bearer ${stack.apiKey}" \\
        -H "Content-Type: application/json" -d '{"prompt": "a fox in the snow", "seconds": "4"}'

@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { type ServiceSetting, serviceSettings } from './service-settings.ts';
 
 /** Context values arrive typed from cdk.json and as strings from `-c key=value`: blanks mean "not set". */
 const blank = (value: unknown) => (value === '' || value === null ? undefined : value);
@@ -38,7 +39,8 @@ export const contextSchema = z
   .object({
     stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case letters, digits and dashes'),
     alarmEmail: z.preprocess(blank, z.email().optional()),
-    monthlyBudgetUsd: count(1, 1_000_000),
+    /** Opt-in: the AWS Budgets budget in its own stack (infra/budget-stack.ts). */
+    monthlyBudgetUsd: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).optional()),
     allowedOrigins: origins.default([]),
     logRetentionDays: z.preprocess(
       blank,
@@ -52,6 +54,9 @@ export const contextSchema = z
     videoRetentionDays: z.preprocess(blank, z.coerce.number().int().min(1).max(36_500).optional()),
     apiRateLimit: count(1, 10_000),
     apiBurstLimit: count(1, 5_000),
+    /** fal's deliveries have their own route throttle: clients polling /v1 cannot use it up. */
+    webhookRateLimit: count(1, 10_000),
+    webhookBurstLimit: count(1, 5_000),
     archiverConcurrency: count(2, 1_000),
     reserveConcurrency: flag.default(false),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
@@ -72,6 +77,8 @@ export interface ReelayConfig
   production: boolean;
   logRetention: RetentionDays;
   customDomain?: { domainName: string; certificateArn: string };
+  /** Service limits from context (infra/service-settings.ts), as the functions' environment variables. */
+  serviceSettings: Partial<Record<ServiceSetting, string>>;
 }
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof ReelayContext)[];
@@ -80,8 +87,14 @@ export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof ReelayCon
 export function readConfig(get: (key: string) => unknown): ReelayConfig {
   const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, get(key)]));
   const parsed = contextSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const settings = serviceSettings(get);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...settings.problems,
+  ];
+  if (!parsed.success || problems.length > 0) {
     throw new Error(`invalid Reelay context (cdk.json or -c):\n  ${problems.join('\n  ')}`);
   }
   const { domainName, certificateArn, logRetentionDays, ...rest } = parsed.data;
@@ -89,6 +102,7 @@ export function readConfig(get: (key: string) => unknown): ReelayConfig {
     ...rest,
     production: rest.stage === 'prod',
     logRetention: logRetentionDays as RetentionDays,
+    serviceSettings: settings.env,
     ...(domainName && certificateArn && { customDomain: { domainName, certificateArn } }),
   };
 }

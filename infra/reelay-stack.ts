@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,15 +8,26 @@ import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue, MAX_RECEIVE_COUNT, WorkerQueue } from './constructs/archive-queue.ts';
-import { CostBudget } from './constructs/cost-budget.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 import { ReelayFunction } from './constructs/reelay-function.ts';
+import { ReelayMetrics } from './constructs/reelay-metrics.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
 import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
+import { SERVICE_SETTING_KEYS, SERVICE_SETTINGS } from './service-settings.ts';
 import { FUNCTION_SIZING } from './sizing.ts';
+
+export const NO_ALARM_EMAIL_WARNING =
+  'alarmEmail is empty: alarms (and budget warnings) go to the SNS topic in the AlarmTopicArn output, which nobody is subscribed to. Deploy with -c alarmEmail=ops@example.com, or subscribe to the topic yourself (docs/operations.md).';
+
+/** Where the functions' own metrics go (functions/core/metrics/metrics.ts). */
+export const metricsNamespace = (stage: string) => `Reelay/${stage}`;
+
+/** The alarm topic's name; the budget stack addresses the topic by it. */
+export const alarmTopicName = (stage: string) => `reelay-${stage}-alarms`;
 
 export interface ReelayStackProps extends StackProps {
   config: ReelayConfig;
@@ -34,7 +45,7 @@ export class ReelayStack extends Stack {
   readonly followUp: WorkerQueue;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
-  readonly budget: CostBudget;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: ReelayStackProps) {
     super(scope, id, props);
@@ -46,6 +57,8 @@ export class ReelayStack extends Stack {
       stage: config.stage,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      webhookRateLimit: config.webhookRateLimit,
+      webhookBurstLimit: config.webhookBurstLimit,
       allowedOrigins: config.allowedOrigins,
       logRetention: config.logRetention,
       removalPolicy,
@@ -77,6 +90,7 @@ export class ReelayStack extends Stack {
         logRetention: config.logRetention,
         removalPolicy,
         logLevel: config.logLevel,
+        metricsNamespace: metricsNamespace(config.stage),
         // opt-in: reserving needs 100 unreserved executions left, which new accounts do not have
         reservedConcurrency: config.reserveConcurrency ? reservedConcurrency : undefined,
       }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
@@ -101,12 +115,10 @@ export class ReelayStack extends Stack {
       .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
-    // the work requests find for other jobs: byDue finds the longest waiters, the accounts table a
-    // tenant's cap when its pool has none recorded yet
+    // the work requests find for other jobs: byDue finds the longest waiters
     const followUp = fn('follow-up', 'FollowUp')
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
-      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);
@@ -116,8 +128,13 @@ export class ReelayStack extends Stack {
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
-      .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
+      // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished;
+      // ListBucket under videos/ makes S3 answer that HEAD with 404, not 403, when there is none
+      .bindVideoBucket(
+        bucket,
+        ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+        { listVideos: true },
+      )
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
@@ -145,18 +162,37 @@ export class ReelayStack extends Stack {
     http.routeApi(api.function);
     http.routeWebhook(webhook.function);
     this.functions = { api, 'fal-webhook': webhook, archiver, 'follow-up': followUp, reconciler };
+    for (const key of SERVICE_SETTING_KEYS) {
+      const value = config.serviceSettings[key];
+      if (value === undefined) continue;
+      const setting = SERVICE_SETTINGS[key];
+      for (const name of setting.functions) this.functions[name].setEnv(setting.env, value);
+    }
 
+    const metrics = new ReelayMetrics(metricsNamespace(config.stage));
     this.alarms = new OperationsAlarms(this, 'Alarms', {
+      topicName: alarmTopicName(config.stage),
       alarmEmail: config.alarmEmail,
       functions: Object.values(this.functions),
       archiveQueue: this.archive,
       followUpQueue: this.followUp,
       httpApi: http.httpApi,
+      metrics,
     });
-    this.budget = new CostBudget(this, 'Budget', {
-      monthlyUsd: config.monthlyBudgetUsd,
-      topic: this.alarms.topic,
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: `reelay-${config.stage}`,
+      metrics,
+      alarms: this.alarms.alarms,
+      functions: Object.values(this.functions),
+      archiveQueue: this.archive,
+      httpApi: http.httpApi,
     });
+    if (!config.alarmEmail) {
+      // synth and deploy print this; `--strict` turns it into a failure for pipelines that want one
+      Annotations.of(this.alarms).addWarningV2('reelay:no-alarm-email', NO_ALARM_EMAIL_WARNING);
+    }
+    // the budget itself lives in its own stack (infra/budget-stack.ts); it publishes here
+    if (config.monthlyBudgetUsd !== undefined) this.alarms.allowBudgets();
     this.addOutputs();
   }
 
@@ -191,5 +227,10 @@ export class ReelayStack extends Stack {
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to receive alarms and budget warnings');
+    output(
+      'DashboardUrl',
+      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      'The CloudWatch dashboard: the pipeline at a glance (docs/operations.md)',
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type ArchiveDeps, archiveVideo } from '../core/jobs/archive-video.ts';
+import { METRIC } from '../core/metrics/metrics.ts';
 import { parseArchiveMessage } from '../core/queue/archive-queue.ts';
 
 /**
@@ -17,6 +18,12 @@ export function createArchiverHandler(deps: ArchiveDeps) {
           body: record.body.slice(0, 200),
         });
         continue;
+      }
+      const sentAt = Number(record.attributes.SentTimestamp);
+      if (sentAt > 0) {
+        // how far behind the archiver is; SQS's own ApproximateAgeOfOldestMessage sees only what waits
+        const age = Math.max(0, deps.now() - sentAt);
+        deps.metrics.emit({ name: METRIC.archiveQueueAge, unit: 'Milliseconds', value: age });
       }
       try {
         await archiveVideo(deps, message.jobId);
@@ -38,7 +45,7 @@ export function createArchiverHandler(deps: ArchiveDeps) {
           error: String(error),
           redrive: 'npm run redrive (see README, Operations)',
         });
-        deps.metrics.count('ArchiveMessageDeadLettered', { jobId: message.jobId });
+        deps.metrics.count(METRIC.archiveDeadLettered, { jobId: message.jobId });
       }
     }
     return { batchItemFailures };

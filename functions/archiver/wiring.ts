@@ -8,5 +8,11 @@ import { s3Archive } from '../core/wiring/s3.ts';
 /** Only what an archive uses: the jobs table, fal's queue (a fresh media URL) and the video bucket. */
 export function archiverDeps(env: Record<string, string | undefined> = process.env): ArchiveDeps {
   const config = loadConfig(env);
-  return { ...commonDeps(config), jobs: jobStores(config).jobs, ...falGateway(config), ...s3Archive(config) };
+  const common = commonDeps(config);
+  return {
+    ...common,
+    jobs: jobStores(config).jobs,
+    ...falGateway(config, common.metrics),
+    ...s3Archive(config),
+  };
 }

@@ -7,7 +7,7 @@ import type { FalAccountPin } from './fal/account-pin.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { FollowUpQueue } from './queue/follow-up-queue.ts';
@@ -70,7 +70,6 @@ export type EngineDeps = Pick<
   | 'random'
   | 'jobs'
   | 'usage'
-  | 'tenants'
   | 'archiveQueue'
   | 'followUps'
   | 'fal'

@@ -1,11 +1,15 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createKeyResolver } from './accounts/key-resolver.ts';
 import { type ApiKey, type Config, loadConfig, parseApiKeys } from './config.ts';
 import type { Deps } from './deps.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { createFalAccountPin } from './fal/account-pin.ts';
 import { createUrlGuard } from './net/url-guard.ts';
+import { dynamoClient, s3Client, sqsClient } from './wiring/aws-clients.ts';
 import { commonDeps, readSecret } from './wiring/common.ts';
-import { accountStores, dynamoClient, jobStores } from './wiring/dynamodb.ts';
+import { accountStores, jobStores } from './wiring/dynamodb.ts';
 import { falAdapters } from './wiring/fal.ts';
 import { s3Archive } from './wiring/s3.ts';
 import { sqsQueues } from './wiring/sqs.ts';
@@ -22,26 +26,43 @@ function apiKeys(config: Config): () => Promise<ApiKey[]> {
   };
 }
 
+/** The AWS SDK clients the adapters share. */
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+  sqs: SQSClient;
+}
+
+/** One traced client per service (wiring/aws-clients.ts). */
+export function awsClients(config: Config): AwsClients {
+  return { dynamodb: dynamoClient(config), s3: s3Client(config), sqs: sqsClient(config) };
+}
+
 /**
  * Every adapter, built from config: what the API function and the local stack use (the other
  * functions wire only their own, see functions/<name>/wiring.ts). `overrides` lets the local stack
- * put its in-process queues in, and tests their clock or fakes.
+ * put its in-process queues in, and tests their clock or fakes; `clients` lets a test watch every
+ * AWS call (test/integration/iam-audit.test.ts).
  */
-export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+export function buildDeps(
+  config: Config,
+  overrides: Partial<Deps> = {},
+  clients: AwsClients = awsClients(config),
+): Deps {
   const now = overrides.now ?? Date.now;
-  const client = dynamoClient(config);
-  const accounts = accountStores(config, now, client);
-  const keys = overrides.keys ?? accounts.keys;
-  const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
   const common = commonDeps(config);
   const logger = overrides.logger ?? common.logger;
+  const metrics = overrides.metrics ?? common.metrics;
+  const accounts = accountStores(config, now, clients.dynamodb);
+  const keys = overrides.keys ?? accounts.keys;
+  const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
   return {
     ...common,
-    ...jobStores(config, client),
+    ...jobStores(config, clients.dynamodb),
     ...accounts,
-    ...s3Archive(config),
-    ...sqsQueues(config),
-    ...falAdapters(config),
+    ...s3Archive(config, clients.s3),
+    ...sqsQueues(config, clients.sqs),
+    ...falAdapters(config, metrics),
     apiKeys: bootstrapKeys,
     keys,
     resolveKey: createKeyResolver({

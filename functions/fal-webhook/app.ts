@@ -13,9 +13,10 @@ import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { nosniff } from '../core/http/nosniff.ts';
 import { type ApplyOutcomeDeps, applyFalOutcome } from '../core/jobs/apply-fal-outcome.ts';
 import { sendFollowUp } from '../core/limits/settle.ts';
+import { METRIC, type WebhookRejection } from '../core/metrics/metrics.ts';
 
 /** All the webhook function wires (functions/fal-webhook/wiring.ts): no fal client, no S3. */
-export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook' | 'falAccount'>;
+export type FalWebhookDeps = ApplyOutcomeDeps & Pick<Deps, 'verifyFalWebhook' | 'falAccount' | 'metrics'>;
 
 /** The per-job token as newWebhookToken makes it (base64url), with room for older lengths. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -38,6 +39,16 @@ const sameSecret = (a: string, b: string) =>
  */
 export function createFalWebhookApp(deps: FalWebhookDeps) {
   const app = new Hono();
+  /** Counted by reason: a burst of them is a misconfigured URL or key, fal changing its signing, or someone probing. */
+  const refuse = (why: WebhookRejection, reason: string) => {
+    deps.metrics.emit({
+      name: METRIC.webhookRejections,
+      unit: 'Count',
+      value: 1,
+      dimensions: { reason: why },
+    });
+    return rejected(reason);
+  };
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
   app.use('*', nosniff());
@@ -47,13 +58,13 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
     const [jobId, ...moreJobs] = c.req.queries('job') ?? [];
     const [token, ...moreTokens] = c.req.queries('token') ?? [];
     if (!jobId || !VIDEO_ID_PATTERN.test(jobId) || !token || !TOKEN_PATTERN.test(token))
-      throw rejected('unknown job or wrong token');
-    if (moreJobs.length > 0 || moreTokens.length > 0) throw rejected('unknown job or wrong token');
+      throw refuse('token', 'unknown job or wrong token');
+    if (moreJobs.length > 0 || moreTokens.length > 0) throw refuse('token', 'unknown job or wrong token');
     // the verifier owns the clock the timestamp is judged by
     const headers = readSignatureHeaders((name) => c.req.header(name));
-    if (!headers.ok) throw rejected(headers.reason);
+    if (!headers.ok) throw refuse('signature', headers.reason);
     if (deps.falAccount.check(headers.headers.userId) === 'other')
-      throw rejected('signed for another fal account');
+      throw refuse('account', 'signed for another fal account');
     await next();
   };
 
@@ -72,22 +83,23 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
       });
       throw keysUnavailable(error);
     });
-    if (!signature.ok) throw rejected(signature.reason);
+    if (!signature.ok) throw refuse('signature', signature.reason);
     const account = deps.falAccount.check(signature.userId);
 
     const job = await deps.jobs.get(jobId);
-    if (!job || !sameSecret(token, job.webhookToken)) throw rejected('unknown job or wrong token');
+    if (!job || !sameSecret(token, job.webhookToken)) throw refuse('token', 'unknown job or wrong token');
 
     const delivery = parseFalWebhook(new TextDecoder().decode(raw));
     if (!delivery || delivery.requestId !== signature.requestId)
-      throw rejected('body does not match its signature headers');
+      throw refuse('body', 'body does not match its signature headers');
     const { requestId, outcome } = delivery;
     const recorded = job.requestId === requestId || job.priorRequestIds.includes(requestId);
     // a request id Reelay recorded from fal's answer to its own submit proves the account ours
     if (recorded) deps.falAccount.learn(signature.userId);
     // until the account is known, nothing else is taken on trust; fal retries, and by then the
     // request id is recorded (or the account learnt)
-    else if (account === 'unknown') throw rejected('fal account not yet known; only recorded requests');
+    else if (account === 'unknown')
+      throw refuse('account', 'fal account not yet known; only recorded requests');
     // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
     if (
       isTerminal(job.state) ||

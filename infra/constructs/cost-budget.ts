@@ -1,13 +1,10 @@
-import { Aws } from 'aws-cdk-lib';
 import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface CostBudgetProps {
   monthlyUsd: number;
   /** Notifications go to the alarm topic, so they reach whoever subscribed to the alarms. */
-  topic: Topic;
+  topicArn: string;
 }
 
 /** An AWS Budgets monthly cost budget for the account: warns at 80 % actual and at 100 % forecast. */
@@ -16,19 +13,7 @@ export class CostBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    const policy = props.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowBudgetsToPublish',
-        principals: [new ServicePrincipal('budgets.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [props.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:*` },
-        },
-      }),
-    );
-    const subscribers = [{ subscriptionType: 'SNS', address: props.topic.topicArn }];
+    const subscribers = [{ subscriptionType: 'SNS', address: props.topicArn }];
     this.budget = new CfnBudget(this, 'Budget', {
       budget: {
         budgetType: 'COST',
@@ -56,7 +41,5 @@ export class CostBudget extends Construct {
         },
       ],
     });
-    // Budgets checks that it may publish when the budget is created
-    if (policy.policyDependable) this.budget.node.addDependency(policy.policyDependable);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   DomainName,
   HttpApi,
@@ -60,6 +61,9 @@ export interface ReelayHttpApiProps {
   stage: string;
   rateLimit: number;
   burstLimit: number;
+  /** `POST /webhooks/fal`'s own throttle, apart from the one every other route has. */
+  webhookRateLimit: number;
+  webhookBurstLimit: number;
   /** Origins of other web pages allowed to call /v1; the built-in page at / is same-origin. */
   allowedOrigins: string[];
   logRetention: RetentionDays;
@@ -68,6 +72,9 @@ export interface ReelayHttpApiProps {
 }
 
 /** The HTTP API: one throttled `$default` stage with access logs, and the routes of both functions. */
+/** The webhook's route key, as route settings name it. */
+export const WEBHOOK_ROUTE_KEY = 'POST /webhooks/fal';
+
 export class ReelayHttpApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
@@ -75,9 +82,11 @@ export class ReelayHttpApi extends Construct {
   readonly domainName?: DomainName;
   /** Where clients and fal reach Reelay (no trailing slash): the custom domain or the execute-api endpoint. */
   readonly publicUrl: string;
+  private readonly webhookThrottle: { rate: number; burst: number };
 
   constructor(scope: Construct, id: string, props: ReelayHttpApiProps) {
     super(scope, id);
+    this.webhookThrottle = { rate: props.webhookRateLimit, burst: props.webhookBurstLimit };
     this.httpApi = new HttpApi(this, 'Api', {
       apiName: `reelay-${props.stage}`,
       description: 'Reelay: OpenAI Videos API in front of fal',
@@ -137,16 +146,30 @@ export class ReelayHttpApi extends Construct {
     );
   }
 
-  /** fal's signed completion callbacks. */
+  /**
+   * fal's signed completion callbacks, throttled on their own: a stage's limits are shared by the
+   * routes that use them, and clients polling /v1 would otherwise get fal's deliveries 429s.
+   */
   routeWebhook(fn: IFunction): void {
+    const routes = this.httpApi.addRoutes({
+      path: '/webhooks/fal',
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('FalWebhookIntegration', fn),
+    });
     publicRoute(
-      this.httpApi.addRoutes({
-        path: '/webhooks/fal',
-        methods: [HttpMethod.POST],
-        integration: new HttpLambdaIntegration('FalWebhookIntegration', fn),
-      }),
+      routes,
       'fal cannot present AWS credentials or a bearer token: each delivery is authenticated in the function by its ED25519 signature (fal JWKS), a 5-minute timestamp window and the per-job random token in the URL.',
     );
+    const stage = this.stage.node.defaultChild as CfnStage;
+    // RouteSettings is free-form JSON to CloudFormation: its keys are written as the template spells them
+    stage.routeSettings = {
+      [WEBHOOK_ROUTE_KEY]: {
+        ThrottlingRateLimit: this.webhookThrottle.rate,
+        ThrottlingBurstLimit: this.webhookThrottle.burst,
+      },
+    };
+    // route settings name a route that must exist first
+    for (const route of routes) stage.node.addDependency(route);
   }
 }
 

@@ -30,6 +30,8 @@ export interface ReelayFunctionProps {
   /** Removal policy of the function's log group. */
   removalPolicy: RemovalPolicy;
   logLevel: string;
+  /** CloudWatch namespace of the function's EMF metrics (`Reelay/<stage>`: stages do not mix). */
+  metricsNamespace: string;
   reservedConcurrency?: number;
 }
 
@@ -77,6 +79,7 @@ export class ReelayFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'reelay',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         // the bundle ships a source map; this makes stack traces point at the TypeScript
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -113,9 +116,22 @@ export class ReelayFunction extends Construct {
     return this.setEnv('REELAY_ACCOUNTS_TABLE', table.tableName);
   }
 
-  /** Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts). */
-  bindVideoBucket(bucket: IBucket, actions: ObjectAction[]): this {
+  /**
+   * Object actions on the bucket's `videos/` prefix (functions/core/archive/video-archive.ts).
+   * `listVideos` adds s3:ListBucket for keys under `videos/`: without it S3 answers a HEAD of a
+   * missing key with 403 instead of 404.
+   */
+  bindVideoBucket(bucket: IBucket, actions: ObjectAction[], options: { listVideos?: boolean } = {}): this {
     this.allow(actions, [bucket.arnForObjects('videos/*')]);
+    if (options.listVideos) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': 'videos/*' } },
+        }),
+      );
+    }
     const stack = Stack.of(this);
     const bucketId = stack.resolve(stack.getLogicalId(bucket.node.defaultChild as CfnBucket));
     Validations.of(this.role).acknowledge({

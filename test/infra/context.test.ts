@@ -13,17 +13,20 @@ describe('context (cdk.json defaults, -c overrides)', () => {
     expect(config()).toMatchObject({
       stage: 'dev',
       production: false,
-      monthlyBudgetUsd: 50,
       allowedOrigins: [],
       logRetention: 30,
       apiRateLimit: 50,
       apiBurstLimit: 100,
-      archiverConcurrency: 5,
+      webhookRateLimit: 50,
+      webhookBurstLimit: 100,
+      archiverConcurrency: 2,
+      serviceSettings: {},
       reserveConcurrency: false,
       logLevel: 'INFO',
     });
     expect(config({ allowedOrigins: '' }).allowedOrigins).toEqual([]);
     expect(config().alarmEmail).toBeUndefined();
+    expect(config().monthlyBudgetUsd).toBeUndefined();
     expect(config().videoRetentionDays).toBeUndefined();
     expect(config().customDomain).toBeUndefined();
   });
@@ -52,6 +55,11 @@ describe('context (cdk.json defaults, -c overrides)', () => {
     [{ allowedOrigins: ['https://app.example.com/'] }, /allowedOrigins/],
     [{ alarmEmail: 'not-an-email' }, /alarmEmail/],
     [{ archiverConcurrency: 1 }, /archiverConcurrency/],
+    [{ maxActiveJobs: '0' }, /maxActiveJobs/],
+    [{ tenantDailyBudgetUsd: '-5' }, /tenantDailyBudgetUsd/],
+    [{ moderation: 'openai' }, /moderation/],
+    [{ promptBlocklist: '/[unclosed/' }, /promptBlocklist/],
+    [{ promptBlocklist: 'x'.repeat(2_001) }, /promptBlocklist: longer than 2000/],
     [{ domainName: 'videos.example.com' }, /domainName and certificateArn go together/],
   ])('rejects %o with a message naming it', (overrides, message) => {
     expect(() => config(overrides)).toThrow(message);
@@ -147,10 +155,9 @@ describe('stack variants from context', () => {
     });
   });
 
-  it('alarmEmail, budget, throttling, log retention and level come from context', () => {
+  it('alarmEmail, throttling, log retention and level come from context', () => {
     const { template } = buildStack({
       alarmEmail: 'ops@example.com',
-      monthlyBudgetUsd: 120,
       apiRateLimit: 5,
       apiBurstLimit: 10,
       logRetentionDays: 90,
@@ -159,9 +166,6 @@ describe('stack variants from context', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
-    });
-    template.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: Match.objectLike({ BudgetLimit: { Amount: 120, Unit: 'USD' } }),
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
@@ -172,5 +176,69 @@ describe('stack variants from context', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     }
+  });
+
+  it('service limits from context reach exactly the functions that read them, as their environment variables', () => {
+    const { template, stack } = buildStack({
+      dailyBudgetUsd: '500',
+      maxActiveJobs: 20,
+      tenantRequestsPerMinute: '120',
+      tenantCreatesPerMinute: '6',
+      tenantMaxActiveJobs: '3',
+      tenantMaxQueuedJobs: '50',
+      tenantDailyBudgetUsd: '25',
+      tenantMayDisableSafetyChecker: true,
+      moderation: 'fal',
+      moderationModel: 'google/gemini-2.5-flash',
+      promptBlocklist: ['forbidden', '/bad\\s+word/'],
+    });
+    const env = (name: 'api' | 'fal-webhook' | 'archiver' | 'reconciler') =>
+      (propertiesOf(template, logicalId(stack.functions[name].function)).Environment as { Variables: Json })
+        .Variables;
+    expect(env('api')).toMatchObject({
+      REELAY_DAILY_BUDGET_USD: '500',
+      REELAY_MAX_ACTIVE_JOBS: '20',
+      REELAY_DEFAULT_REQUESTS_PER_MINUTE: '120',
+      REELAY_DEFAULT_CREATES_PER_MINUTE: '6',
+      REELAY_DEFAULT_MAX_ACTIVE_JOBS: '3',
+      REELAY_DEFAULT_MAX_QUEUED_JOBS: '50',
+      REELAY_DEFAULT_DAILY_BUDGET_USD: '25',
+      REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER: 'true',
+      REELAY_MODERATION: 'fal',
+      REELAY_MODERATION_MODEL: 'google/gemini-2.5-flash',
+      REELAY_PROMPT_BLOCKLIST: '["forbidden","/bad\\\\s+word/"]',
+    });
+    // whoever frees a slot admits the next job by the overall cap (and a legacy pool by the tenant default)
+    for (const name of ['fal-webhook', 'reconciler'] as const) {
+      expect(env(name).REELAY_MAX_ACTIVE_JOBS).toBe('20');
+      expect(env(name).REELAY_DEFAULT_MAX_ACTIVE_JOBS).toBe('3');
+      expect(env(name).REELAY_DAILY_BUDGET_USD).toBeUndefined();
+      expect(env(name).REELAY_MODERATION).toBeUndefined();
+    }
+    expect(Object.keys(env('archiver')).filter((key) => key.startsWith('REELAY_DEFAULT_'))).toEqual([]);
+  });
+
+  it('without service limits in context, no function gets them (the code’s defaults hold)', () => {
+    const { template } = buildStack();
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const names = Object.keys(fn.Properties.Environment.Variables);
+      expect(
+        names.filter((n) => /^REELAY_(DEFAULT_|MAX_ACTIVE|DAILY_BUDGET|MODERATION|PROMPT)/.test(n)),
+      ).toEqual([]);
+    }
+  });
+
+  it('the defaults fit a new account’s Lambda concurrency quota of 10, leaving most of it to the API and the webhook', () => {
+    const NEW_ACCOUNT_QUOTA = 10;
+    const { template } = buildStack();
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    // nothing reserved: reserving needs 100 unreserved executions left, which such an account lacks
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const archivers = mapping?.Properties.ScalingConfig.MaximumConcurrency as number;
+    // the schedule starts one reconciler a minute, and a pass ends before the next (timeout 55 s)
+    const reconcilers = 1;
+    expect(archivers).toBe(2);
+    expect(NEW_ACCOUNT_QUOTA - archivers - reconcilers).toBeGreaterThanOrEqual(7);
   });
 });

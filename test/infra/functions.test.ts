@@ -22,6 +22,8 @@ const fnProps = (name: FunctionName) => propertiesOf(template, fnId(name));
 const COMMON_ENV = {
   POWERTOOLS_SERVICE_NAME: 'reelay',
   POWERTOOLS_LOG_LEVEL: 'INFO',
+  // EMF metrics per stage: the alarms and the dashboard read Reelay/<stage>
+  POWERTOOLS_METRICS_NAMESPACE: 'Reelay/dev',
   NODE_OPTIONS: '--enable-source-maps',
 };
 
@@ -62,7 +64,7 @@ describe('functions', () => {
   it('reserve no concurrency by default (new accounts cannot spare it); the archiver is capped at its queue', () => {
     for (const name of FUNCTION_NAMES) expect(fnProps(name).ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
 });
@@ -114,7 +116,6 @@ describe('function environment', () => {
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
-      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),

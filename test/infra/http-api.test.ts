@@ -33,6 +33,26 @@ describe('HTTP API', () => {
     });
   });
 
+  it('gives POST /webhooks/fal its own throttle, which polling of /v1 cannot use up', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /webhooks/fal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    // the route it names exists before the stage refers to it
+    const route = Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /webhooks/fal',
+    );
+    expect(stage?.DependsOn).toContain(route?.[0]);
+  });
+
+  it('takes the webhook throttle from context', () => {
+    const { template: custom } = buildStack({ webhookRateLimit: '200', webhookBurstLimit: '400' });
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: { 'POST /webhooks/fal': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 } },
+    });
+  });
+
   it('writes JSON access logs to its own log group, without query strings (the webhook token lives there)', () => {
     const logGroup = logicalId(stack.http.accessLogs);
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });

@@ -14,6 +14,7 @@ beforeAll(() => {
 interface Statement {
   actions: string[];
   resources: unknown[];
+  condition?: Json;
 }
 
 const asArray = <T>(value: T | T[]) => (Array.isArray(value) ? value : [value]);
@@ -31,10 +32,10 @@ function statementsOf(name: FunctionName): Statement[] {
   return sortByJson(
     statements.map((statement) => {
       expect(statement.Effect).toBe('Allow');
-      expect(statement.Condition).toBeUndefined();
       return {
         actions: [...asArray(statement.Action as string | string[])].sort(),
         resources: sortByJson(asArray(statement.Resource)),
+        ...(statement.Condition !== undefined && { condition: statement.Condition as Json }),
       };
     }),
   );
@@ -95,13 +96,18 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('archiver: items, multipart upload, read (an earlier attempt’s copy) and delete under videos/, consuming its queue, the fal key', () => {
+  it('archiver: items, multipart upload, read (an earlier attempt’s copy) and delete under videos/, listing under videos/ (a HEAD of a missing key is then 404, not 403), consuming its queue, the fal key', () => {
     expect(statementsOf('archiver')).toEqual(
       expected('archiver', [
         items(),
         {
           actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
           resources: [videos()],
+        },
+        {
+          actions: ['s3:ListBucket'],
+          resources: [getAtt(logicalId(stack.storage.bucket))],
+          condition: { StringLike: { 's3:prefix': 'videos/*' } },
         },
         {
           // added by the SQS event source: what the event source mapping does on the function's behalf
@@ -131,13 +137,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('follow-up: items, Query on byDue, usage items, a tenant’s limits, SendMessage to both queues, consuming its own, the fal key', () => {
+  it('follow-up: items, Query on byDue, usage items, SendMessage to both queues, consuming its own, the fal key', () => {
     expect(statementsOf('follow-up')).toEqual(
       expected('follow-up', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage(),
-        { actions: ['dynamodb:GetItem'], resources: [getAtt(logicalId(stack.accounts.table))] },
         { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
         {
           actions: [
@@ -152,6 +157,15 @@ describe('least privilege: each function role holds exactly these statements', (
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
+  });
+
+  it('conditions only the archiver’s ListBucket (to the videos/ prefix)', () => {
+    for (const name of FUNCTION_NAMES) {
+      const conditioned = statementsOf(name).filter((statement) => statement.condition !== undefined);
+      expect(conditioned.map((statement) => statement.actions)).toEqual(
+        name === 'archiver' ? [['s3:ListBucket']] : [],
+      );
+    }
   });
 
   it('uses Resource "*" only for the X-Ray actions, which have no resource-level permissions', () => {

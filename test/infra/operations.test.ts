@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES } from '../../infra/bundling.ts';
+import { FAILURE_CODE_ALARMS } from '../../infra/constructs/operations-alarms.ts';
 import type { ReelayStack } from '../../infra/reelay-stack.ts';
 import { buildStack, getAtt, type Json, logicalId } from './helpers.ts';
 
@@ -21,7 +22,8 @@ const alarmOn = (metric: string, dimension: Json) =>
 describe('alarms', () => {
   it('all publish to the alarm topic and treat missing data as fine', () => {
     const topic = { Ref: logicalId(stack.alarms.topic) };
-    expect(alarms()).toHaveLength(4 + 2 * FUNCTION_NAMES.length);
+    const pipeline = Object.keys(FAILURE_CODE_ALARMS).length + 3;
+    expect(alarms()).toHaveLength(4 + pipeline + 2 * FUNCTION_NAMES.length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -86,6 +88,115 @@ describe('alarms', () => {
   });
 });
 
+/** An alarm by the id it was added with (its name is `<stack>-<id>`). */
+const alarmNamed = (id: string) => {
+  const found = alarms().find((a) => a.AlarmName === `reelay-dev-${id}`);
+  if (!found) throw new Error(`no alarm ${id}`);
+  return found;
+};
+const service = { Name: 'service', Value: 'reelay' };
+type Query = { Id: string; Expression?: string; MetricStat?: { Metric: Json; Stat: string; Period: number } };
+
+describe('alarms on the functions’ own metrics (namespace Reelay/<stage>)', () => {
+  it('the functions publish to the namespace the alarms read', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Reelay/dev');
+    }
+  });
+
+  it.each(['timeout', 'archive_failed', 'provider_auth_failed', 'provider_balance_exhausted'])(
+    'fire on any job that ended with %s',
+    (code) => {
+      expect(alarmNamed(`Jobs_${code}`)).toMatchObject({
+        Namespace: 'Reelay/dev',
+        MetricName: 'JobsEnded',
+        Dimensions: [{ Name: 'code', Value: code }, service],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    },
+  );
+
+  it('fire on a failure rate by code, and on the overall failure rate, once at least 5 jobs ended', () => {
+    const rate = alarmNamed('Jobs_provider_unavailable_Rate');
+    expect(rate.Threshold).toBe(10);
+    const queries = rate.Metrics as Query[];
+    expect(queries.find((q) => q.Expression)?.Expression).toBe(
+      'IF(finished >= 5, 100 * FILL(ended, 0) / finished, 0)',
+    );
+    expect(queries.find((q) => q.Id === 'ended')?.MetricStat?.Metric).toEqual({
+      Namespace: 'Reelay/dev',
+      MetricName: 'JobsEnded',
+      Dimensions: [{ Name: 'code', Value: 'provider_unavailable' }, service],
+    });
+    const overall = alarmNamed('JobFailureRate');
+    expect(overall.Threshold).toBe(25);
+    expect((overall.Metrics as Query[]).find((q) => q.Expression)?.Expression).toContain(
+      'finished - FILL(completed, 0)',
+    );
+  });
+
+  it('fire when a fifth of the calls to fal fail, over every kind of call', () => {
+    const alarm = alarmNamed('FalErrorRate');
+    expect(alarm.Threshold).toBe(20);
+    const queries = alarm.Metrics as Query[];
+    // CloudWatch takes at most 10 metrics in one alarm
+    expect(queries.filter((q) => q.MetricStat)).toHaveLength(10);
+    const kinds = queries
+      .filter((q) => q.MetricStat)
+      .map((q) => `${q.MetricStat?.Metric.MetricName} ${JSON.stringify(q.MetricStat?.Metric.Dimensions)}`);
+    for (const kind of ['submit', 'status', 'result', 'cancel', 'storage']) {
+      for (const name of ['FalCalls', 'FalCallErrors'])
+        expect(kinds).toContain(`${name} ${JSON.stringify([{ Name: 'kind', Value: kind }, service])}`);
+    }
+  });
+
+  it('fire on 5 refused webhook deliveries in 5 minutes, whatever the reason', () => {
+    const alarm = alarmNamed('WebhookRejections');
+    expect(alarm.Threshold).toBe(5);
+    const reasons = (alarm.Metrics as Query[])
+      .filter((q) => q.MetricStat)
+      .flatMap((q) => (q.MetricStat?.Metric.Dimensions ?? []) as Json[])
+      .filter((dimension) => dimension.Name === 'reason');
+    expect(reasons).toEqual(
+      ['signature', 'token', 'body', 'account'].map((Value) => ({ Name: 'reason', Value })),
+    );
+  });
+});
+
+describe('dashboard', () => {
+  it('one dashboard, reelay-<stage>, that shows every metric the functions emit and every alarm', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboard?.Properties.DashboardName).toBe('reelay-dev');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const name of [
+      'JobsEnded',
+      'JobsFinished',
+      'FalCalls',
+      'FalCallErrors',
+      'FalLatency',
+      'WebhookRejections',
+      'ReconcilerFindings',
+      'ArchivedBytes',
+      'ArchiveDuration',
+      'ArchiveQueueAge',
+      'ApproximateAgeOfOldestMessage',
+      'ConcurrentExecutions',
+    ]) {
+      expect(body, name).toContain(name);
+    }
+    // series split by a dimension are found by SEARCH, so a new failure code shows without a deploy
+    for (const dimension of ['code', 'kind', 'reason', 'finding'])
+      expect(body).toContain(`SEARCH('{Reelay/dev,service,${dimension}} MetricName=`);
+    // the alarm status widget lists every alarm
+    const listed = body.match(/"Fn::GetAtt":\["Alarms[A-Za-z0-9]+","Arn"\]/g) ?? [];
+    expect(listed).toHaveLength(alarms().length);
+    template.hasOutput('DashboardUrl', {});
+  });
+});
+
 describe('alarm topic', () => {
   it('has no subscription unless alarmEmail is set, and takes only TLS publishes', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
@@ -100,55 +211,6 @@ describe('alarm topic', () => {
           }),
         ]),
       },
-    });
-  });
-
-  it('lets AWS Budgets of this account, and only it, publish', () => {
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: 'budgets.amazonaws.com' },
-            Action: 'sns:Publish',
-            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
-          }),
-        ]),
-      },
-    });
-  });
-});
-
-describe('budget', () => {
-  it('is a monthly cost budget with actual (80 %) and forecast (100 %) notifications to the topic', () => {
-    const topic = { Ref: logicalId(stack.alarms.topic) };
-    const subscribers = [{ SubscriptionType: 'SNS', Address: topic }];
-    template.hasResource('AWS::Budgets::Budget', {
-      Properties: {
-        Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 50, Unit: 'USD' } },
-        NotificationsWithSubscribers: [
-          {
-            Notification: {
-              NotificationType: 'ACTUAL',
-              ComparisonOperator: 'GREATER_THAN',
-              Threshold: 80,
-              ThresholdType: 'PERCENTAGE',
-            },
-            Subscribers: subscribers,
-          },
-          {
-            Notification: {
-              NotificationType: 'FORECASTED',
-              ComparisonOperator: 'GREATER_THAN',
-              Threshold: 100,
-              ThresholdType: 'PERCENTAGE',
-            },
-            Subscribers: subscribers,
-          },
-        ],
-      },
-      // created after the topic policy that lets it publish
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^AlarmsTopicPolicy')]),
     });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FalEmulatorOptions } from '../../dev/fal-emulator/index.ts';
-import { type LocalStack, startLocalStack } from '../../dev/local-stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../dev/local-stack.ts';
 import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import type { VideoObject } from '../../functions/core/domain/video-object.ts';
@@ -33,6 +33,8 @@ export interface TestStackOptions {
   inMemory?: boolean;
   /** Adapters to swap in (e.g. a URL guard with a fake DNS); the movable clock is always the stack's. */
   deps?: Partial<Deps>;
+  /** Each function's own dependencies (dev/local-stack.ts). */
+  depsFor?: LocalStackOptions['depsFor'];
 }
 
 /** The local stack on free ports with fast fal timings, no schedule (tests reconcile by hand) and a movable clock. */
@@ -63,6 +65,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     schedule: false,
     emulator: { queueMs: 20, generationMs: 150, webhookRetryDelaysMs: [100, 200, 400], ...options.emulator },
     deps: { ...options.deps, now: () => Date.now() + offset },
+    depsFor: options.depsFor,
   });
 
   const api: TestStack['api'] = (path, init = {}) => {

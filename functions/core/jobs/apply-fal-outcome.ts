@@ -10,7 +10,7 @@ export type Applied = 'generated' | 'failed' | 'resubmitted' | 'ignored';
 /** What recording an outcome touches: this job's item, its pools, and the two queues (no fal, no S3). */
 export type ApplyOutcomeDeps = Pick<
   Deps,
-  'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'now' | 'archiveQueue' | 'followUps'
+  'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'archiveQueue' | 'followUps'
 >;
 
 /**

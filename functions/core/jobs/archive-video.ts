@@ -25,6 +25,7 @@ import {
 } from '../domain/transitions.ts';
 import { type HeldLease, holdLease, LeaseLostError } from '../lease/hold-lease.ts';
 import { newLeaseHolder } from '../lease/holder.ts';
+import { METRIC } from '../metrics/metrics.ts';
 import { guardedLookup } from '../net/url-guard.ts';
 import { updateJob } from './update-job.ts';
 
@@ -187,7 +188,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
       previousHolder: takenOver.holder,
       expiredForMs: deps.now() - takenOver.until,
     });
-    deps.metrics.count('ArchiveLeaseTakenOver', { jobId });
+    deps.metrics.count(METRIC.archiveLeaseTakenOver, { jobId });
   }
   const job = claimed.job;
   // the copy this worker last wrote: each renewal is then one conditional write, no read
@@ -205,6 +206,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
   };
   let archived: ArchivedVideo;
   let renewals = 0;
+  const started = performance.now();
   try {
     archived = await holdLease(
       {
@@ -272,6 +274,12 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     bytes: archived.bytes,
     sha256: archived.sha256,
     leaseRenewals: renewals,
+  });
+  deps.metrics.emit({ name: METRIC.archivedBytes, unit: 'Bytes', value: archived.bytes });
+  deps.metrics.emit({
+    name: METRIC.archiveDuration,
+    unit: 'Milliseconds',
+    value: performance.now() - started,
   });
   return 'completed';
 }

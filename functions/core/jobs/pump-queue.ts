@@ -3,7 +3,7 @@ import type { Job } from '../domain/job.ts';
 import { isWaiting, waitingOrder } from '../domain/limits.ts';
 import { admitWaiting, markFailed } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
-import { releaseSlot, tenantLimits } from '../limits/slots.ts';
+import { releaseSlot } from '../limits/slots.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -40,8 +40,10 @@ export async function pumpTenant(deps: EngineDeps, tenant: string, max = PUMP_LI
   let submitted = 0;
   for (let round = 0; round < PUMP_LIMIT * 2 && submitted < max; round++) {
     const pool = await deps.usage.get({ tenant });
-    // the cap the API last admitted by; only a pool from before caps were recorded asks the tenant store
-    maxActive ??= pool.maxActive ?? (await tenantLimits(deps, tenant)).maxActiveJobs;
+    // the cap the API last admitted by. Only the API may read tenants (the workers have no grant on
+    // the accounts table): a pool from before caps were recorded pumps by the deployment's default
+    // until the tenant's next create records its own
+    maxActive ??= pool.maxActive ?? deps.config.tenantDefaults.maxActiveJobs;
     if (Object.keys(pool.active).length >= maxActive) break;
     const next = waitingOrder(pool.waiting)[0];
     if (next === undefined) break;

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
-import type { Job } from '../domain/job.ts';
+import { isTerminal, type Job } from '../domain/job.ts';
+import { METRIC } from '../metrics/metrics.ts';
 
 export interface Updated {
   job: Job;
@@ -19,19 +20,34 @@ const MAX_CONFLICTS = 8;
  * successful conditional write is trusted from it, anything else is decided again on a fresh read.
  */
 export async function updateJob(
-  deps: Pick<Deps, 'jobs'>,
+  deps: Pick<Deps, 'jobs' | 'metrics'>,
   id: string,
   decide: (job: Job) => Job | undefined,
   known?: Job,
 ): Promise<Updated | undefined> {
   const first = known && decide(known);
-  if (first && (await deps.jobs.save(first))) return { job: first, changed: true, previous: known };
+  if (first && (await deps.jobs.save(first)))
+    return counted(deps, { job: first, changed: true, previous: known });
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const job = await deps.jobs.get(id);
     if (!job) return undefined;
     const next = decide(job);
     if (!next) return { job, changed: false };
-    if (await deps.jobs.save(next)) return { job: next, changed: true, previous: job };
+    if (await deps.jobs.save(next)) return counted(deps, { job: next, changed: true, previous: job });
   }
   throw new Error(`job ${id}: gave up after ${MAX_CONFLICTS} conflicting writes`);
+}
+
+/**
+ * Every transition passes here, and only one write can end a job (terminal states never change):
+ * the one place that counts jobs ended, by outcome.
+ */
+function counted(deps: Pick<Deps, 'metrics'>, updated: Updated): Updated {
+  const { job, previous } = updated;
+  if (isTerminal(job.state) && previous && !isTerminal(previous.state)) {
+    const code = job.state === 'completed' ? 'completed' : (job.error?.code ?? 'unknown');
+    deps.metrics.emit({ name: METRIC.jobsEnded, unit: 'Count', value: 1, dimensions: { code } });
+    deps.metrics.emit({ name: METRIC.jobsFinished, unit: 'Count', value: 1 });
+  }
+  return updated;
 }

@@ -3,7 +3,7 @@ import { type Config, ConfigError } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from '../domain/policy.ts';
 import { logger } from '../logger.ts';
-import { createPowertoolsMetrics } from '../metrics.ts';
+import { createEmfMetrics } from '../metrics/cloudwatch/emf-metrics.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -51,7 +51,7 @@ export function commonDeps(config: Config): CommonDeps {
     config,
     policy: policyFromConfig(config),
     logger,
-    metrics: createPowertoolsMetrics(),
+    metrics: createEmfMetrics(),
     now: Date.now,
     random: Math.random,
   };

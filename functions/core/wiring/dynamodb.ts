@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createDynamoApiKeyStore } from '../store/dynamodb/api-key-store.ts';
@@ -6,12 +6,13 @@ import { createDynamoJobStore } from '../store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from '../store/dynamodb/rate-limit-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from '../store/dynamodb/tenant-store.ts';
 import { createDynamoUsageStore } from '../store/dynamodb/usage-store.ts';
-
-export const dynamoClient = (config: Config) =>
-  new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+import { dynamoClient } from './aws-clients.ts';
 
 /** The jobs table and the usage table (slots, queues, spend): what every job-moving function needs. */
-export function jobStores(config: Config, client = dynamoClient(config)): Pick<Deps, 'jobs' | 'usage'> {
+export function jobStores(
+  config: Config,
+  client: DynamoDBClient = dynamoClient(config),
+): Pick<Deps, 'jobs' | 'usage'> {
   return {
     jobs: createDynamoJobStore(client, config.jobsTable),
     usage: createDynamoUsageStore(client, config.usageTable),
@@ -22,7 +23,7 @@ export function jobStores(config: Config, client = dynamoClient(config)): Pick<D
 export function accountStores(
   config: Config,
   now: () => number,
-  client = dynamoClient(config),
+  client: DynamoDBClient = dynamoClient(config),
 ): Pick<Deps, 'tenants' | 'keys' | 'rateLimits'> {
   return {
     keys: createDynamoApiKeyStore(client, config.accountsTable),

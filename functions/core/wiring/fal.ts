@@ -1,25 +1,29 @@
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createFalGateway } from '../fal/client/fal-gateway.ts';
+import { meteredFalGateway } from '../fal/metered-fal-gateway.ts';
 import { createFalModerator } from '../safety/fal/fal-moderator.ts';
 import { falCredentials } from './common.ts';
 
-/** fal's queue: submit, status, result, cancel, storage. */
-export function falGateway(config: Config): Pick<Deps, 'fal'> {
+/** fal's queue: submit, status, result, cancel, storage; every call counted and timed in `metrics`. */
+export function falGateway(config: Config, metrics: Deps['metrics']): Pick<Deps, 'fal'> {
   return {
-    fal: createFalGateway({
-      credentials: falCredentials(config),
-      queueUrl: config.fal.queueUrl,
-      restUrl: config.fal.restUrl,
-      requestTimeoutMs: config.fal.requestTimeoutMs,
-    }),
+    fal: meteredFalGateway(
+      createFalGateway({
+        credentials: falCredentials(config),
+        queueUrl: config.fal.queueUrl,
+        restUrl: config.fal.restUrl,
+        requestTimeoutMs: config.fal.requestTimeoutMs,
+      }),
+      metrics,
+    ),
   };
 }
 
 /** fal's queue and, when enabled, its LLM moderation (the API's). */
-export function falAdapters(config: Config): Pick<Deps, 'fal' | 'moderator'> {
+export function falAdapters(config: Config, metrics: Deps['metrics']): Pick<Deps, 'fal' | 'moderator'> {
   return {
-    ...falGateway(config),
+    ...falGateway(config, metrics),
     moderator: config.moderation.enabled
       ? createFalModerator({
           runUrl: config.moderation.runUrl,

@@ -1,12 +1,15 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type Config, ConfigError } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createSqsArchiveQueue } from '../queue/sqs/archive-queue.ts';
 import { createSqsFollowUpQueue } from '../queue/sqs/follow-up-queue.ts';
+import { sqsClient } from './aws-clients.ts';
 
 /** The archive queue and the follow-up queue; a function not given a queue's URL fails on its first send. */
-export function sqsQueues(config: Config): Pick<Deps, 'archiveQueue' | 'followUps'> {
-  const client = new SQSClient({ region: config.region, endpoint: config.endpoints.sqs });
+export function sqsQueues(
+  config: Config,
+  client: SQSClient = sqsClient(config),
+): Pick<Deps, 'archiveQueue' | 'followUps'> {
   const { archiveQueueUrl, followUpQueueUrl } = config;
   return {
     archiveQueue: archiveQueueUrl

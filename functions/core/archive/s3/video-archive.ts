@@ -1,11 +1,5 @@
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { VideoArchive } from '../video-archive.ts';
@@ -13,6 +7,17 @@ import type { VideoArchive } from '../video-archive.ts';
 /** 8 MiB parts, two in flight: about 16 MiB of buffers per upload, however large the video. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
+
+/**
+ * S3 answers a HEAD for a missing key with 404 only to a caller that may list the bucket, and with
+ * 403 to any other: both mean "no copy to reuse" here. A real denial is not hidden by this: the
+ * upload that follows needs the same bucket and fails loudly.
+ */
+function isAbsent(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (error as { name?: string }).name;
+  return status === 404 || status === 403 || name === 'NotFound' || name === 'Forbidden';
+}
 
 export function createS3VideoArchive(client: S3Client, bucket: string): VideoArchive {
   return {
@@ -36,7 +41,7 @@ export function createS3VideoArchive(client: S3Client, bucket: string): VideoArc
           metadata: head.Metadata ?? {},
         };
       } catch (error) {
-        if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+        if (isAbsent(error)) return undefined;
         throw error;
       }
     },

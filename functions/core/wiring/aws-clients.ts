@@ -1,0 +1,29 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Config } from '../config.ts';
+import { tracer } from '../tracer.ts';
+
+// One client per service, for config's region and endpoints (the local stack's stand-ins), each
+// traced in X-Ray on Lambda so a trace shows its DynamoDB, S3 and SQS calls. Separate factories, so
+// a function that uses no S3 bundles no S3 client.
+
+export const dynamoClient = (config: Config): DynamoDBClient =>
+  tracer.captureAWSv3Client(
+    new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+  );
+
+export const sqsClient = (config: Config): SQSClient =>
+  tracer.captureAWSv3Client(new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }));
+
+export const s3Client = (config: Config): S3Client =>
+  tracer.captureAWSv3Client(
+    new S3Client({
+      region: config.region,
+      endpoint: config.endpoints.s3,
+      forcePathStyle: config.endpoints.s3 !== undefined,
+      // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );

@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../functions/core/config.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+/** The wiring's AWS clients, built in a fresh module graph (the tracer decides at load whether it is on). */
+async function clientsIn(env: Record<string, string>) {
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  vi.resetModules();
+  const { awsClients } = await import('../../functions/core/wiring.ts');
+  return awsClients(loadConfig({}));
+}
+
+const middleware = (client: { middlewareStack: { identify(): string[] } }) =>
+  client.middlewareStack.identify().join(' ');
+
+describe('X-Ray on the AWS SDK clients (Powertools Tracer)', () => {
+  it('in Lambda, DynamoDB, S3 and SQS calls each become an X-Ray subsegment', async () => {
+    const clients = await clientsIn({
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_FUNCTION_NAME: 'api',
+    });
+    for (const client of [clients.dynamodb, clients.s3, clients.sqs])
+      expect(middleware(client)).toContain('XRaySDKInstrumentation');
+  });
+
+  it('outside Lambda (local stack, tests) the clients are left as they are', async () => {
+    const clients = await clientsIn({ AWS_EXECUTION_ENV: '' });
+    for (const client of [clients.dynamodb, clients.s3, clients.sqs])
+      expect(middleware(client)).not.toContain('XRaySDKInstrumentation');
+  });
+});
