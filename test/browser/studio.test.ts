@@ -10,6 +10,11 @@ import { launchChromium } from './chromium.ts';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
+/** A 1×1 PNG: enough for the emulator's image check. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 const DESKTOP = { width: 1280, height: 900 };
 
 let stack: TestStack;
@@ -149,14 +154,38 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
-  it('works at phone size, and signs out', async () => {
+  it('starts a video from an uploaded image, with a preview', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page
+      .getByLabel('Upload a PNG, JPEG or WebP')
+      .setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('img', { name: 'The image the video starts from' }).waitFor();
+    expect(await page.getByLabel('or an image URL').isDisabled()).toBe(true);
+    const card = await createVideo(page, 'the picture comes alive');
+    await card.waitFor();
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]
+      ?.id as string;
+    expect((await stack.job(id)).falEndpoint).toMatch(/image-to-video/);
+    await page.context().close();
+  });
+
+  it('works at phone size, cancels a running video, and signs out', async () => {
     const page = await openPage('/', PHONE);
     await signInWithDevKey(page);
-    await createVideo(page, 'a heron on one leg, on a phone');
+    const card = await createVideo(page, 'a heron on one leg, on a phone');
+    await card.locator('progress').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(PHONE.width);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'studio-phone.png'), fullPage: true });
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]
+      ?.id as string;
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'Yes, cancel' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect((await stack.job(id)).state).toBe('failed');
+    expect((await stack.api(`/v1/videos/${id}`)).status).toBe(404);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => localStorage.getItem('reelay.key'))).toBeNull();

@@ -108,7 +108,7 @@ export function VideoCard({ video, client, onUpdate, onGone, announce }) {
       <h3 id=${titleId} class="prompt">${video.prompt}</h3>
       <p class="meta">
         <span class=${`badge ${video.status}`} aria-live="polite">${statusLine(video)}</span>
-        <span>${video.model} · ${video.seconds} s · ${video.size}</span>
+        <span>${video.model} · ${video.seconds} s · ${video.size} · about $${video.estimated_cost_usd.toFixed(2)}</span>
         <span><time datetime=${new Date(video.created_at * 1000).toISOString()}>${created}</time></span>
       </p>
       ${
