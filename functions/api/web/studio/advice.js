@@ -20,7 +20,7 @@ const ADVICE = {
   timeout: 'It waited too long. Try again when fewer videos are running.',
   archive_failed: 'The video was made but could not be stored. Try again.',
   cancelled: 'It was cancelled.',
-  request_too_large: 'Use a smaller image (at most 20 MB) and try again.',
+  request_too_large: 'Use a smaller image (at most 10 MB) and try again.',
   unsupported_media_type: 'Use a PNG, JPEG or WebP image.',
   idempotency_key_reused: 'Reload the page and try again.',
 };
