@@ -137,7 +137,9 @@ describe('reelay list, get, download, cancel, delete', () => {
   });
 
   it('cancels a running video', async () => {
-    const video = await stack.createVideo({ prompt: 'a long take' });
+    // its webhook never comes and no reconciler runs here: it stays in progress until cancelled
+    const video = await stack.createVideo({ prompt: 'a long take [fal:drop_webhook]' });
+    await stack.waitForJob(video.id, ['submitted']);
     const cancel = await runCli(['cancel', video.id], env);
     expect(cancel).toMatchObject({ code: EXIT.ok, stdout: `cancelled ${video.id}\n` });
     expect((await stack.api(`/v1/videos/${video.id}`)).status).toBe(404);

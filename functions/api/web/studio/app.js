@@ -3,6 +3,7 @@ import { adviceFor } from './advice.js';
 import { createClient, forgetKey, storedKey, storeKey } from './api.js';
 import { CreateForm } from './create-form.js';
 import { Gallery } from './gallery.js';
+import { useActivePolling } from './poll.js';
 import { SignIn } from './sign-in.js';
 
 /** The studio page: make videos, watch them run, find them again. */
@@ -32,10 +33,12 @@ function StudioPage({ client, models, announce }) {
     load();
   }, [load]);
 
-  const onUpdate = useCallback(
-    (video) => setVideos((shown) => shown.map((v) => (v.id === video.id ? video : v))),
-    [],
-  );
+  // a fresh page replaces the shown copies of the videos it holds; older pages stay as they are
+  const onPage = useCallback((page) => {
+    const fresh = new Map(page.data.map((video) => [video.id, video]));
+    setVideos((shown) => shown.map((video) => fresh.get(video.id) ?? video));
+  }, []);
+  useActivePolling(client, videos, onPage);
   const onGone = useCallback((id) => setVideos((shown) => shown.filter((v) => v.id !== id)), []);
   const onCreated = (video) => {
     setVideos((shown) => [video, ...shown.filter((v) => v.id !== video.id)]);
@@ -44,7 +47,7 @@ function StudioPage({ client, models, announce }) {
   return html`
     <${CreateForm} client=${client} models=${models} onCreated=${onCreated} />
     <${Gallery} client=${client} videos=${videos} hasMore=${hasMore} loading=${loading} failure=${failure}
-      onMore=${() => load(videos.at(-1)?.id)} onRefresh=${() => load()} onUpdate=${onUpdate} onGone=${onGone}
+      onMore=${() => load(videos.at(-1)?.id)} onRefresh=${() => load()} onGone=${onGone}
       announce=${announce} />`;
 }
 

@@ -3,18 +3,7 @@ import { adviceFor } from './advice.js';
 import { VideoCard } from './video-card.js';
 
 /** The tenant's videos, newest first, a page at a time. */
-export function Gallery({
-  client,
-  videos,
-  hasMore,
-  loading,
-  failure,
-  onMore,
-  onRefresh,
-  onUpdate,
-  onGone,
-  announce,
-}) {
+export function Gallery({ client, videos, hasMore, loading, failure, onMore, onRefresh, onGone, announce }) {
   return html`
     <section class="panel" aria-labelledby="gallery-title" aria-busy=${loading ? 'true' : 'false'}>
       <div class="heading">
@@ -26,7 +15,7 @@ export function Gallery({
       <ul class="gallery">
         ${videos.map(
           (video) => html`<li key=${video.id}>
-            <${VideoCard} video=${video} client=${client} onUpdate=${onUpdate} onGone=${onGone} announce=${announce} />
+            <${VideoCard} video=${video} client=${client} onGone=${onGone} announce=${announce} />
           </li>`,
         )}
       </ul>

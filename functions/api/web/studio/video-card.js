@@ -2,7 +2,6 @@ import { html, useEffect, useRef, useState } from '/assets/vendor/htm-preact.js'
 import { adviceFor } from './advice.js';
 import { statusLine, timing } from './time.js';
 
-const POLL_MS = 2000;
 const isActive = (video) => video.status === 'queued' || video.status === 'in_progress';
 
 /** The current time, ticking each second while `on`: elapsed and time left move without a request. */
@@ -14,30 +13,6 @@ function useNow(on) {
     return () => clearInterval(timer);
   }, [on]);
   return now;
-}
-
-/** Asks for a running video every few seconds (longer when told to wait) until it ends or is gone. */
-function usePolling(video, client, onUpdate, onGone) {
-  useEffect(() => {
-    if (!isActive(video)) return;
-    let stopped = false;
-    let timer;
-    const poll = async () => {
-      let wait = POLL_MS;
-      try {
-        onUpdate(await client.get(video.id));
-      } catch (error) {
-        if (error.status === 404) return onGone(video.id);
-        if (error.retryAfter) wait = error.retryAfter * 1000;
-      }
-      if (!stopped) timer = setTimeout(poll, wait);
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [video.id, isActive(video)]);
 }
 
 /** A button that asks once more before it acts; the question takes the focus. */
@@ -61,14 +36,13 @@ function Confirmed({ label, question, yes, onConfirm, disabled }) {
 }
 
 /** One video: its progress while it runs, then play, download and delete, or why it failed. */
-export function VideoCard({ video, client, onUpdate, onGone, announce }) {
+export function VideoCard({ video, client, onGone, announce }) {
   const active = isActive(video);
   const now = useNow(active);
   const [url, setUrl] = useState();
   const [problem, setProblem] = useState();
   const [working, setWorking] = useState(false);
   const previous = useRef(video.status);
-  usePolling(video, client, onUpdate, onGone);
   useEffect(() => {
     if (previous.current === video.status) return;
     previous.current = video.status;
