@@ -132,9 +132,22 @@ describe('the studio in Chromium', () => {
     await again.getByRole('button', { name: 'Delete' }).click();
     const confirm = again.getByRole('button', { name: 'Yes, delete' });
     expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
-    await confirm.click();
+    await page.keyboard.press('Enter');
     await expect.poll(() => again.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('gallery-title');
     expect((await stack.api(`/v1/videos/${id}`)).status).toBe(404);
+    await page.context().close();
+  });
+
+  it('sends a refused key back to sign-in with the reason, and forgets it', async () => {
+    const page = await openPage('/');
+    await page.getByLabel('API key').fill('rly_not_a_key_of_this_server_000000000000');
+    await page.getByLabel('API key').press('Enter');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/not valid.*Sign out and paste a valid key/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('reelay.key'))).toBeNull();
     await page.context().close();
   });
 
@@ -214,6 +227,6 @@ describe('the studio in Chromium', () => {
 
   it('met no console error, CSP refusal or uncaught exception on any page', () => {
     expect(problems).toEqual([]);
-    expect(refusals).toEqual(['POST /v1/videos 400']);
+    expect(refusals.sort()).toEqual(['GET /v1/models 401', 'POST /v1/videos 400']);
   });
 });

@@ -7,7 +7,7 @@ export function Gallery({ client, videos, hasMore, loading, failure, onMore, onR
   return html`
     <section class="panel" aria-labelledby="gallery-title" aria-busy=${loading ? 'true' : 'false'}>
       <div class="heading">
-        <h2 id="gallery-title">Your videos</h2>
+        <h2 id="gallery-title" tabindex="-1">Your videos</h2>
         <button type="button" onClick=${onRefresh} disabled=${loading}>Refresh</button>
       </div>
       ${failure && html`<p class="error" role="alert"><strong>${failure.message}</strong> ${adviceFor(failure.code, failure.retryAfter)}</p>`}

@@ -72,6 +72,8 @@ export function VideoCard({ video, client, onGone, announce }) {
       await client.remove(video.id);
       announce(`${verb}: ${video.prompt}`);
       onGone(video.id);
+      // the focused button went with the card: keyboard users continue from the list's heading
+      document.getElementById('gallery-title')?.focus();
     });
   const titleId = `title-${video.id}`;
   const created = new Date(video.created_at * 1000).toLocaleString();
