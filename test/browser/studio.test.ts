@@ -129,6 +129,14 @@ describe('the studio in Chromium', () => {
     await again.getByRole('button', { name: 'Play' }).waitFor();
     const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
 
+    // Download hands the browser the presigned URL, which answers as an attachment: the page stays
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      again.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}.mp4`);
+    expect(new URL(page.url()).pathname).toBe('/');
+
     await again.getByRole('button', { name: 'Delete' }).click();
     const confirm = again.getByRole('button', { name: 'Yes, delete' });
     expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
