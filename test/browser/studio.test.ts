@@ -174,7 +174,12 @@ describe('the studio in Chromium', () => {
     const page = await openPage('/');
     await signInWithDevKey(page);
     const before = (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length;
-    await page.getByRole('button', { name: 'Create video' }).click();
+    const [create] = await Promise.all([
+      page.waitForRequest((request) => request.method() === 'POST'),
+      page.getByRole('button', { name: 'Create video' }).click(),
+    ]);
+    // every create carries its own key, so a repeated click or a retry makes one video
+    expect(create.headers()['idempotency-key']).toMatch(/^studio-[0-9a-f]{32}$/);
     const alert = page.locator('#create-error');
     await expect.poll(() => alert.textContent()).toMatch(/prompt/i);
     expect(await page.getByLabel('Prompt').getAttribute('aria-invalid')).toBe('true');

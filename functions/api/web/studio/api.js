@@ -5,6 +5,12 @@ export const storedKey = () => localStorage.getItem(KEY_ITEM) ?? '';
 export const storeKey = (key) => localStorage.setItem(KEY_ITEM, key);
 export const forgetKey = () => localStorage.removeItem(KEY_ITEM);
 
+/** A random key per create; getRandomValues, unlike randomUUID, works on a plain-http LAN address too. */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `studio-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 export class ApiFailure extends Error {
   constructor(status, code, message, param, retryAfter) {
     super(message);

@@ -1,5 +1,6 @@
 import { html, useEffect, useRef, useState } from '/assets/vendor/htm-preact.js';
 import { adviceFor } from './advice.js';
+import { idempotencyKey } from './api.js';
 
 const IMAGE_TYPES = 'image/png,image/jpeg,image/webp';
 
@@ -34,6 +35,13 @@ export function CreateForm({ client, models, onCreated }) {
     return () => URL.revokeObjectURL(url);
   }, [imageFile]);
 
+  // a refusal takes the focus to the field it names, or to the message once it is on the page
+  useEffect(() => {
+    if (!failure) return;
+    const named = failure.param && form.current?.querySelector(`[name="${CSS.escape(failure.param)}"]`);
+    (named ?? form.current?.querySelector('.form-error'))?.focus();
+  }, [failure]);
+
   const offers = (option) => model?.options.includes(option);
   const submit = async (event) => {
     event.preventDefault();
@@ -46,13 +54,11 @@ export function CreateForm({ client, models, onCreated }) {
     if (offers('seed') && seed !== '') fields.seed = Number(seed);
     if (!imageFile && imageUrl.trim()) fields.image_url = imageUrl.trim();
     try {
-      const video = await client.create(fields, imageFile, crypto.randomUUID());
+      const video = await client.create(fields, imageFile, idempotencyKey());
       setPrompt('');
       onCreated(video);
     } catch (error) {
       setFailure(error);
-      const field = error.param && form.current?.querySelector(`[name="${CSS.escape(error.param)}"]`);
-      (field ?? form.current?.querySelector('.form-error'))?.focus();
     } finally {
       setBusy(false);
     }
