@@ -40,7 +40,11 @@ export class ApiAnswerError extends CliError {
 }
 
 /** The Reelay API as the CLI uses it: JSON in and out, one-line errors with an exit code. */
-export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch) {
+export function createClient(
+  settings: Pick<Settings, 'url' | 'apiKey'>,
+  fetchImpl: typeof fetch = fetch,
+  retryDelaysMs: readonly number[] = [1_000, 3_000],
+) {
   async function send(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${settings.apiKey}`);
@@ -92,22 +96,37 @@ export function createClient(settings: Settings, fetchImpl: typeof fetch = fetch
     },
     get: (id: string) => json<Video>(video(id)),
     remove: (id: string) => json<{ id: string; deleted: true }>(video(id), { method: 'DELETE' }),
-    /** JSON, or multipart when an image file is given; the idempotency key makes a retry safe. */
-    create(
+    /**
+     * JSON, or multipart when an image file is given. A network error or a 5xx is sent again with the
+     * same idempotency key: the answer is the video the first attempt may already have made, never a second.
+     */
+    async create(
       fields: Record<string, string | number | boolean>,
       image: (Blob & { name?: string }) | undefined,
       idempotencyKey: string,
-    ) {
+    ): Promise<Video> {
       const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
-      if (!image) {
+      let body: string | FormData;
+      if (image) {
+        body = new FormData();
+        for (const [name, value] of Object.entries(fields)) body.append(name, String(value));
+        body.append('input_reference', image, image.name ?? 'image');
+      } else {
         headers['content-type'] = 'application/json';
-        return json<Video>('/v1/videos', { method: 'POST', headers, body: JSON.stringify(fields) });
+        body = JSON.stringify(fields);
       }
-      const form = new FormData();
-      for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
-      form.append('input_reference', image, image.name ?? 'image');
-      return json<Video>('/v1/videos', { method: 'POST', headers, body: form });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await json<Video>('/v1/videos', { method: 'POST', headers, body });
+        } catch (error) {
+          const delay = retryDelaysMs[attempt];
+          if (!(error instanceof CliError) || error.exit !== EXIT.unavailable || delay === undefined)
+            throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     },
+
     /** Streams the MP4 to `out` (through a .part file, so a broken download leaves no half video). */
     async download(id: string, out: string): Promise<number> {
       const link = await json<{ url: string }>(`${video(id)}/content?redirect=false`);
