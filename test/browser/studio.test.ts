@@ -37,6 +37,11 @@ async function openPage(path: string, viewport = DESKTOP): Promise<Page> {
   });
   page.on('request', (request) => {
     const url = new URL(request.url());
+    // offline by construction: the page talks to this server, and plays and downloads from the bucket
+    const s3 = new URL(stack.deps.config.endpoints.s3 as string).origin;
+    if (![new URL(stack.url).origin, s3].includes(url.origin) && url.protocol !== 'blob:') {
+      problems.push(`${path}: a request to ${url.origin}`);
+    }
     if (url.pathname.startsWith('/v1/')) requests.push(`${request.method()} ${url.pathname}`);
   });
   page.on('response', (response) => {
