@@ -234,6 +234,21 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
+  it('pages through the videos, newest first', async () => {
+    for (let i = 1; i <= 13; i++) await stack.createVideo({ prompt: `paging scene ${i}` });
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    const cards = page.locator('article.video');
+    await expect.poll(() => cards.count()).toBe(12);
+    expect(await cards.first().locator('h3').textContent()).toBe('paging scene 13');
+    await page.getByRole('button', { name: 'Show older videos' }).click();
+    await expect.poll(() => cards.count()).toBeGreaterThan(12);
+    const prompts = await cards.locator('h3').allTextContents();
+    expect(prompts.slice(0, 13)).toEqual(Array.from({ length: 13 }, (_, i) => `paging scene ${13 - i}`));
+    expect(new Set(prompts).size).toBe(prompts.length);
+    await page.context().close();
+  });
+
   it('renders the API reference at /docs from the served document', async () => {
     const page = await openPage('/docs');
     await page.locator('.opblock-summary-path', { hasText: '/v1/videos' }).first().waitFor();
