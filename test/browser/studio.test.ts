@@ -254,6 +254,8 @@ describe('the studio in Chromium', () => {
     await page.locator('.opblock-summary-path', { hasText: '/v1/videos' }).first().waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('.info').textContent()).toContain('Idempotency-Key');
+    // Swagger UI nests its expand control inside each operation's summary button: its markup, not ours
+    expect((await seriousViolations(page)).filter((v) => !v.startsWith('nested-interactive:'))).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'docs-desktop.png') });
     await page.context().close();
   });
