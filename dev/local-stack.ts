@@ -10,6 +10,7 @@ import { issueApiKey } from '../functions/core/accounts/issue-key.ts';
 import { loadConfig } from '../functions/core/config.ts';
 import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
+import { notFound } from '../functions/core/errors.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
 import {
   createPrometheusMetrics,
@@ -246,6 +247,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     root.get('/metrics', (c) =>
       c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
     );
+    // the studio offers the dev key with one click, only to a page opened by a loopback name: a page on
+    // another origin cannot read this (no CORS), and a rebound DNS name does not match the Host check
+    root.get('/_local/dev-key', (c) => {
+      if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(c.req.header('host') ?? '')) {
+        throw notFound('The dev key', undefined);
+      }
+      return c.json({ key: apiKey, tenant: 'local' });
+    });
     root.route('/', createApiApp(depsOf('api')));
     built(root);
 

@@ -1,5 +1,7 @@
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { VENDOR_FILES } from '../functions/api/web-assets.ts';
 
 /** The repository root, found from this file so the app works from any working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,3 +37,42 @@ export const BUNDLING: BundlingOptions = {
   externalModules: [],
   banner: ESM_REQUIRE_BANNER,
 };
+
+/** A file or folder copied into a function's bundle: `from` the repository root, `to` beside index.mjs. */
+export interface AssetCopy {
+  from: string;
+  to: string;
+}
+
+/**
+ * What the api function serves besides its code (functions/api/web-assets.ts): the studio's and the
+ * reference's files, and the vendor files they load from node_modules. esbuild sees none of them.
+ */
+export function assetCopies(name: FunctionName): AssetCopy[] {
+  if (name !== 'api') return [];
+  return [
+    { from: 'functions/api/web', to: 'web' },
+    ...Object.entries(VENDOR_FILES).map(([file, path]) => ({
+      from: `node_modules/${path}`,
+      to: `web/vendor/${file}`,
+    })),
+  ];
+}
+
+/** BUNDLING, plus a hook that copies the function's assets into the bundle (the api function's pages). */
+export function bundlingFor(name: FunctionName): BundlingOptions {
+  const copies = assetCopies(name);
+  if (copies.length === 0) return BUNDLING;
+  return {
+    ...BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) =>
+        copies.map(({ from, to }) => {
+          const target = join(outputDir, to);
+          return `mkdir -p "${dirname(target)}" && cp -R "${join(inputDir, from)}" "${target}"`;
+        }),
+    },
+  };
+}

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUNDLING, REPO_ROOT } from './bundling.ts';
+import { type AssetCopy, BUNDLING, REPO_ROOT } from './bundling.ts';
 
 export interface Bundle {
   file: string;
@@ -10,10 +11,11 @@ export interface Bundle {
 }
 
 /**
- * Builds `entry` outside CDK with the options the stack gives NodejsFunction (bundling.ts): what the
- * bundle budget test and the cold-start benchmark measure is what deploys.
+ * Builds `entry` outside CDK with the options the stack gives NodejsFunction (bundling.ts), and copies
+ * the function's assets beside it as the stack's hook does: what the bundle budget test and the
+ * cold-start benchmark measure is what deploys.
  */
-export async function bundle(entry: string, outfile: string): Promise<Bundle> {
+export async function bundle(entry: string, outfile: string, assets: AssetCopy[] = []): Promise<Bundle> {
   await build({
     entryPoints: [entry],
     absWorkingDir: REPO_ROOT,
@@ -30,5 +32,7 @@ export async function bundle(entry: string, outfile: string): Promise<Bundle> {
     outfile,
     logLevel: 'silent',
   });
+  for (const { from, to } of assets)
+    cpSync(join(REPO_ROOT, from), join(dirname(outfile), to), { recursive: true });
   return { file: outfile, raw: statSync(outfile).size, gzip: gzipSync(readFileSync(outfile)).length };
 }

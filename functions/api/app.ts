@@ -1,16 +1,35 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { downloadOrigins } from '../core/archive/s3/download-origins.ts';
 import type { Deps } from '../core/deps.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
 import { requestDeadline } from '../core/http/deadline.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { nosniff } from '../core/http/nosniff.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
+import { pageCsp } from './csp.ts';
+import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
 import { modelRoutes } from './routes/models.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { videoRoutes } from './routes/videos.ts';
-import { webPage } from './web-page.ts';
+import { createWebAssets, type WebAssets } from './web-assets.ts';
 
-/** The public API: OpenAI's Videos API shape, plus the catalog, the OpenAPI document and a health check. */
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Health check (no key needed)',
+  responses: {
+    200: {
+      description: 'The function answers',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
+  },
+});
+
+// read once per process: the file list, and each file on first use
+let sharedAssets: WebAssets | undefined;
+
+/** The public API: OpenAI's Videos API shape, plus the catalog, the OpenAPI document, the studio and its reference. */
 export function createApiApp(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>();
   app.onError(errorHandler(deps.logger));
@@ -18,8 +37,9 @@ export function createApiApp(deps: Deps) {
   app.use('*', nosniff());
 
   app.use('*', requestDeadline(deps.config.deadlines.apiMs));
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/', (c) => c.html(webPage));
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  sharedAssets ??= createWebAssets();
+  app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config))));
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
@@ -27,13 +47,15 @@ export function createApiApp(deps: Deps) {
   app.route('/', modelRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Reelay',
-      version: '0.1.0',
-      description: "OpenAI's Videos API in front of fal's video models, archived to your own S3 bucket.",
-    },
-  });
+  app.get('/openapi.json', (c) =>
+    c.json(
+      withResponseHeaders(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: { title: 'Reelay', version: '0.1.0', description: API_GUIDE },
+        }),
+      ),
+    ),
+  );
   return app;
 }

@@ -143,7 +143,21 @@ export const ListQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-export const ContentQuery = z.strictObject({ variant: z.string().max(32).default('video') });
+export const ContentQuery = z.strictObject({
+  variant: z.string().max(32).default('video'),
+  redirect: z.enum(['true', 'false']).default('true').openapi({
+    description:
+      'false: answer the presigned URL as JSON instead of redirecting to it (for a page that plays it in <video>).',
+  }),
+});
+
+export const ContentUrl = z
+  .object({
+    object: z.literal('video.content_url'),
+    url: z.string().openapi({ description: 'A presigned URL to the MP4' }),
+    expires_at: z.number().int().openapi({ description: 'Unix seconds after which the URL stops working' }),
+  })
+  .openapi('ContentUrl');
 
 export const Model = z
   .object({

@@ -127,13 +127,13 @@ export class ReelayHttpApi extends Construct {
       : this.httpApi.apiEndpoint;
   }
 
-  /** The public API, the web page, the OpenAPI document and the health check. */
+  /** The public API, the studio, the API reference and their files, the OpenAPI document and the health check. */
   routeApi(fn: IFunction): void {
     const integration = new HttpLambdaIntegration('ApiIntegration', fn);
-    for (const path of ['/', '/healthz', '/openapi.json']) {
+    for (const path of ['/', '/docs', '/assets/{proxy+}', '/healthz', '/openapi.json']) {
       publicRoute(
         this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration }),
-        'A public document (the web page, the OpenAPI description, the health check): it holds no data and must load without credentials.',
+        'A public document (the studio page and its files, the API reference, the OpenAPI description, the health check): it holds no data and must load without credentials.',
       );
     }
     publicRoute(

@@ -8,7 +8,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BUNDLING, type FunctionName, handlerEntry } from '../bundling.ts';
+import { bundlingFor, type FunctionName, handlerEntry } from '../bundling.ts';
 
 /** The current Node.js LTS on Lambda; pinned rather than NODEJS_LATEST so an upgrade is a reviewed change. */
 export const RUNTIME = Runtime.NODEJS_24_X;
@@ -75,7 +75,7 @@ export class ReelayFunction extends Construct {
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      bundling: BUNDLING,
+      bundling: bundlingFor(props.name),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'reelay',
         POWERTOOLS_LOG_LEVEL: props.logLevel,

@@ -65,7 +65,7 @@ describe('HTTP API', () => {
     expect(settings.Format).not.toMatch(/querystring|requestUri|rawQueryString/i);
   });
 
-  it('routes /v1/*, /openapi.json, /healthz and / to the api function, POST /webhooks/fal to the webhook', () => {
+  it('routes /v1/*, /openapi.json, /healthz, /, /docs and /assets/* to the api function, POST /webhooks/fal to the webhook', () => {
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
     const functionOf = (target: { 'Fn::Join': [string, [string, { Ref: string }]] }) => {
       const integration = integrations[target['Fn::Join'][1][1].Ref];
@@ -79,6 +79,8 @@ describe('HTTP API', () => {
     const webhook = logicalId(stack.functions['fal-webhook'].function);
     expect(Object.fromEntries(routes)).toEqual({
       'GET /': api,
+      'GET /docs': api,
+      'GET /assets/{proxy+}': api,
       'GET /healthz': api,
       'GET /openapi.json': api,
       'GET /v1/{proxy+}': api,
@@ -86,7 +88,7 @@ describe('HTTP API', () => {
       'DELETE /v1/{proxy+}': api,
       'POST /webhooks/fal': webhook,
     });
-    expect(routes).toHaveLength(7);
+    expect(routes).toHaveLength(9);
   });
 
   it('uses Lambda proxy integrations with payload format 2.0 (what hono/aws-lambda reads)', () => {

@@ -62,6 +62,8 @@ function synthWithNag(context: Record<string, unknown>): Findings {
 /** Each acknowledgement the stack makes, where, and why it is the design (the reasons live beside the code). */
 const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--',
+  'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--docs',
+  'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--assets--{proxy+}',
   'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--healthz',
   'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--openapi.json',
   'AwsSolutions-APIG4 at ReelayStack/Http/Api/GET--v1--{proxy+}',

@@ -59,7 +59,7 @@ describe('authentication', () => {
     expect((await stack.api('/openapi.json', { key: null })).status).toBe(200);
     const page = await stack.api('/', { key: null });
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('<title>Reelay</title>');
+    expect(await page.text()).toContain('<title>Reelay studio</title>');
   });
 });
 
@@ -325,6 +325,7 @@ describe('catalog and documentation', () => {
     const doc = await (await stack.api('/openapi.json', { key: null })).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
       '/v1/models',
       '/v1/videos',
       '/v1/videos/{video_id}',

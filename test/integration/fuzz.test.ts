@@ -306,6 +306,30 @@ function generate(seed: number, count: number): Case[] {
         },
       ]);
     },
+    // the pages' files and the content URL as JSON: junk names are a 404, junk values a 400
+    () =>
+      r.pick<Case>([
+        {
+          method: 'GET',
+          path: `/assets/${r.pick([
+            '../package.json',
+            '..%2f..%2fpackage.json',
+            'studio/%00.js',
+            'vendor/',
+            'studio/app.js.map',
+            'web-assets.ts',
+            encodeURIComponent(r.pick(INJECTIONS)),
+          ])}`,
+          headers: {},
+        },
+        {
+          method: 'GET',
+          path: `/v1/videos/video_019f6af7308800000000000000000000/content?redirect=${encodeURIComponent(
+            r.pick(['no', '0', 'FALSE', '', ...INJECTIONS]),
+          )}`,
+          headers: {},
+        },
+      ]),
     // bad credentials
     () => ({
       method: r.next() < 0.5 ? 'GET' : 'POST',

@@ -1,3 +1,4 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import {
   ANSWER_RESERVE_MS,
@@ -5,6 +6,7 @@ import {
   remainingMs,
   withDeadline,
 } from '../../functions/core/deadline.ts';
+import { requestDeadline } from '../../functions/core/http/deadline.ts';
 
 describe('deadlines', () => {
   it('outside a deadline a call keeps its own limit', () => {
@@ -32,5 +34,26 @@ describe('deadlines', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       expect(remainingMs(now)).toBe(3_000);
     });
+  });
+});
+
+describe('the request deadline middleware', () => {
+  const appWith = (limitMs: number) => {
+    const app = new Hono();
+    app.use('*', requestDeadline(limitMs));
+    app.get('/', (c) => c.json({ left: remainingMs() ?? null }));
+    return app;
+  };
+
+  it('bounds a request by its own limit, or by the Lambda’s remaining time when that is shorter', async () => {
+    const local = (await (await appWith(28_000).request('/')).json()) as { left: number };
+    expect(local.left).toBeGreaterThan(27_000);
+    expect(local.left).toBeLessThanOrEqual(28_000);
+    const lambdaContext = { getRemainingTimeInMillis: () => 3_000 };
+    const onLambda = (await (await appWith(28_000).request('/', {}, { lambdaContext })).json()) as {
+      left: number;
+    };
+    expect(onLambda.left).toBeLessThanOrEqual(3_000);
+    expect(onLambda.left).toBeGreaterThan(2_000);
   });
 });

@@ -11,6 +11,7 @@ import type { AuthEnv } from '../auth.ts';
 import { readCreateRequest, zodToApiError } from '../create-request.ts';
 import {
   ContentQuery,
+  ContentUrl,
   CreateVideoBody,
   DeletedVideo,
   ErrorBody,
@@ -90,6 +91,7 @@ const contentRoute = createRoute({
   security,
   request: { params: VideoIdParam, query: ContentQuery },
   responses: {
+    200: json(ContentUrl, 'With redirect=false: the presigned URL and when it expires'),
     302: { description: 'Location is a presigned URL to the MP4' },
     ...errors(400, 401, 404, 409, 429),
   },
@@ -157,7 +159,7 @@ export function videoRoutes(deps: Deps) {
 
   app.openapi(contentRoute, async (c) => {
     const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
-    const { variant } = c.req.valid('query');
+    const { variant, redirect } = c.req.valid('query');
     if (variant !== 'video') {
       throw invalidRequest(`variant ${variant} is not available; Reelay serves variant=video.`, 'variant');
     }
@@ -171,14 +173,15 @@ export function videoRoutes(deps: Deps) {
         'The video is not ready yet; poll GET /v1/videos/{video_id} until completed.',
       );
     }
-    const url = await deps.archive.downloadUrl(
-      job.archive.key,
-      deps.config.downloadUrlTtlSeconds,
-      `${job.id}.mp4`,
-    );
+    const ttl = deps.config.downloadUrlTtlSeconds;
+    const url = await deps.archive.downloadUrl(job.archive.key, ttl, `${job.id}.mp4`);
     // the presigned URL is a bearer credential for the file: kept out of caches and Referer headers
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
+    if (redirect === 'false') {
+      const expiresAt = Math.floor(deps.now() / 1000) + ttl;
+      return c.json({ object: 'video.content_url' as const, url, expires_at: expiresAt }, 200);
+    }
     return c.redirect(url, 302);
   });
 

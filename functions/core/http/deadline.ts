@@ -11,8 +11,11 @@ interface LambdaContextLike {
  */
 export function requestDeadline(limitMs: number): MiddlewareHandler {
   return async function requestDeadline(c, next) {
-    const lambda = (c.env as { lambdaContext?: LambdaContextLike } | undefined)?.lambdaContext;
-    const left = lambda ? Math.min(limitMs, lambda.getRemainingTimeInMillis()) : limitMs;
+    const lambda = (c.env as { lambdaContext?: Partial<LambdaContextLike> } | undefined)?.lambdaContext;
+    const left =
+      typeof lambda?.getRemainingTimeInMillis === 'function'
+        ? Math.min(limitMs, lambda.getRemainingTimeInMillis())
+        : limitMs;
     await withDeadline(Date.now() + left, next);
   };
 }

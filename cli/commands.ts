@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { formatDuration, statusLine, timing } from '../functions/api/web/studio/time.js';
+import { ApiAnswerError, type Client, type Video } from './client.ts';
+import { CliError, EXIT } from './errors.ts';
+import type { ProgressReporter } from './progress.ts';
+
+export interface Io {
+  out(text: string): void;
+  json: boolean;
+  reporter: ProgressReporter;
+  pollSeconds: number;
+  /** Aborted on Ctrl-C: a wait stops and says how to pick the video up again. */
+  signal: AbortSignal;
+}
+
+const isActive = (video: Video) => video.status === 'queued' || video.status === 'in_progress';
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Polls until the video ends, showing progress; a 429 waits as long as Retry-After says. */
+export async function waitFor(client: Client, first: Video, io: Io): Promise<Video> {
+  let video = first;
+  try {
+    while (isActive(video)) {
+      io.reporter.update(video, Date.now());
+      let pause = io.pollSeconds * 1000;
+      await sleep(pause, io.signal);
+      try {
+        video = await client.get(video.id);
+      } catch (error) {
+        if (!(error instanceof ApiAnswerError) || error.status !== 429) throw error;
+        pause = (error.retryAfter ?? 5) * 1000;
+        await sleep(pause, io.signal);
+      }
+    }
+    io.reporter.update(video, Date.now());
+  } catch (error) {
+    if (io.signal.aborted) {
+      throw new CliError(
+        EXIT.interrupted,
+        `stopped waiting; ${video.id} keeps running: reelay get ${video.id}`,
+      );
+    }
+    throw error;
+  } finally {
+    io.reporter.stop();
+  }
+  return video;
+}
+
+function failedError(video: Video): CliError {
+  const code = video.error?.code ?? 'failed';
+  const advice =
+    code === 'content_policy_violation'
+      ? ' Change the prompt or image and try again.'
+      : code === 'cancelled'
+        ? ''
+        : ' Try again, or another model with --model.';
+  return new CliError(
+    EXIT.videoFailed,
+    `${video.id} failed: ${video.error?.message ?? 'no reason given'}.${advice} (${code})`,
+  );
+}
+
+async function readImage(path: string): Promise<Blob & { name: string }> {
+  const type = IMAGE_TYPES[extname(path).toLowerCase()];
+  if (!type)
+    throw new CliError(EXIT.usage, `--image ${path}: use a .png, .jpg or .webp file, or an https:// URL.`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new CliError(
+      EXIT.usage,
+      `--image ${path}: no such file; give a path to a .png, .jpg or .webp, or a URL.`,
+    );
+  }
+  return new File([new Uint8Array(bytes)], basename(path), { type });
+}
+
+export interface CreateOptions {
+  model?: string;
+  seconds?: string;
+  size?: string;
+  image?: string;
+  seed?: string;
+  audio?: boolean;
+  wait: boolean;
+  out?: string;
+}
+
+export async function create(client: Client, io: Io, prompt: string, options: CreateOptions): Promise<void> {
+  const fields: Record<string, string | number | boolean> = { prompt };
+  if (options.model) fields.model = options.model;
+  if (options.seconds) fields.seconds = options.seconds;
+  if (options.size) fields.size = options.size;
+  if (options.seed !== undefined) fields.seed = options.seed;
+  if (options.audio === false) fields.generate_audio = false;
+  const isUrl = options.image !== undefined && /^https?:\/\//i.test(options.image);
+  if (isUrl) fields.image_url = options.image as string;
+  const image = options.image && !isUrl ? await readImage(options.image) : undefined;
+
+  let video = await client.create(fields, image, randomUUID());
+  if (!options.wait && !options.out) {
+    io.out(
+      io.json
+        ? JSON.stringify(video, null, 2)
+        : `${video.id} ${statusLine(video).toLowerCase()} · follow it with: reelay get ${video.id}`,
+    );
+    return;
+  }
+  video = await waitFor(client, video, io);
+  if (video.status === 'failed') {
+    if (io.json) io.out(JSON.stringify(video, null, 2));
+    throw failedError(video);
+  }
+  const took = video.completed_at ? ` in ${formatDuration(video.completed_at - video.created_at)}` : '';
+  if (options.out) {
+    const bytes = await client.download(video.id, options.out);
+    if (!io.json)
+      io.out(`${video.id} completed${took}; saved ${options.out} (${(bytes / 1e6).toFixed(1)} MB)`);
+  } else if (!io.json) io.out(`${video.id} completed${took}; save it with: reelay download ${video.id}`);
+  if (io.json) io.out(JSON.stringify(video, null, 2));
+}
+
+function describe(video: Video): string {
+  const lines = [
+    `${video.id}  ${statusLine(video)}`,
+    `  prompt   ${video.prompt}`,
+    `  model    ${video.model} · ${video.seconds} s · ${video.size}`,
+    `  created  ${new Date(video.created_at * 1000).toISOString()}`,
+  ];
+  if (isActive(video)) lines.push(`  progress ${video.progress} % · ${timing(video, Date.now())}`);
+  if (video.error) lines.push(`  error    ${video.error.message} (${video.error.code})`);
+  if (video.status === 'completed') lines.push(`  download reelay download ${video.id}`);
+  return lines.join('\n');
+}
+
+export async function get(client: Client, io: Io, id: string): Promise<void> {
+  const video = await client.get(id);
+  io.out(io.json ? JSON.stringify(video, null, 2) : describe(video));
+}
+
+export async function list(client: Client, io: Io, query: { limit?: number; after?: string }): Promise<void> {
+  const page = await client.list(query);
+  if (io.json) return io.out(JSON.stringify(page, null, 2));
+  if (page.data.length === 0) return io.out('No videos yet: reelay create "a fox in the snow" --wait');
+  for (const v of page.data) {
+    const prompt = v.prompt.length > 48 ? `${v.prompt.slice(0, 47)}…` : v.prompt;
+    io.out(
+      `${v.id}  ${v.status.padEnd(11)} ${String(v.progress).padStart(3)} %  ${v.model}  ${v.seconds} s  ${v.size}  ${prompt}`,
+    );
+  }
+  if (page.has_more) io.out(`More: reelay list --after ${page.last_id}`);
+}
+
+export async function download(client: Client, io: Io, id: string, out = `${id}.mp4`): Promise<void> {
+  const video = await client.get(id);
+  if (video.status === 'failed') throw failedError(video);
+  if (isActive(video)) {
+    throw new CliError(
+      EXIT.refused,
+      `${id} is not ready (${video.progress} %): wait for it with reelay get ${id}, then download.`,
+    );
+  }
+  const bytes = await client.download(id, out);
+  io.out(
+    io.json ? JSON.stringify({ id, file: out, bytes }) : `saved ${out} (${(bytes / 1e6).toFixed(1)} MB)`,
+  );
+}
+
+export async function remove(client: Client, io: Io, id: string): Promise<void> {
+  await client.remove(id);
+  io.out(io.json ? JSON.stringify({ id, deleted: true }) : `deleted ${id}`);
+}
+
+/** Deletes a video that is still running; one that already ended is left alone (delete removes it). */
+export async function cancel(client: Client, io: Io, id: string): Promise<void> {
+  const video = await client.get(id);
+  if (!isActive(video)) {
+    throw new CliError(
+      EXIT.refused,
+      `${id} already ${video.status}: nothing to cancel; remove it with reelay delete ${id}.`,
+    );
+  }
+  await client.remove(id);
+  io.out(io.json ? JSON.stringify({ id, cancelled: true }) : `cancelled ${id}`);
+}
+
+export async function models(client: Client, io: Io): Promise<void> {
+  const { data } = await client.models();
+  if (io.json) return io.out(JSON.stringify(data, null, 2));
+  for (const m of data) {
+    io.out(`${m.id}  ${m.title}`);
+    io.out(
+      `  --seconds ${m.seconds.join('|')} (default ${m.default_seconds})  --size ${m.sizes.map((s) => s.size).join('|')} (default ${m.default_size})`,
+    );
+  }
+}

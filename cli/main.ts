@@ -1,0 +1,157 @@
+import { parseArgs } from 'node:util';
+import { createClient } from './client.ts';
+import * as commands from './commands.ts';
+import { resolveSettings } from './config.ts';
+import { CliError, EXIT, type ExitCode } from './errors.ts';
+import { createReporter, progressMode } from './progress.ts';
+
+const USAGE = `reelay: make videos with a Reelay server from the terminal
+
+  reelay create "prompt" [--model M] [--seconds S] [--size WxH] [--image FILE|URL]
+                         [--seed N] [--no-audio] [--wait] [--out FILE] [--json]
+  reelay list [--limit N] [--after ID] [--json]
+  reelay get ID [--json]
+  reelay download ID [--out FILE]
+  reelay cancel ID          stop a running video (it is removed)
+  reelay delete ID          remove a video and its file
+  reelay models [--json]    the models and the seconds and sizes each offers
+
+Settings: --url / REELAY_URL, --key / REELAY_API_KEY, or {"url", "api_key"} in
+--config FILE / $REELAY_CONFIG / ~/.config/reelay/config.json (in that order).
+Exit codes: 0 ok, 2 usage, 3 no URL or key / key refused, 4 not found, 5 refused,
+6 rate or budget limit, 7 Reelay or provider unavailable, 8 the video failed,
+130 interrupted. See docs/cli.md.`;
+
+const OPTIONS = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  model: { type: 'string' },
+  seconds: { type: 'string' },
+  size: { type: 'string' },
+  image: { type: 'string' },
+  seed: { type: 'string' },
+  'no-audio': { type: 'boolean', default: false },
+  wait: { type: 'boolean', short: 'w', default: false },
+  out: { type: 'string', short: 'o' },
+  limit: { type: 'string' },
+  after: { type: 'string' },
+} as const;
+
+/** Which flags each command takes, beyond --url, --key, --config, --json and --help. */
+const FLAGS: Readonly<Record<string, readonly string[]>> = {
+  create: ['model', 'seconds', 'size', 'image', 'seed', 'no-audio', 'wait', 'out'],
+  list: ['limit', 'after'],
+  get: [],
+  download: ['out'],
+  cancel: [],
+  delete: [],
+  models: [],
+};
+const COMMON = new Set(['url', 'key', 'config', 'json', 'help']);
+
+const usage = (message: string) => new CliError(EXIT.usage, `${message}; see reelay --help.`);
+
+export interface Console {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Runs one command line and answers its exit code; every failure is one line on stderr. */
+export async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: Console,
+  signal: AbortSignal,
+): Promise<ExitCode> {
+  try {
+    let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+    try {
+      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usage(
+        error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
+      );
+    }
+    const { values, positionals } = parsed;
+    const [command, ...rest] = positionals;
+    if (values.help || !command) {
+      io.stdout.write(`${USAGE}\n`);
+      return values.help ? EXIT.ok : EXIT.usage;
+    }
+    const allowed = FLAGS[command];
+    if (!allowed) throw usage(`unknown command ${command}`);
+    for (const [flag, value] of Object.entries(values)) {
+      if (value === undefined || value === false || COMMON.has(flag) || allowed.includes(flag)) continue;
+      throw usage(`${command} does not take --${flag}`);
+    }
+    const wantsId = command !== 'create' && command !== 'list' && command !== 'models';
+    const expected = command === 'create' || wantsId ? 1 : 0;
+    if (rest.length !== expected) {
+      throw usage(
+        command === 'create'
+          ? 'create takes one prompt, in quotes'
+          : expected
+            ? `${command} takes one video id`
+            : `${command} takes no arguments`,
+      );
+    }
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
+      throw usage('--limit is a whole number from 1 to 100');
+    }
+
+    const settings = resolveSettings({ url: values.url, key: values.key, config: values.config }, env);
+    const client = createClient(settings);
+    const ctx: commands.Io = {
+      out: (text) => io.stdout.write(`${text}\n`),
+      json: values.json,
+      reporter: createReporter(io.stderr, progressMode(io.stderr, values.json)),
+      pollSeconds: settings.pollSeconds,
+      signal,
+    };
+    const arg = rest[0] as string;
+    switch (command) {
+      case 'create':
+        await commands.create(client, ctx, arg, {
+          model: values.model,
+          seconds: values.seconds,
+          size: values.size,
+          image: values.image,
+          seed: values.seed,
+          audio: values['no-audio'] ? false : undefined,
+          wait: values.wait,
+          out: values.out,
+        });
+        break;
+      case 'list':
+        await commands.list(client, ctx, { limit, after: values.after });
+        break;
+      case 'get':
+        await commands.get(client, ctx, arg);
+        break;
+      case 'download':
+        await commands.download(client, ctx, arg, values.out);
+        break;
+      case 'cancel':
+        await commands.cancel(client, ctx, arg);
+        break;
+      case 'delete':
+        await commands.remove(client, ctx, arg);
+        break;
+      case 'models':
+        await commands.models(client, ctx);
+        break;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`reelay: ${error.message}\n`);
+      return error.exit;
+    }
+    io.stderr.write(`reelay: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return EXIT.unexpected;
+  }
+}

@@ -1,0 +1,81 @@
+// The studio's only way to the API: same origin, Bearer key, errors as ApiFailure with the envelope's fields.
+
+const KEY_ITEM = 'reelay.key';
+export const storedKey = () => localStorage.getItem(KEY_ITEM) ?? '';
+export const storeKey = (key) => localStorage.setItem(KEY_ITEM, key);
+export const forgetKey = () => localStorage.removeItem(KEY_ITEM);
+
+/** A random key per create; getRandomValues, unlike randomUUID, works on a plain-http LAN address too. */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `studio-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export class ApiFailure extends Error {
+  constructor(status, code, message, param, retryAfter) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.param = param ?? null;
+    this.retryAfter = retryAfter;
+  }
+}
+
+async function call(path, init) {
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiFailure(0, 'network_error', 'Reelay did not answer.');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = body?.error ?? {};
+    const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+    throw new ApiFailure(
+      response.status,
+      error.code ?? `http_${response.status}`,
+      error.message ?? response.statusText,
+      error.param,
+      retryAfter,
+    );
+  }
+  return body;
+}
+
+/** The local stack's dev key, or undefined anywhere else (the route exists only there). */
+export async function localDevKey() {
+  try {
+    const response = await fetch('/_local/dev-key');
+    return response.ok ? (await response.json()).key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createClient(key) {
+  const request = (path, init = {}) =>
+    call(path, { ...init, headers: { Authorization: `Bearer ${key}`, ...init.headers } });
+  const video = (id) => `/v1/videos/${encodeURIComponent(id)}`;
+  return {
+    models: () => request('/v1/models'),
+    list: (after, limit = 12) =>
+      request(`/v1/videos?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`),
+    get: (id) => request(video(id)),
+    remove: (id) => request(video(id), { method: 'DELETE' }),
+    /** The presigned URL of a finished video (a <video> plays it; the API would otherwise redirect). */
+    contentUrl: (id) => request(`${video(id)}/content?redirect=false`),
+    /** JSON, or multipart when an image file is given; the idempotency key makes a repeated click harmless. */
+    create(fields, image, idempotencyKey) {
+      const headers = { 'Idempotency-Key': idempotencyKey };
+      if (!image) {
+        headers['Content-Type'] = 'application/json';
+        return request('/v1/videos', { method: 'POST', headers, body: JSON.stringify(fields) });
+      }
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+      form.append('input_reference', image, image.name);
+      return request('/v1/videos', { method: 'POST', headers, body: form });
+    },
+  };
+}

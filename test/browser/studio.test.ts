@@ -1,0 +1,267 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { launchChromium } from './chromium.ts';
+
+/** Screenshots land here (gitignored); CI keeps them as artefacts. */
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PHONE = { width: 390, height: 844 };
+/** A 1×1 PNG: enough for the emulator's image check. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const DESKTOP = { width: 1280, height: 900 };
+
+let stack: TestStack;
+let browser: Browser;
+/** Console errors, CSP refusals and uncaught exceptions of every page, by page. */
+const problems: string[] = [];
+/** Every answer of 400 or more that a page received: only the create the test means to be refused. */
+const refusals: string[] = [];
+/** Every API request the pages sent, as `METHOD /path`. */
+const requests: string[] = [];
+
+async function openPage(path: string, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    // refused requests are checked one by one below, from the responses
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`${path}: ${message.text()}`);
+    }
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    // offline by construction: the page talks to this server, and plays and downloads from the bucket
+    const s3 = new URL(stack.deps.config.endpoints.s3 as string).origin;
+    if (![new URL(stack.url).origin, s3].includes(url.origin) && url.protocol !== 'blob:') {
+      problems.push(`${path}: a request to ${url.origin}`);
+    }
+    if (url.pathname.startsWith('/v1/')) requests.push(`${request.method()} ${url.pathname}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      refusals.push(
+        `${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`,
+      );
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
+  await page.goto(`${stack.url}${path}`);
+  return page;
+}
+
+/** axe-core's serious and critical findings; evaluate() runs outside the page's CSP. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+async function signInWithDevKey(page: Page) {
+  await page.getByRole('button', { name: 'Use the local dev key' }).click();
+  await expect.poll(() => page.locator('#model option').count()).toBeGreaterThan(1);
+}
+
+async function createVideo(page: Page, prompt: string) {
+  await page.getByLabel('Prompt').fill(prompt);
+  await page.getByRole('button', { name: 'Create video' }).click();
+  return page.locator('article.video', { hasText: prompt });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // long enough a generation that the page shows it running, short enough for a test
+  stack = await startTestStack({ emulator: { generationMs: 4_000 } });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('the studio in Chromium', () => {
+  it('signs in, creates, shows progress and ETA, plays, finds it after a reload, deletes', async () => {
+    const page = await openPage('/');
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await signInWithDevKey(page);
+    expect(await page.evaluate(() => localStorage.getItem('reelay.key'))).toBe(stack.apiKey);
+
+    const card = await createVideo(page, 'a fox in the snow, from the browser');
+    const progress = card.locator('progress');
+    await expect.poll(() => progress.isVisible()).toBe(true);
+    await expect
+      .poll(() => card.locator('.timing').textContent())
+      .toMatch(/elapsed · (about .+ left|finishing)/);
+    await expect.poll(() => card.locator('.badge').textContent()).toMatch(/Queued|In progress/);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-running-desktop.png'), fullPage: true });
+
+    const play = card.getByRole('button', { name: 'Play' });
+    await play.waitFor({ timeout: 60_000 });
+    await expect.poll(() => card.locator('.badge').textContent()).toBe('Ready');
+    await play.click();
+    const video = card.locator('video');
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-played-desktop.png'), fullPage: true });
+
+    // progress came from one list request per poll, not a request per video (a key's rate limit is per minute)
+    expect(requests.filter((r) => /^GET \/v1\/videos\/video_\w+$/.test(r))).toEqual([]);
+    expect(requests.filter((r) => r === 'GET /v1/videos').length).toBeGreaterThanOrEqual(2);
+
+    await page.reload();
+    const again = page.locator('article.video', { hasText: 'a fox in the snow, from the browser' });
+    await again.getByRole('button', { name: 'Play' }).waitFor();
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
+
+    // Download hands the browser the presigned URL, which answers as an attachment: the page stays
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      again.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}.mp4`);
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    await again.getByRole('button', { name: 'Delete' }).click();
+    const confirm = again.getByRole('button', { name: 'Yes, delete' });
+    expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => again.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('gallery-title');
+    expect((await stack.api(`/v1/videos/${id}`)).status).toBe(404);
+    await page.context().close();
+  });
+
+  it('sends a refused key back to sign-in with the reason, and forgets it', async () => {
+    const page = await openPage('/');
+    await page.getByLabel('API key').fill('rly_not_a_key_of_this_server_000000000000');
+    await page.getByLabel('API key').press('Enter');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/not valid.*Sign out and paste a valid key/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('reelay.key'))).toBeNull();
+    await page.context().close();
+  });
+
+  it("shows a failed video's message and what to do", async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    const card = await createVideo(page, 'a rejected scene [fal:content_policy_violation]');
+    await expect
+      .poll(() => card.locator('.error').textContent(), { timeout: 60_000 })
+      .toMatch(/content policy refused the prompt or image\. Change it and try again\./);
+    expect(await card.locator('.badge').textContent()).toBe('Failed');
+    await page.context().close();
+  });
+
+  it('shows a refused create with the field marked, and changes nothing', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    const before = (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length;
+    const [create] = await Promise.all([
+      page.waitForRequest((request) => request.method() === 'POST'),
+      page.getByRole('button', { name: 'Create video' }).click(),
+    ]);
+    // every create carries its own key, so a repeated click or a retry makes one video
+    expect(create.headers()['idempotency-key']).toMatch(/^studio-[0-9a-f]{32}$/);
+    const alert = page.locator('#create-error');
+    await expect.poll(() => alert.textContent()).toMatch(/prompt/i);
+    expect(await page.getByLabel('Prompt').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Prompt').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length).toBe(
+      before,
+    );
+    await page.context().close();
+  });
+
+  it('starts a video from an uploaded image, with a preview', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page
+      .getByLabel('Upload a PNG, JPEG or WebP')
+      .setInputFiles({ name: 'start.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('img', { name: 'The image the video starts from' }).waitFor();
+    expect(await page.getByLabel('or an image URL').isDisabled()).toBe(true);
+    const card = await createVideo(page, 'the picture comes alive');
+    await card.waitFor();
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]
+      ?.id as string;
+    expect((await stack.job(id)).falEndpoint).toMatch(/image-to-video/);
+    await page.context().close();
+  });
+
+  it('works at phone size, cancels a running video, and signs out', async () => {
+    const page = await openPage('/', PHONE);
+    await signInWithDevKey(page);
+    // its webhook never comes and no reconciler runs here: it stays in progress until cancelled
+    const card = await createVideo(page, 'a heron on one leg, on a phone [fal:drop_webhook]');
+    await card.locator('progress').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-phone.png'), fullPage: true });
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]
+      ?.id as string;
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.getByRole('button', { name: 'Yes, cancel' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect((await stack.job(id)).state).toBe('failed');
+    expect((await stack.api(`/v1/videos/${id}`)).status).toBe(404);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('reelay.key'))).toBeNull();
+    await page.context().close();
+  });
+
+  it('pages through the videos, newest first', async () => {
+    for (let i = 1; i <= 13; i++) await stack.createVideo({ prompt: `paging scene ${i}` });
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    const cards = page.locator('article.video');
+    await expect.poll(() => cards.count()).toBe(12);
+    expect(await cards.first().locator('h3').textContent()).toBe('paging scene 13');
+    await page.getByRole('button', { name: 'Show older videos' }).click();
+    await expect.poll(() => cards.count()).toBeGreaterThan(12);
+    const prompts = await cards.locator('h3').allTextContents();
+    expect(prompts.slice(0, 13)).toEqual(Array.from({ length: 13 }, (_, i) => `paging scene ${13 - i}`));
+    expect(new Set(prompts).size).toBe(prompts.length);
+    await page.context().close();
+  });
+
+  it('renders the API reference at /docs from the served document', async () => {
+    const page = await openPage('/docs');
+    await page.locator('.opblock-summary-path', { hasText: '/v1/videos' }).first().waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator('.info').textContent()).toContain('Idempotency-Key');
+    // Swagger UI nests its expand control inside each operation's summary button: its markup, not ours
+    expect((await seriousViolations(page)).filter((v) => !v.startsWith('nested-interactive:'))).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'docs-desktop.png') });
+    await page.context().close();
+  });
+
+  it('met no console error, CSP refusal or uncaught exception on any page', () => {
+    expect(problems).toEqual([]);
+    expect(refusals.sort()).toEqual(['GET /v1/models 401', 'POST /v1/videos 400']);
+  });
+});
