@@ -22,6 +22,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   tenants get <id>                              a tenant's overrides and effective limits
   tenants set-limits <id> [--requests-per-minute N] [--creates-per-minute N] [--max-active-jobs N]
                           [--max-queued-jobs N] [--daily-budget-usd X] [--may-disable-safety-checker true|false]
+                          [--strict-prompt-enhancement true|false]
 
   connection: --local (the DynamoDB of a running \`npm start\`), --endpoint <url>, --table <name>,
   --region <region>; otherwise REELAY_ACCOUNTS_TABLE, REELAY_DYNAMODB_ENDPOINT, AWS_REGION and the
@@ -48,6 +49,7 @@ export const ADMIN_OPTIONS = {
   'max-queued-jobs': { type: 'string' },
   'daily-budget-usd': { type: 'string' },
   'may-disable-safety-checker': { type: 'string' },
+  'strict-prompt-enhancement': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +97,12 @@ function limitsFrom(values: ReturnType<typeof parseAdminArgs>['values']): Partia
     if (safety !== 'true' && safety !== 'false')
       throw new UsageError('--may-disable-safety-checker is true or false');
     limits.mayDisableSafetyChecker = safety === 'true';
+  }
+  const strict = values['strict-prompt-enhancement'];
+  if (strict !== undefined) {
+    if (strict !== 'true' && strict !== 'false')
+      throw new UsageError('--strict-prompt-enhancement is true or false');
+    limits.strictPromptEnhancement = strict === 'true';
   }
   return limits;
 }

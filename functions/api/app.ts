@@ -4,6 +4,7 @@ import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { rateLimit } from './rate-limit.ts';
+import { creativeRoutes } from './routes/creative.ts';
 import { modelRoutes } from './routes/models.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { webPage } from './web-page.ts';
@@ -21,6 +22,7 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes());
+  app.route('/', creativeRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

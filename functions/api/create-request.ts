@@ -126,6 +126,8 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
       metadata: body.metadata,
       enableSafetyChecker: body.enable_safety_checker,
       callbackUrl: body.callback_url,
+      style: body.style,
+      enhancePrompt: body.enhance_prompt,
     },
     ...(image && { image }),
   };

@@ -60,6 +60,15 @@ export const CreateVideoBody = z
     enable_safety_checker: booleanField.optional().openapi({
       description: "false switches the model's safety checker off: only for accounts the operator allows.",
     }),
+    // creative features (functions/core/creative/): the final prompt is what gets screened and sent
+    style: z.string().min(1).max(40).optional().openapi({
+      description: 'A style preset (GET /v1/styles) wrapped around the prompt.',
+      example: 'anime',
+    }),
+    enhance_prompt: booleanField.optional().openapi({
+      description:
+        'true rewrites the prompt through an LLM first; if it is unavailable the original is used and prompt_enhancement says so (or 503, for a strict tenant).',
+    }),
   })
   .openapi('CreateVideoRequest');
 
@@ -98,6 +107,18 @@ export const Video = z
     metadata: z.record(z.string(), z.string()).optional(),
     callback_url: z.string().optional(),
     enable_safety_checker: z.literal(false).optional(),
+    style: z.string().nullable().openapi({ description: 'The style preset applied, or null.' }),
+    final_prompt: z.string().openapi({
+      description: 'The prompt sent to fal (and screened): the prompt, enhanced and styled as asked.',
+    }),
+    enhanced_prompt: z
+      .string()
+      .optional()
+      .openapi({ description: "The LLM's rewrite, when enhance_prompt worked." }),
+    prompt_enhancement: z
+      .object({ status: z.enum(['enhanced', 'unavailable']), reason: z.string().optional() })
+      .optional()
+      .openapi({ description: 'Present when enhance_prompt was asked: whether the prompt was enhanced.' }),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
     queue_position: z.number().int().positive().nullable(),

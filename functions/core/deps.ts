@@ -1,8 +1,10 @@
 import type { KeyResolver } from './accounts/key-resolver.ts';
 import type { VideoArchive } from './archive/video-archive.ts';
 import type { ApiKey, Config } from './config.ts';
+import type { PromptEnhancer } from './creative/prompt-enhancer.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
+import type { StyleCatalog } from './domain/styles.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +33,10 @@ export interface Deps {
   blocklist: Blocklist;
   /** The optional LLM moderation step; undefined when REELAY_MODERATION is off. */
   moderator?: PromptModerator;
+  /** Style presets: the built-in ones and the operator's (config.styles). */
+  styles: StyleCatalog;
+  /** Rewrites ideas into rich prompts (`enhance_prompt`, POST /v1/prompts/enhance). */
+  enhancer: PromptEnhancer;
   /** The SSRF guard for client URLs (image_url, callback_url): resolves and checks every address. */
   guardUrl: UrlGuard;
   policy: JobPolicy;

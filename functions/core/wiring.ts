@@ -5,9 +5,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createKeyResolver } from './accounts/key-resolver.ts';
 import { createS3VideoArchive } from './archive/s3/video-archive.ts';
 import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from './config.ts';
+import { createFalEnhancer } from './creative/fal/fal-enhancer.ts';
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { buildStyleCatalog } from './domain/styles.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
@@ -116,6 +118,13 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
           timeoutMs: config.moderation.timeoutMs,
         })
       : undefined,
+    styles: buildStyleCatalog(config.styles),
+    enhancer: createFalEnhancer({
+      runUrl: config.moderation.runUrl,
+      credentials: falCredentials(config),
+      model: config.enhancement.model,
+      timeoutMs: config.enhancement.timeoutMs,
+    }),
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),

@@ -325,6 +325,8 @@ describe('catalog and documentation', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/models',
+      '/v1/prompts/enhance',
+      '/v1/styles',
       '/v1/videos',
       '/v1/videos/{video_id}',
       '/v1/videos/{video_id}/content',

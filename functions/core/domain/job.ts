@@ -1,3 +1,5 @@
+import type { CreativeSpec } from './creative.ts';
+
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -28,6 +30,8 @@ export interface VideoSpec {
   enableSafetyChecker?: false;
   /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
   callbackUrl?: string;
+  /** Style and prompt enhancement: how `prompt` (the final prompt sent to fal) was made. */
+  creative?: CreativeSpec;
 }
 
 /** fal's output while the archive is pending. */

@@ -26,6 +26,12 @@ export interface VideoObject {
   metadata?: Record<string, string>;
   callback_url?: string;
   enable_safety_checker?: false;
+  /** The style preset applied, or null. */
+  style: string | null;
+  /** What was sent to fal and screened; `prompt` is what the client wrote. */
+  final_prompt: string;
+  enhanced_prompt?: string;
+  prompt_enhancement?: { status: 'enhanced' | 'unavailable'; reason?: string };
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
   /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
@@ -60,7 +66,7 @@ export function toVideoObject(
     completed_at: completedAt === null ? null : seconds(completedAt),
     expires_at: expiresAt,
     model: spec.model,
-    prompt: spec.prompt,
+    prompt: spec.creative?.originalPrompt ?? spec.prompt,
     seconds: spec.seconds,
     size: spec.size,
     remixed_from_video_id: null,
@@ -74,6 +80,10 @@ export function toVideoObject(
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
     ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl }),
     ...(spec.enableSafetyChecker === false && { enable_safety_checker: false as const }),
+    style: spec.creative?.style ?? null,
+    final_prompt: spec.prompt,
+    ...(spec.creative?.enhancedPrompt !== undefined && { enhanced_prompt: spec.creative.enhancedPrompt }),
+    ...(spec.creative?.enhancement !== undefined && { prompt_enhancement: spec.creative.enhancement }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
     queue_position: job.waitingSince !== undefined ? queuePosition : null,

@@ -13,6 +13,7 @@ const defaults: TenantLimits = {
   maxQueuedJobs: 50,
   dailyBudgetUsd: 50,
   mayDisableSafetyChecker: false,
+  strictPromptEnhancement: false,
 };
 
 describe('admin CLI', () => {

@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../errors.ts';
+import type { CreativeAsk, CreativeSpec } from '../creative.ts';
 import type { VideoSpec } from '../job.ts';
 import { kling25TurboPro } from './kling.ts';
 import type { ModelSpec, VideoOption } from './model.ts';
@@ -13,7 +14,7 @@ export const MODELS: readonly ModelSpec[] = [seedance, sora2, sora2Pro, kling25T
 export const DEFAULT_MODEL = seedance.name;
 
 /** A create request after schema validation, before it is checked against the model. */
-export interface VideoRequest {
+export interface VideoRequest extends CreativeAsk {
   prompt: string;
   model?: string;
   seconds?: string;
@@ -27,6 +28,8 @@ export interface VideoRequest {
   metadata?: Record<string, string>;
   enableSafetyChecker?: boolean;
   callbackUrl?: string;
+  /** Set by the creative step (functions/core/creative/): `prompt` is then the final prompt. */
+  creative?: CreativeSpec;
 }
 
 export interface ResolvedVideo {
@@ -154,6 +157,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     metadata: request.metadata,
     ...(request.enableSafetyChecker === false && { enableSafetyChecker: false as const }),
     ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
+    ...(request.creative !== undefined && { creative: request.creative }),
   };
   return {
     model,
