@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { rateLimit } from './rate-limit.ts';
 import { creativeRoutes } from './routes/creative.ts';
+import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { webPage } from './web-page.ts';
@@ -23,6 +24,7 @@ export function createApiApp(deps: Deps) {
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes());
   app.route('/', creativeRoutes(deps));
+  app.route('/', insightRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -13,8 +13,10 @@ import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
+import type { FeedbackStore } from './store/feedback-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { RateLimitStore } from './store/rate-limit-store.ts';
+import type { StatsStore } from './store/stats-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 import type { UsageStore } from './store/usage-store.ts';
 
@@ -45,6 +47,10 @@ export interface Deps {
   tenants: TenantStore;
   /** Concurrency slots, queues and daily spend, per tenant and overall (the usage table). */
   usage: UsageStore;
+  /** Ratings of videos, one per key per video (the jobs table). */
+  feedback: FeedbackStore;
+  /** Statistics counters, added to as jobs end and feedback comes (the jobs table). */
+  stats: StatsStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
   fal: FalGateway;

@@ -19,8 +19,10 @@ import type { ArchiveQueue } from './queue/archive-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
 import { createFalModerator } from './safety/fal/fal-moderator.ts';
 import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
+import { createDynamoFeedbackStore } from './store/dynamodb/feedback-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
+import { createDynamoStatsStore } from './store/dynamodb/stats-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 import { createDynamoUsageStore } from './store/dynamodb/usage-store.ts';
 
@@ -129,6 +131,8 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     policy: policyFromConfig(config),
     jobs: createDynamoJobStore(dynamodb, config.jobsTable),
     usage: createDynamoUsageStore(dynamodb, config.usageTable),
+    feedback: createDynamoFeedbackStore(dynamodb, config.jobsTable),
+    stats: createDynamoStatsStore(dynamodb, config.jobsTable),
     tenants: cachedTenantStore(
       createDynamoTenantStore(dynamodb, config.accountsTable, now),
       config.accountsCacheMs,

@@ -60,6 +60,8 @@ export interface Job {
   falEndpoint: string;
   falInput: Record<string, unknown>;
   estimatedCostUsd: number;
+  /** What fal billed for every request the job made (units × unit price), once known. */
+  actualCostUsd?: number;
   typicalGenerationMs: number;
   /** Per-job secret carried in the webhook URL. */
   webhookToken: string;

@@ -13,6 +13,7 @@ import {
   releaseArchive,
   replaceVideoUrl,
 } from '../domain/transitions.ts';
+import { settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';
@@ -122,7 +123,7 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const exhausted = (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
-    await updateJob(deps, jobId, (current) => {
+    const released = await updateJob(deps, jobId, (current) => {
       if (current.state !== 'generated') return undefined;
       return exhausted
         ? markFailed(
@@ -132,6 +133,8 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
           )
         : releaseArchive(current, reason, deps.now(), policy);
     });
+    // settled like every other step: a job that ended here is counted in the statistics
+    await settle(deps, released);
     logger.warn('archive attempt failed', { jobId, attempt: job.archiveAttempts, exhausted, reason });
     if (exhausted) return 'failed';
     throw error;
@@ -154,6 +157,7 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     logger.info('archive not recorded: the job moved on meanwhile', { jobId, state: completed?.job.state });
     return 'skipped';
   }
+  await settle(deps, completed);
   logger.info('video archived', { jobId, bytes: archived.bytes, sha256: archived.sha256 });
   return 'completed';
 }

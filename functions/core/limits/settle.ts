@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { releasesOf } from '../domain/limits.ts';
+import { recordJobEnd } from '../insights/record-job-end.ts';
 import type { Updated } from '../jobs/update-job.ts';
 import { refundBudget } from './budget.ts';
 import { pumpTenant, pumpWaiting, releaseSlot } from './slots.ts';
@@ -8,7 +9,8 @@ import { pumpTenant, pumpWaiting, releaseSlot } from './slots.ts';
 /**
  * What every code path that moves a job on calls with the write it made: gives back the slot (or
  * queue entry) the job no longer needs, refunds spend fal will not bill, and, when a slot freed,
- * submits the next waiting job at once (its tenant's first, then anyone's). Never throws: the
+ * submits the next waiting job at once (its tenant's first, then anyone's), and counts a job that
+ * ended in the statistics. Never throws: the
  * reconciler repairs a pool a failure here left behind.
  */
 export async function settle(deps: Deps, updated: Updated | undefined): Promise<void> {
@@ -17,6 +19,7 @@ export async function settle(deps: Deps, updated: Updated | undefined): Promise<
 }
 
 export async function settleStep(deps: Deps, before: Job, after: Job): Promise<void> {
+  await recordJobEnd(deps, before, after);
   const releases = releasesOf(before, after);
   try {
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
