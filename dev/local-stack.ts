@@ -170,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_REST_URL: emulator.url,
         FAL_JWKS_URL: emulator.jwksUrl,
         FAL_RUN_URL: `${emulator.url}/run`,
+        FAL_API_URL: emulator.url,
       }),
     });
     const queue = new LocalQueue({

@@ -121,6 +121,27 @@ export const Video = z
       .openapi({ description: 'Present when enhance_prompt was asked: whether the prompt was enhanced.' }),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
+    cost_usd: z
+      .number()
+      .nullable()
+      .openapi({ description: 'What the video cost once it ended; see cost_basis.' }),
+    cost_basis: z.enum(['actual', 'estimate', 'not_billed']).nullable().openapi({
+      description:
+        "actual: fal's billable units × its unit price; estimate: fal reported no units, the estimate stands; not_billed: fal made no video.",
+    }),
+    fal_costs: z
+      .array(
+        z.object({
+          request_id: z.string(),
+          endpoint: z.string(),
+          billed: z.boolean(),
+          units: z.number().nullable(),
+          unit_price_usd: z.number().nullable(),
+          cost_usd: z.number().nullable(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Every fal request the job made, with what fal billed for it.' }),
     queue_position: z.number().int().positive().nullable(),
   })
   .openapi('Video');

@@ -137,6 +137,10 @@ export const configSchema = z.object({
   REELAY_ENHANCEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(15),
   /** Whether a create fails (503) rather than proceed with the original prompt when enhancement is down. */
   REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT: flag,
+  /** `fal`: ask fal what each video actually cost (billable units × unit price) when it is archived. */
+  REELAY_ACTUAL_COST: z.enum(['off', 'fal']).default('fal'),
+  /** fal's platform API (unit prices, `/v1/models/pricing`). */
+  FAL_API_URL: z.url().default('https://api.fal.ai'),
 });
 
 const stylePresetSchema = z.strictObject({
@@ -224,6 +228,10 @@ export interface Config {
   styles: StylePreset[];
   /** Prompt enhancement through fal's openrouter/router (at `moderation.runUrl`). */
   enhancement: { model: string; timeoutMs: number };
+  /** Whether archiving a video asks fal what it actually cost. */
+  actualCost: boolean;
+  /** fal's platform API, for unit prices. */
+  falApiUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -304,5 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       model: e.REELAY_ENHANCEMENT_MODEL,
       timeoutMs: e.REELAY_ENHANCEMENT_TIMEOUT_SECONDS * 1000,
     },
+    actualCost: e.REELAY_ACTUAL_COST === 'fal',
+    falApiUrl: e.FAL_API_URL,
   };
 }

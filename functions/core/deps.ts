@@ -5,6 +5,7 @@ import type { PromptEnhancer } from './creative/prompt-enhancer.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
 import type { StyleCatalog } from './domain/styles.ts';
+import type { FalBilling } from './fal/billing.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
@@ -54,6 +55,8 @@ export interface Deps {
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
   fal: FalGateway;
+  /** What fal billed: a request's billable units and an endpoint's unit price. */
+  billing: FalBilling;
   verifyFalWebhook: WebhookVerifier;
   logger: Logger;
   metrics: Metrics;

@@ -10,6 +10,7 @@ import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { buildStyleCatalog } from './domain/styles.ts';
+import { createFalBilling } from './fal/billing/fal-billing.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
@@ -145,6 +146,12 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
       queueUrl: config.fal.queueUrl,
       restUrl: config.fal.restUrl,
       requestTimeoutMs: config.fal.requestTimeoutMs,
+    }),
+    billing: createFalBilling({
+      credentials: falCredentials(config),
+      queueUrl: config.fal.queueUrl,
+      apiUrl: config.falApiUrl,
+      timeoutMs: config.fal.requestTimeoutMs,
     }),
     verifyFalWebhook: createWebhookVerifier({ jwksUrl: config.fal.jwksUrl }),
     logger,

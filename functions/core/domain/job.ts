@@ -1,3 +1,4 @@
+import type { FalRequestCost } from './cost.ts';
 import type { CreativeSpec } from './creative.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
@@ -60,8 +61,10 @@ export interface Job {
   falEndpoint: string;
   falInput: Record<string, unknown>;
   estimatedCostUsd: number;
-  /** What fal billed for every request the job made (units × unit price), once known. */
+  /** What fal billed for the job: the sum of `falCosts`, when every billed request's cost is known. */
   actualCostUsd?: number;
+  /** Each fal request's billable units and cost, measured when the video is archived. */
+  falCosts?: FalRequestCost[];
   typicalGenerationMs: number;
   /** Per-job secret carried in the webhook URL. */
   webhookToken: string;

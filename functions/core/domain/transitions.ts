@@ -181,9 +181,15 @@ export function replaceVideoUrl(job: Job, video: GeneratedVideo, now: number): J
   return advance(job, ['generated'], 'generated (fresh URL)', now, { video });
 }
 
-/** fal's URL is dropped once the copy is verified. */
-export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Job {
+/** fal's URL is dropped once the copy is verified; what fal billed is recorded with it, when measured. */
+export function markCompleted(
+  job: Job,
+  archive: ArchivedVideo,
+  now: number,
+  cost?: Pick<Job, 'falCosts' | 'actualCostUsd'>,
+): Job {
   return advance(job, ['generated'], 'completed', now, {
+    ...cost,
     state: 'completed',
     archive,
     completedAt: now,

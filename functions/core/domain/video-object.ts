@@ -1,3 +1,4 @@
+import { type CostBasis, costOf } from './cost.ts';
 import type { Job } from './job.ts';
 import { publicStatus } from './job.ts';
 import { estimateProgress } from './progress.ts';
@@ -34,6 +35,19 @@ export interface VideoObject {
   prompt_enhancement?: { status: 'enhanced' | 'unavailable'; reason?: string };
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
+  /** What the video cost, once it ended (see `cost_basis`); null before. */
+  cost_usd: number | null;
+  /** `actual` (fal's billable units × unit price), `estimate` (fal reported no units), `not_billed` (no video). */
+  cost_basis: CostBasis | null;
+  /** Each fal request the job made, with the units fal billed and their cost, once measured. */
+  fal_costs?: Array<{
+    request_id: string;
+    endpoint: string;
+    billed: boolean;
+    units: number | null;
+    unit_price_usd: number | null;
+    cost_usd: number | null;
+  }>;
   /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
   queue_position: number | null;
 }
@@ -52,6 +66,7 @@ export function toVideoObject(
 ): VideoObject {
   const { spec } = job;
   const { progress, estimatedCompletionAt } = estimateProgress(job, now);
+  const cost = costOf(job);
   const completedAt = job.state === 'completed' || job.state === 'failed' ? (job.completedAt ?? null) : null;
   const expiresAt =
     job.state === 'completed' && completedAt !== null && retentionDays !== null
@@ -86,6 +101,18 @@ export function toVideoObject(
     ...(spec.creative?.enhancement !== undefined && { prompt_enhancement: spec.creative.enhancement }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
+    cost_usd: cost.costUsd,
+    cost_basis: cost.basis,
+    ...(job.falCosts !== undefined && {
+      fal_costs: job.falCosts.map((c) => ({
+        request_id: c.requestId,
+        endpoint: c.endpoint,
+        billed: c.billed,
+        units: c.units ?? null,
+        unit_price_usd: c.unitPriceUsd ?? null,
+        cost_usd: c.costUsd ?? null,
+      })),
+    }),
     queue_position: job.waitingSince !== undefined ? queuePosition : null,
   };
 }

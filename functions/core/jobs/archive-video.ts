@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream';
 import { measuring } from '../archive/measuring-stream.ts';
 import { MediaGoneError, type MediaStream, openMedia } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
+import { measureCost } from '../billing/measure-cost.ts';
 import type { Deps } from '../deps.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
 import {
@@ -139,6 +140,8 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     if (exhausted) return 'failed';
     throw error;
   }
+  // what fal billed, asked before the completing write so the statistics count it with the job
+  const cost = deps.config.actualCost ? await measureCost(deps, job) : undefined;
   // only the latest claim completes: a worker whose lease ran out leaves it to the one that took over
   // the claimed copy is tried first (one read fewer); if anything wrote since, it is read again
   const completed = await updateJob(
@@ -146,7 +149,7 @@ export async function archiveVideo(deps: Deps, jobId: string): Promise<ArchiveRe
     jobId,
     (current) =>
       current.state === 'generated' && current.archiveAttempts === job.archiveAttempts
-        ? markCompleted(current, archived, deps.now())
+        ? markCompleted(current, archived, deps.now(), cost)
         : undefined,
     job,
   );

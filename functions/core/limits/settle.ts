@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { costSettlementUsd } from '../domain/cost.ts';
 import type { Job } from '../domain/job.ts';
 import { releasesOf } from '../domain/limits.ts';
 import { recordJobEnd } from '../insights/record-job-end.ts';
@@ -25,6 +26,10 @@ export async function settleStep(deps: Deps, before: Job, after: Job): Promise<v
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
+    // the budget is settled on what fal billed: the difference from the estimate goes back (or on)
+    const settleUsd = costSettlementUsd(before, after);
+    if (settleUsd !== 0 && before.budgetDay)
+      await refundBudget(deps, after.tenant, before.budgetDay, -settleUsd);
     // only who can be waiting for this very slot is pumped: a webhook should answer fal quickly
     if (releases.freed && waiters?.tenantWaiting) await pumpTenant(deps, after.tenant);
     if (releases.freed && waiters?.globalWasFull) await pumpWaiting(deps, deps.config.reconcileBatch);

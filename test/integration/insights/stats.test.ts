@@ -4,6 +4,7 @@ import type { Job } from '../../../functions/core/domain/job.ts';
 import { toMicros } from '../../../functions/core/domain/limits.ts';
 import { bucketUpperMs, histogramBucket } from '../../../functions/core/domain/stats-counters.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 
 const OTHER_KEY = 'rly_other_tenant_key_000000';
 
@@ -53,6 +54,15 @@ describe('statistics', () => {
     await make('e', { prompt: 'a fox [fal:content_policy_violation]', model: 'sora-2', seconds: '4' });
     await make('f', { prompt: 'a kite [fal:content_policy_violation]', style: 'cinematic', seconds: '4' });
     await make('other', { prompt: 'a goat', seconds: '4' }, OTHER_KEY);
+    // a job is counted by the write that ends it, which the archiver makes just before the test sees it
+    const today = new Date().toISOString().slice(0, 10);
+    const counted = async () => {
+      const [day] = await stack.deps.stats.read('*', [today]);
+      return Object.entries(day?.counters ?? {})
+        .filter(([name]) => name.endsWith('|jobs'))
+        .reduce((sum, [, value]) => sum + value, 0);
+    };
+    await waitUntil(counted, (n) => n === 7);
     expect((await rate('a', { rating: 5, visual_quality: 4 })).status).toBe(200);
     expect((await rate('b', { rating: 3 })).status).toBe(200);
     expect((await rate('d', { rating: 4, narrative: 2 })).status).toBe(200);

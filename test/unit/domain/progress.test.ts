@@ -62,6 +62,8 @@ describe('video object', () => {
       final_prompt: 'a fox in the snow',
       estimated_completion_at: expect.any(Number),
       estimated_cost_usd: 0.2592,
+      cost_usd: null,
+      cost_basis: null,
       queue_position: null,
     });
   });
