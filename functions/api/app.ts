@@ -22,7 +22,7 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
-  app.route('/', modelRoutes());
+  app.route('/', modelRoutes(deps.styles));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));
 

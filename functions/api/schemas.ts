@@ -186,6 +186,13 @@ export const Model = z
     default_size: z.string(),
     options: z.array(z.string()),
     max_prompt_length: z.number().int(),
+    styles: z.array(z.object({ id: z.string(), max_prompt_length: z.number().int() })).openapi({
+      description:
+        'Style presets for `style` (GET /v1/styles), each with the prompt length left once applied.',
+    }),
+    prompt_enhancement: z
+      .boolean()
+      .openapi({ description: 'Whether `enhance_prompt` works with this model.' }),
     typical_generation_seconds: z.number(),
     pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
   })
