@@ -128,6 +128,7 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
       callbackUrl: body.callback_url,
       style: body.style,
       enhancePrompt: body.enhance_prompt,
+      fallbackModels: body.fallback_models,
     },
     ...(image && { image }),
   };

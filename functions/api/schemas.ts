@@ -65,6 +65,21 @@ export const CreateVideoBody = z
       description: 'A style preset (GET /v1/styles) wrapped around the prompt.',
       example: 'anime',
     }),
+    fallback_models: z
+      .union([
+        z.array(z.string().min(1).max(64)).min(1).max(3),
+        // multipart sends text: comma-separated names
+        z
+          .string()
+          .max(200)
+          .transform((value) => value.split(',').map((name) => name.trim())),
+      ])
+      .optional()
+      .openapi({
+        description:
+          'Up to 3 models to move to, in order, when the model fails retryably past its attempts (never on content-policy or validation errors).',
+        example: ['kling-2.5-turbo-pro'],
+      }),
     enhance_prompt: booleanField.optional().openapi({
       description:
         'true rewrites the prompt through an LLM first; if it is unavailable the original is used and prompt_enhancement says so (or 503, for a strict tenant).',
@@ -119,6 +134,14 @@ export const Video = z
       .object({ status: z.enum(['enhanced', 'unavailable']), reason: z.string().optional() })
       .optional()
       .openapi({ description: 'Present when enhance_prompt was asked: whether the prompt was enhanced.' }),
+    fallback_models: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'The fallback models asked for.' }),
+    models_tried: z
+      .array(z.object({ model: z.string(), reason: z.string(), skipped: z.boolean() }))
+      .optional()
+      .openapi({ description: 'Models the video left (or skipped) before `model`, which made it, and why.' }),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
     cost_usd: z

@@ -100,6 +100,7 @@ function generate(seed: number, count: number): Case[] {
         'enable_safety_checker',
         'style',
         'enhance_prompt',
+        'fallback_models',
       ]);
       const value =
         field === 'seconds' || field === 'seed'
@@ -272,6 +273,21 @@ function generate(seed: number, count: number): Case[] {
         r.pick(INJECTIONS).replace(/[\r\n]/g, ''),
       ]),
     }),
+    // fallback models: unknown, repeated, the primary itself, too many, wrong types
+    () =>
+      jsonCase({
+        ...VALID,
+        fallback_models: r.pick<unknown>([
+          ['nope'],
+          ['seedance-1.5-pro'],
+          ['sora-2', 'sora-2'],
+          ['sora-2', 'veo-3.1', 'sora-2-pro', 'kling-2.5-turbo-pro'],
+          [junkString()],
+          [1, 2],
+          'x'.repeat(201),
+          `sora-2,${r.pick(INJECTIONS)}`,
+        ]),
+      }),
     // creative and insight routes (issue 14): styles, enhancement previews, feedback and stats
     () => {
       const body = r.pick<unknown>([

@@ -1,5 +1,6 @@
 import type { FalRequestCost } from './cost.ts';
 import type { CreativeSpec } from './creative.ts';
+import type { FallbackState } from './fallback.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
@@ -33,6 +34,8 @@ export interface VideoSpec {
   callbackUrl?: string;
   /** Style and prompt enhancement: how `prompt` (the final prompt sent to fal) was made. */
   creative?: CreativeSpec;
+  /** Models to move to, in order, when `model` keeps failing retryably (by catalog name). */
+  fallbackModels?: string[];
 }
 
 /** fal's output while the archive is pending. */
@@ -65,6 +68,8 @@ export interface Job {
   actualCostUsd?: number;
   /** Each fal request's billable units and cost, measured when the video is archived. */
   falCosts?: FalRequestCost[];
+  /** Set once the job left a model (`spec.model` is then the one it moved to). */
+  fallback?: FallbackState;
   typicalGenerationMs: number;
   /** Per-job secret carried in the webhook URL. */
   webhookToken: string;

@@ -1,3 +1,4 @@
+import type { TriedModel } from './fallback.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
 import type { JobPolicy } from './policy.ts';
@@ -219,6 +220,34 @@ export function requeueGeneration(
     submitAttempts: 1,
     dueAt: submitLeaseUntil(job, now, policy),
     lastFault: fault,
+  });
+}
+
+/**
+ * The job's model kept failing (or fal would not take it): it moves to a fallback model, as a new
+ * generation of the new model, keeping its slot; `tried` records the models left and why.
+ */
+export function switchModel(
+  job: Job,
+  next: Pick<Job, 'spec' | 'falEndpoint' | 'falInput' | 'estimatedCostUsd' | 'typicalGenerationMs'>,
+  failedRequestId: string | undefined,
+  tried: TriedModel[],
+  now: number,
+  policy: JobPolicy,
+): Job {
+  const priorRequestIds = failedRequestId
+    ? [...new Set([...job.priorRequestIds, failedRequestId])]
+    : job.priorRequestIds;
+  return advance(job, ['queued', 'submitted'], 'queued (fallback model)', now, {
+    ...next,
+    state: 'queued',
+    priorRequestIds,
+    requestId: undefined,
+    submittedAt: undefined,
+    submitAttempts: 1,
+    dueAt: submitLeaseUntil(next, now, policy),
+    lastFault: tried[0]?.reason,
+    fallback: { tried: [...(job.fallback?.tried ?? []), ...tried], generationBase: priorRequestIds.length },
   });
 }
 

@@ -33,6 +33,8 @@ export interface VideoObject {
   final_prompt: string;
   enhanced_prompt?: string;
   prompt_enhancement?: { status: 'enhanced' | 'unavailable'; reason?: string };
+  fallback_models?: string[];
+  models_tried?: Array<{ model: string; reason: string; skipped: boolean }>;
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
   /** What the video cost, once it ended (see `cost_basis`); null before. */
@@ -99,6 +101,14 @@ export function toVideoObject(
     final_prompt: spec.prompt,
     ...(spec.creative?.enhancedPrompt !== undefined && { enhanced_prompt: spec.creative.enhancedPrompt }),
     ...(spec.creative?.enhancement !== undefined && { prompt_enhancement: spec.creative.enhancement }),
+    ...(spec.fallbackModels !== undefined && { fallback_models: spec.fallbackModels }),
+    ...(job.fallback !== undefined && {
+      models_tried: job.fallback.tried.map((t) => ({
+        model: t.model,
+        reason: t.reason,
+        skipped: t.skipped === true,
+      })),
+    }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
     cost_usd: cost.costUsd,

@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type FalOutcome } from '../domain/fal-outcome.ts';
+import { modelAttempts, remainingFallbacks, type TriedModel, triedOn } from '../domain/fallback.ts';
 import type { Job } from '../domain/job.ts';
 import { markFailed, markGenerated, requeueGeneration } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
+import { moveToFallback } from './fallback.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -76,6 +78,21 @@ export async function applyFalOutcome(
   }
 
   const { retryable, error } = classifyFalFailure({ status: settled.status, body: settled.body });
+  // a model that keeps failing retryably hands the job to the client's next fallback model, if any
+  const due = (current: Job) =>
+    isCurrentRequest(current, requestId) &&
+    (current.state === 'queued' || current.state === 'submitted') &&
+    modelAttempts(current) >= policy.maxGenerationAttempts;
+  let tried: TriedModel[] = [];
+  if (retryable && due(job) && remainingFallbacks(job).length > 0) {
+    const moved = await moveToFallback(deps, job, requestId, error, due);
+    if ('switched' in moved) {
+      await settle(deps, moved.switched);
+      await submitJob(deps, moved.switched.job);
+      return 'resubmitted';
+    }
+    tried = moved.tried;
+  }
   let resubmit = false;
   const updated = await updateJob(
     deps,
@@ -87,12 +104,14 @@ export async function applyFalOutcome(
       ) {
         return undefined;
       }
-      const attempts = current.priorRequestIds.length + 1;
+      const attempts = modelAttempts(current);
       resubmit = retryable && attempts < policy.maxGenerationAttempts;
       if (resubmit) return requeueGeneration(current, requestId, error.message, deps.now(), policy);
       const message =
         retryable && attempts > 1 ? `${error.message} (after ${attempts} attempts)` : error.message;
-      return markFailed(current, { code: error.code, message }, deps.now());
+      const failed = markFailed(current, { code: error.code, message }, deps.now());
+      // the models left for this failure, and why, stay on the video
+      return tried.length > 0 ? { ...failed, fallback: triedOn(current, tried) } : failed;
     },
     job,
   );

@@ -12,7 +12,7 @@ describe('the new fields are documented', () => {
     const doc = await (await stack.api('/openapi.json', { key: null })).json();
     const { schemas } = doc.components;
     expect(Object.keys(schemas.CreateVideoRequest.properties)).toEqual(
-      expect.arrayContaining(['style', 'enhance_prompt']),
+      expect.arrayContaining(['style', 'enhance_prompt', 'fallback_models']),
     );
     expect(Object.keys(schemas.Video.properties)).toEqual(
       expect.arrayContaining([
@@ -23,6 +23,8 @@ describe('the new fields are documented', () => {
         'cost_usd',
         'cost_basis',
         'fal_costs',
+        'fallback_models',
+        'models_tried',
       ]),
     );
     expect(schemas.Video.required).toEqual(

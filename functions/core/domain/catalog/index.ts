@@ -30,6 +30,8 @@ export interface VideoRequest extends CreativeAsk {
   callbackUrl?: string;
   /** Set by the creative step (functions/core/creative/): `prompt` is then the final prompt. */
   creative?: CreativeSpec;
+  /** Models to move to, in order, when this one keeps failing retryably (functions/core/jobs/fallback.ts). */
+  fallbackModels?: string[];
 }
 
 export interface ResolvedVideo {
@@ -51,6 +53,29 @@ const unique = (values: string[]) => [...new Set(values)];
 
 export function findModel(name: string): ModelSpec | undefined {
   return MODELS.find((model) => model.name === name || model.aliases?.includes(name));
+}
+
+/** The most fallback models a create may name. */
+export const MAX_FALLBACK_MODELS = 3;
+
+/** `fallback_models` by their catalog names: known, distinct, not the primary, at most three. */
+function checkFallbackModels(primary: ModelSpec, names: readonly string[] | undefined): string[] | undefined {
+  if (names === undefined) return undefined;
+  const param = 'fallback_models';
+  if (names.length > MAX_FALLBACK_MODELS)
+    throw invalidRequest(`fallback_models names at most ${MAX_FALLBACK_MODELS} models.`, param);
+  const canonical = names.map((name) => {
+    const model = findModel(name);
+    if (!model)
+      throw invalidRequest(
+        `Unknown model ${name} in fallback_models; available: ${list(MODELS.map((m) => m.name))}.`,
+        param,
+      );
+    return model.name;
+  });
+  if (new Set([primary.name, ...canonical]).size !== canonical.length + 1)
+    throw invalidRequest('fallback_models must be distinct and differ from model.', param);
+  return canonical;
 }
 
 function chooseSize(model: ModelSpec, request: VideoRequest): SizeOption {
@@ -137,6 +162,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
       throw invalidRequest(`${model.name} does not support ${OPTION_PARAMS[option]}.`, OPTION_PARAMS[option]);
     }
   }
+  const fallbackModels = checkFallbackModels(model, request.fallbackModels);
   if (request.enableSafetyChecker === false && !model.safetyCheckerSwitch) {
     throw invalidRequest(`${model.name}'s safety checker cannot be switched off.`, 'enable_safety_checker');
   }
@@ -158,6 +184,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     ...(request.enableSafetyChecker === false && { enableSafetyChecker: false as const }),
     ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
     ...(request.creative !== undefined && { creative: request.creative }),
+    ...(fallbackModels !== undefined && fallbackModels.length > 0 && { fallbackModels }),
   };
   return {
     model,
