@@ -78,9 +78,10 @@ export class ReelayStack extends Stack {
 
     const api = fn('api', 'Api')
       // byDue: a delete that frees a slot looks for the longest-waiting job of any tenant
+      // UpdateItem: statistics counters (a delete ends a job, feedback adds ratings); BatchGetItem reads them
       .bindJobsTable(
         table,
-        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
         [JOBS_TABLE.byTenant.indexName, JOBS_TABLE.byDue.indexName],
       )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
@@ -94,13 +95,18 @@ export class ReelayStack extends Stack {
 
     // a webhook that ends a job hands its slot on: the usage table, and byDue to find who waits longest
     const webhook = fn('fal-webhook', 'FalWebhook')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      // UpdateItem: a job that ends adds to the statistics counters
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        [JOBS_TABLE.byDue.indexName],
+      )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
@@ -115,7 +121,11 @@ export class ReelayStack extends Stack {
 
     // one pass at a time is enough; overlapping passes are safe (every transition is conditional)
     const reconciler = fn('reconciler', 'Reconciler', 1)
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        [JOBS_TABLE.byDue.indexName],
+      )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
       .bindArchiveQueue(queue)
       .setEnv('PUBLIC_URL', http.publicUrl);
