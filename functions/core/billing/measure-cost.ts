@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { actualCostOf, type FalRequestCost, requestCost } from '../domain/cost.ts';
+import { endpointOf } from '../domain/fallback.ts';
 import type { Job } from '../domain/job.ts';
 
 export interface MeasuredCost {
@@ -16,13 +17,14 @@ export async function measureCost(deps: Pick<Deps, 'billing' | 'logger'>, job: J
   const requestIds = [...job.priorRequestIds, ...(job.requestId ? [job.requestId] : [])];
   const falCosts: FalRequestCost[] = [];
   for (const requestId of requestIds) {
-    const cost: FalRequestCost = { requestId, endpoint: job.falEndpoint, billed: true };
+    const endpoint = endpointOf(job, requestId);
+    const cost: FalRequestCost = { requestId, endpoint, billed: true };
     try {
-      const { billed, units } = await deps.billing.billableUnits(job.falEndpoint, requestId);
+      const { billed, units } = await deps.billing.billableUnits(endpoint, requestId);
       cost.billed = billed;
       if (units !== undefined) {
         cost.units = units;
-        const price = units === 0 ? 0 : await deps.billing.unitPriceUsd(job.falEndpoint);
+        const price = units === 0 ? 0 : await deps.billing.unitPriceUsd(endpoint);
         if (price !== undefined) {
           cost.unitPriceUsd = price;
           cost.costUsd = requestCost(units, price);

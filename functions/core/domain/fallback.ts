@@ -15,6 +15,13 @@ export interface FallbackState {
   tried: TriedModel[];
   /** Generations made by earlier models: the current model's attempts are counted after them. */
   generationBase: number;
+  /** The endpoint of each earlier model's request (what its cost is asked of); the rest are `falEndpoint`'s. */
+  requestEndpoints?: Record<string, string>;
+}
+
+/** The fal endpoint a request of the job went to. */
+export function endpointOf(job: Pick<Job, 'falEndpoint' | 'fallback'>, requestId: string): string {
+  return job.fallback?.requestEndpoints?.[requestId] ?? job.falEndpoint;
 }
 
 /** Generations of the job's current model, the one in flight included. */
@@ -25,6 +32,7 @@ export function modelAttempts(job: Pick<Job, 'priorRequestIds' | 'fallback'>): n
 /** The job's fallback record with `tried` added (a job failing after its fallbacks were considered). */
 export function triedOn(job: Pick<Job, 'fallback'>, tried: TriedModel[]): FallbackState {
   return {
+    ...job.fallback,
     tried: [...(job.fallback?.tried ?? []), ...tried],
     generationBase: job.fallback?.generationBase ?? 0,
   };

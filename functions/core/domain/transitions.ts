@@ -247,7 +247,19 @@ export function switchModel(
     submitAttempts: 1,
     dueAt: submitLeaseUntil(next, now, policy),
     lastFault: tried[0]?.reason,
-    fallback: { tried: [...(job.fallback?.tried ?? []), ...tried], generationBase: priorRequestIds.length },
+    fallback: {
+      tried: [...(job.fallback?.tried ?? []), ...tried],
+      generationBase: priorRequestIds.length,
+      // the model being left: its requests' costs are asked of its own endpoint
+      requestEndpoints: {
+        ...job.fallback?.requestEndpoints,
+        ...Object.fromEntries(
+          priorRequestIds
+            .filter((id) => !job.fallback?.requestEndpoints?.[id])
+            .map((id) => [id, job.falEndpoint]),
+        ),
+      },
+    },
   });
 }
 

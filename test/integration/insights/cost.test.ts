@@ -88,6 +88,24 @@ describe('actual cost from fal’s billable units', () => {
     expect(total.spend.estimated_usd).toBeGreaterThan(total.spend.estimated_usd_of_jobs_with_actual_cost);
   });
 
+  it('a job that moved to a fallback model is costed at each request’s own endpoint', async () => {
+    const seedance = 'fal-ai/bytedance/seedance/v1.5/pro/text-to-video';
+    stack.emulator?.injectFault({
+      on: 'generation',
+      error: 'internal_server_error',
+      times: 3,
+      match: { endpoint: seedance, promptIncludes: 'moving kite' },
+    });
+    const video = await finished({ prompt: 'a moving kite', seconds: '4', fallback_models: ['sora-2'] });
+    expect(video).toMatchObject({ model: 'sora-2', cost_usd: 0.4, cost_basis: 'actual' });
+    expect(video.fal_costs?.map((c) => [c.endpoint, c.billed, c.cost_usd])).toEqual([
+      [seedance, false, 0],
+      [seedance, false, 0],
+      [seedance, false, 0],
+      ['fal-ai/sora-2/text-to-video', true, 0.4],
+    ]);
+  });
+
   it('other sizes and models are priced from fal’s own unit price', async () => {
     const video = await finished({ prompt: 'a boat', model: 'sora-2', seconds: '8', size: '1280x720' });
     expect(video).toMatchObject({ cost_usd: 0.8, cost_basis: 'actual' });
