@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../functions/core/config.ts';
 import { createDynamoApiKeyStore } from '../functions/core/store/dynamodb/api-key-store.ts';
+import { createDynamoStatsStore } from '../functions/core/store/dynamodb/stats-store.ts';
 import { createDynamoTenantStore } from '../functions/core/store/dynamodb/tenant-store.ts';
 import { parseAdminArgs, runAdmin, UsageError } from './admin/cli.ts';
 import { loadLocalSettings } from './local-config.ts';
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
     await runAdmin(argv, {
       keys: createDynamoApiKeyStore(client, table),
       tenants: createDynamoTenantStore(client, table),
+      stats: createDynamoStatsStore(client, values['jobs-table'] ?? config.jobsTable),
       defaults: config.tenantDefaults,
       now: Date.now,
       print: (line) => console.log(line),

@@ -200,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           env.REELAY_FAL_MEDIA_HOSTS || 'fal.media,*.fal.media',
           new URL(emulator.url).host,
         ].join(','),
+        FAL_API_URL: emulator.url,
       }),
     });
     const queue = new LocalQueue({

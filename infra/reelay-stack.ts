@@ -96,7 +96,12 @@ export class ReelayStack extends Stack {
       }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
 
     const api = fn('api', 'Api')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byTenant.indexName])
+      // UpdateItem: statistics counters (a delete ends a job, feedback adds ratings); BatchGetItem reads them
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+        [JOBS_TABLE.byTenant.indexName],
+      )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindFollowUpQueue(followUps)
       // keys and tenants by their key; rate counters and last use are UpdateItems (the admin CLI writes the rest)
@@ -109,15 +114,22 @@ export class ReelayStack extends Stack {
 
     // a webhook that ends a job gives its slot back (the usage table) and tells the follow-up worker
     const webhook = fn('fal-webhook', 'FalWebhook')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      // UpdateItem: a job that ends adds to the statistics counters
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
-    // the work requests find for other jobs: byDue finds the longest waiters
+    // the work requests find for other jobs: byDue finds the longest waiters; a fallback model that
+    // costs more reads the tenant's budget limits (the accounts table)
     const followUp = fn('follow-up', 'FollowUp')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        [JOBS_TABLE.byDue.indexName],
+      )
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
@@ -127,7 +139,7 @@ export class ReelayStack extends Stack {
     );
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished;
       // ListBucket under videos/ makes S3 answer that HEAD with 404, not 403, when there is none
       .bindVideoBucket(
@@ -135,6 +147,10 @@ export class ReelayStack extends Stack {
         ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
         { listVideos: true },
       )
+      // a completed job's budget is settled on what fal billed (the usage table); it frees no slot, but
+      // settles as every step does (the follow-up queue)
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      .bindFollowUpQueue(followUps)
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
@@ -147,8 +163,14 @@ export class ReelayStack extends Stack {
 
     // one pass at a time is enough; overlapping passes are safe (every transition is conditional)
     const reconciler = fn('reconciler', 'Reconciler', 1)
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
+      .bindJobsTable(
+        table,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        [JOBS_TABLE.byDue.indexName],
+      )
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
+      // a submit fal keeps refusing may move the job to a dearer fallback model (the tenant's budget)
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
       .setEnv('PUBLIC_URL', http.publicUrl);

@@ -1,13 +1,19 @@
 import { parseArgs } from 'node:util';
 import { issueApiKey } from '../../functions/core/accounts/issue-key.ts';
 import { type ApiKeyRecord, TENANT_ID_PATTERN } from '../../functions/core/domain/api-key.ts';
+import { GROUP_BY, type GroupBy } from '../../functions/core/domain/stats-summary.ts';
 import { effectiveLimits, type TenantLimits } from '../../functions/core/domain/tenant.ts';
+import { ApiError } from '../../functions/core/errors.ts';
+import { readStats } from '../../functions/core/insights/read-stats.ts';
 import type { ApiKeyStore } from '../../functions/core/store/api-key-store.ts';
+import { ALL_TENANTS, type StatsStore } from '../../functions/core/store/stats-store.ts';
 import type { TenantStore } from '../../functions/core/store/tenant-store.ts';
 
 export interface AdminContext {
   keys: ApiKeyStore;
   tenants: TenantStore;
+  /** The statistics counters (the jobs table); only the stats command needs them. */
+  stats?: StatsStore;
   defaults: TenantLimits;
   now: () => number;
   print: (line: string) => void;
@@ -22,9 +28,13 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   tenants get <id>                              a tenant's overrides and effective limits
   tenants set-limits <id> [--requests-per-minute N] [--creates-per-minute N] [--max-active-jobs N]
                           [--max-queued-jobs N] [--daily-budget-usd X] [--may-disable-safety-checker true|false]
+                          [--strict-prompt-enhancement true|false]
+  stats [--tenant <id>] [--since D] [--until D] [--model M] [--group-by model|style|day]
+                                                statistics of one tenant, or of all tenants together (JSON)
 
   connection: --local (the DynamoDB of a running \`npm start\`), --endpoint <url>, --table <name>,
-  --region <region>; otherwise REELAY_ACCOUNTS_TABLE, REELAY_DYNAMODB_ENDPOINT, AWS_REGION and the
+  --jobs-table <name> (stats), --region <region>; otherwise REELAY_ACCOUNTS_TABLE, REELAY_JOBS_TABLE,
+  REELAY_DYNAMODB_ENDPOINT, AWS_REGION and the
   AWS credentials of the environment (a deployed stack's table is its AccountsTableName output).`;
 
 export class UsageError extends Error {
@@ -48,6 +58,12 @@ export const ADMIN_OPTIONS = {
   'max-queued-jobs': { type: 'string' },
   'daily-budget-usd': { type: 'string' },
   'may-disable-safety-checker': { type: 'string' },
+  'strict-prompt-enhancement': { type: 'string' },
+  'jobs-table': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  model: { type: 'string' },
+  'group-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +111,12 @@ function limitsFrom(values: ReturnType<typeof parseAdminArgs>['values']): Partia
     if (safety !== 'true' && safety !== 'false')
       throw new UsageError('--may-disable-safety-checker is true or false');
     limits.mayDisableSafetyChecker = safety === 'true';
+  }
+  const strict = values['strict-prompt-enhancement'];
+  if (strict !== undefined) {
+    if (strict !== 'true' && strict !== 'false')
+      throw new UsageError('--strict-prompt-enhancement is true or false');
+    limits.strictPromptEnhancement = strict === 'true';
   }
   return limits;
 }
@@ -193,6 +215,25 @@ export async function runAdmin(argv: string[], context: AdminContext): Promise<v
           2,
         ),
       );
+      return;
+    }
+    case 'stats': {
+      const tenant = values.tenant === undefined ? ALL_TENANTS : tenantArg(values.tenant);
+      const groupBy = values['group-by'];
+      if (groupBy !== undefined && !GROUP_BY.includes(groupBy as GroupBy))
+        throw new UsageError(`--group-by is one of ${GROUP_BY.join(', ')}`);
+      if (!context.stats)
+        throw new UsageError('stats needs the jobs table (--jobs-table or REELAY_JOBS_TABLE)');
+      const stats = await readStats({ stats: context.stats, now: context.now }, tenant, {
+        since: values.since,
+        until: values.until,
+        model: values.model,
+        groupBy: groupBy as GroupBy | undefined,
+      }).catch((error: unknown) => {
+        // a bad --since or --until is the same 400 the API gives: a usage error here
+        throw error instanceof ApiError ? new UsageError(error.message) : error;
+      });
+      print(JSON.stringify({ tenant: tenant === ALL_TENANTS ? 'all' : tenant, ...stats }, null, 2));
       return;
     }
     default:

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { registerPricing } from './billing.ts';
 import type { EmulatorContext, EmulatorEnv } from './context.ts';
 import { jsonResponse } from './json.ts';
 import { registerCdn } from './routes/cdn.ts';
@@ -16,6 +17,7 @@ export function createApp(ctx: EmulatorContext, mediaTtlMs: number): Hono<Emulat
   registerCdn(app, ctx);
   registerRequests(app, ctx);
   registerRun(app, ctx);
+  registerPricing(app, ctx);
   // Last: every other POST path is an endpoint id.
   registerSubmit(app, ctx);
   app.notFound(() => jsonResponse(404, { detail: 'Not Found' }));

@@ -13,6 +13,7 @@ export function emptyStats(): FalEmulatorStats {
     cdnDownloads: 0,
     uploads: 0,
     runs: 0,
+    enhancements: 0,
   };
 }
 

@@ -111,4 +111,6 @@ export interface FalEmulatorStats {
   uploads: number;
   /** Synchronous runs (`POST /run/openrouter/router`: prompt moderation). */
   runs: number;
+  /** Of those, prompt enhancements (the rest are moderation). */
+  enhancements: number;
 }

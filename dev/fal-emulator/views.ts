@@ -1,3 +1,4 @@
+import { emulatedBillableUnits } from './billing.ts';
 import type { FileStore } from './files.ts';
 import { filePath } from './files.ts';
 import { jsonResponse } from './json.ts';
@@ -109,7 +110,12 @@ export function resultResponse(base: string, record: RequestRecord, files: FileS
   if (outcome.kind !== 'ok') {
     return jsonResponse(outcome.error.status, outcome.error.body, { ...outcome.error.headers, ...headers });
   }
-  return jsonResponse(200, outputPayload(base, record, files), headers);
+  // what fal bills for the output, as fal reports it on results
+  const units = emulatedBillableUnits(record.input);
+  return jsonResponse(200, outputPayload(base, record, files), {
+    ...headers,
+    ...(units !== undefined && { 'x-fal-billable-units': String(units) }),
+  });
 }
 
 export function toEmulatedRequest(base: string, record: RequestRecord, files: FileStore): EmulatedRequest {

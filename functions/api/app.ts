@@ -9,6 +9,8 @@ import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { pageCsp } from './csp.ts';
 import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
+import { creativeRoutes } from './routes/creative.ts';
+import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { videoRoutes } from './routes/videos.ts';
@@ -44,7 +46,9 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
-  app.route('/', modelRoutes());
+  app.route('/', modelRoutes(deps.styles));
+  app.route('/', creativeRoutes(deps));
+  app.route('/', insightRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.get('/openapi.json', (c) =>

@@ -127,6 +127,9 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
       metadata: body.metadata,
       enableSafetyChecker: body.enable_safety_checker,
       callbackUrl: body.callback_url,
+      style: body.style,
+      enhancePrompt: body.enhance_prompt,
+      fallbackModels: body.fallback_models,
     },
     ...(image && { image }),
   };

@@ -75,6 +75,30 @@ export const CreateVideoBody = z
     enable_safety_checker: booleanField.optional().openapi({
       description: "false switches the model's safety checker off: only for accounts the operator allows.",
     }),
+    // creative features (functions/core/creative/): the final prompt is what gets screened and sent
+    style: z.string().min(1).max(40).optional().openapi({
+      description: 'A style preset (GET /v1/styles) wrapped around the prompt.',
+      example: 'anime',
+    }),
+    fallback_models: z
+      .union([
+        z.array(z.string().min(1).max(64)).min(1).max(3),
+        // multipart sends text: comma-separated names
+        z
+          .string()
+          .max(200)
+          .transform((value) => value.split(',').map((name) => name.trim())),
+      ])
+      .optional()
+      .openapi({
+        description:
+          'Up to 3 models to move to, in order, when the model fails retryably past its attempts (never on content-policy or validation errors).',
+        example: ['kling-2.5-turbo-pro'],
+      }),
+    enhance_prompt: booleanField.optional().openapi({
+      description:
+        'true rewrites the prompt through an LLM first; if it is unavailable the original is used and prompt_enhancement says so (or 503, for a strict tenant).',
+    }),
   })
   .openapi('CreateVideoRequest');
 
@@ -113,8 +137,49 @@ export const Video = z
     metadata: z.record(z.string(), z.string()).optional(),
     callback_url: z.string().optional(),
     enable_safety_checker: z.literal(false).optional(),
+    style: z.string().nullable().openapi({ description: 'The style preset applied, or null.' }),
+    final_prompt: z.string().openapi({
+      description: 'The prompt sent to fal (and screened): the prompt, enhanced and styled as asked.',
+    }),
+    enhanced_prompt: z
+      .string()
+      .optional()
+      .openapi({ description: "The LLM's rewrite, when enhance_prompt worked." }),
+    prompt_enhancement: z
+      .object({ status: z.enum(['enhanced', 'unavailable']), reason: z.string().optional() })
+      .optional()
+      .openapi({ description: 'Present when enhance_prompt was asked: whether the prompt was enhanced.' }),
+    fallback_models: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'The fallback models asked for.' }),
+    models_tried: z
+      .array(z.object({ model: z.string(), reason: z.string(), skipped: z.boolean() }))
+      .optional()
+      .openapi({ description: 'Models the video left (or skipped) before `model`, which made it, and why.' }),
     estimated_completion_at: z.number().int().nullable(),
     estimated_cost_usd: z.number(),
+    cost_usd: z
+      .number()
+      .nullable()
+      .openapi({ description: 'What the video cost once it ended; see cost_basis.' }),
+    cost_basis: z.enum(['actual', 'estimate', 'not_billed']).nullable().openapi({
+      description:
+        "actual: fal's billable units × its unit price; estimate: fal reported no units, the estimate stands; not_billed: fal made no video.",
+    }),
+    fal_costs: z
+      .array(
+        z.object({
+          request_id: z.string(),
+          endpoint: z.string(),
+          billed: z.boolean(),
+          units: z.number().nullable(),
+          unit_price_usd: z.number().nullable(),
+          cost_usd: z.number().nullable(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Every fal request the job made, with what fal billed for it.' }),
     queue_position: z.number().int().positive().nullable(),
   })
   .openapi('Video');
@@ -173,6 +238,13 @@ export const Model = z
     default_size: z.string(),
     options: z.array(z.string()),
     max_prompt_length: z.number().int(),
+    styles: z.array(z.object({ id: z.string(), max_prompt_length: z.number().int() })).openapi({
+      description:
+        'Style presets for `style` (GET /v1/styles), each with the prompt length left once applied.',
+    }),
+    prompt_enhancement: z
+      .boolean()
+      .openapi({ description: 'Whether `enhance_prompt` works with this model.' }),
     typical_generation_seconds: z.number(),
     pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
   })

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { GlobalLimits } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { checkStylePreset, type StylePreset } from './domain/styles.ts';
 import type { TenantLimits } from './domain/tenant.ts';
 
 const flag = z
@@ -142,7 +143,49 @@ export const configSchema = z.object({
   REELAY_MODERATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
   /** fal's synchronous host (moderation calls). */
   FAL_RUN_URL: z.url().default('https://fal.run'),
+  /** More style presets (a JSON array of {id, title, template, description}); an id of a built-in one replaces it. */
+  REELAY_STYLES: z
+    .string()
+    .default('[]')
+    .transform((value, context) => {
+      try {
+        return parseStyles(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return [];
+      }
+    }),
+  /** The LLM that `enhance_prompt` and POST /v1/prompts/enhance use through fal's openrouter/router. */
+  REELAY_ENHANCEMENT_MODEL: z.string().min(1).max(200).default('google/gemini-2.5-flash'),
+  REELAY_ENHANCEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(15),
+  /** Whether a create fails (503) rather than proceed with the original prompt when enhancement is down. */
+  REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT: flag,
+  /** `fal`: ask fal what each video actually cost (billable units × unit price) when it is archived. */
+  REELAY_ACTUAL_COST: z.enum(['off', 'fal']).default('fal'),
+  /** fal's platform API (unit prices, `/v1/models/pricing`). */
+  FAL_API_URL: z.url().default('https://api.fal.ai'),
 });
+
+const stylePresetSchema = z.strictObject({
+  id: z.string(),
+  title: z.string().min(1).max(80),
+  template: z.string().min(1).max(1_000),
+  description: z.string().max(300).default(''),
+});
+
+/** REELAY_STYLES: a JSON array of presets, each checked (id pattern, `{prompt}` exactly once). */
+export function parseStyles(value: string): StylePreset[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError('REELAY_STYLES must be a JSON array of {id, title, template, description}');
+  }
+  const presets = z.array(stylePresetSchema).max(100).safeParse(parsed);
+  if (!presets.success)
+    throw new ConfigError(`REELAY_STYLES: ${presets.error.issues[0]?.message ?? 'invalid'}`);
+  return presets.data.map(checkStylePreset);
+}
 
 /** A JSON array of strings, or entries one per line or comma (a regex with a comma needs the JSON form). */
 export function parseBlocklist(value: string): string[] {
@@ -212,6 +255,14 @@ export interface Config {
   allowLocalUrls: boolean;
   promptBlocklist: string[];
   moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
+  /** The operator's style presets (added to the built-in ones). */
+  styles: StylePreset[];
+  /** Prompt enhancement through fal's openrouter/router (at `moderation.runUrl`). */
+  enhancement: { model: string; timeoutMs: number };
+  /** Whether archiving a video asks fal what it actually cost. */
+  actualCost: boolean;
+  /** fal's platform API, for unit prices. */
+  falApiUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -260,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueuedJobs: e.REELAY_DEFAULT_MAX_QUEUED_JOBS,
       dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
       mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
+      strictPromptEnhancement: e.REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT,
     },
     usageTable: e.REELAY_USAGE_TABLE,
     globalLimits: {
@@ -300,5 +352,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.REELAY_MODERATION_TIMEOUT_SECONDS * 1000,
       runUrl: e.FAL_RUN_URL,
     },
+    styles: e.REELAY_STYLES,
+    enhancement: {
+      model: e.REELAY_ENHANCEMENT_MODEL,
+      timeoutMs: e.REELAY_ENHANCEMENT_TIMEOUT_SECONDS * 1000,
+    },
+    actualCost: e.REELAY_ACTUAL_COST === 'fal',
+    falApiUrl: e.FAL_API_URL,
   };
 }

@@ -1,9 +1,12 @@
 import type { KeyResolver } from './accounts/key-resolver.ts';
 import type { VideoArchive } from './archive/video-archive.ts';
 import type { ApiKey, Config } from './config.ts';
+import type { PromptEnhancer } from './creative/prompt-enhancer.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
+import type { StyleCatalog } from './domain/styles.ts';
 import type { FalAccountPin } from './fal/account-pin.ts';
+import type { FalBilling } from './fal/billing.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
@@ -13,8 +16,10 @@ import type { ArchiveQueue } from './queue/archive-queue.ts';
 import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
+import type { FeedbackStore } from './store/feedback-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { RateLimitStore } from './store/rate-limit-store.ts';
+import type { StatsStore } from './store/stats-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 import type { UsageStore } from './store/usage-store.ts';
 
@@ -33,6 +38,10 @@ export interface Deps {
   blocklist: Blocklist;
   /** The optional LLM moderation step; undefined when REELAY_MODERATION is off. */
   moderator?: PromptModerator;
+  /** Style presets: the built-in ones and the operator's (config.styles). */
+  styles: StyleCatalog;
+  /** Rewrites ideas into rich prompts (`enhance_prompt`, POST /v1/prompts/enhance). */
+  enhancer: PromptEnhancer;
   /** The SSRF guard for client URLs (image_url, callback_url): resolves and checks every address. */
   guardUrl: UrlGuard;
   policy: JobPolicy;
@@ -41,11 +50,17 @@ export interface Deps {
   tenants: TenantStore;
   /** Concurrency slots, queues and daily spend, per tenant and overall (the usage table). */
   usage: UsageStore;
+  /** Ratings of videos, one per key per video (the jobs table). */
+  feedback: FeedbackStore;
+  /** Statistics counters, added to as jobs end and feedback comes (the jobs table). */
+  stats: StatsStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
   /** Work found for other jobs, handed to the follow-up worker (never done inside a request). */
   followUps: FollowUpQueue;
   fal: FalGateway;
+  /** What fal billed: a request's billable units and an endpoint's unit price. */
+  billing: FalBilling;
   verifyFalWebhook: WebhookVerifier;
   /** The fal account whose webhooks are accepted (configured or learnt). */
   falAccount: FalAccountPin;
@@ -70,6 +85,8 @@ export type EngineDeps = Pick<
   | 'random'
   | 'jobs'
   | 'usage'
+  | 'stats'
+  | 'tenants'
   | 'archiveQueue'
   | 'followUps'
   | 'fal'

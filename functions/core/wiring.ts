@@ -3,14 +3,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createKeyResolver } from './accounts/key-resolver.ts';
 import { type ApiKey, type Config, loadConfig, parseApiKeys } from './config.ts';
+import { createFalEnhancer } from './creative/fal/fal-enhancer.ts';
 import type { Deps } from './deps.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { buildStyleCatalog } from './domain/styles.ts';
 import { createFalAccountPin } from './fal/account-pin.ts';
 import { createUrlGuard } from './net/url-guard.ts';
+import { createDynamoFeedbackStore } from './store/dynamodb/feedback-store.ts';
 import { dynamoClient, s3Client, sqsClient } from './wiring/aws-clients.ts';
-import { commonDeps, readSecret } from './wiring/common.ts';
+import { commonDeps, falCredentials, readSecret } from './wiring/common.ts';
 import { accountStores, jobStores } from './wiring/dynamodb.ts';
-import { falAdapters } from './wiring/fal.ts';
+import { falAdapters, falBilling } from './wiring/fal.ts';
 import { s3Archive } from './wiring/s3.ts';
 import { sqsQueues } from './wiring/sqs.ts';
 import { falWebhookVerifier } from './wiring/webhook-keys.ts';
@@ -76,6 +79,15 @@ export function buildDeps(
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
     verifyFalWebhook: falWebhookVerifier(config, logger),
     falAccount: createFalAccountPin(config.fal.webhookUserId),
+    styles: buildStyleCatalog(config.styles),
+    enhancer: createFalEnhancer({
+      runUrl: config.moderation.runUrl,
+      credentials: falCredentials(config),
+      model: config.enhancement.model,
+      timeoutMs: config.enhancement.timeoutMs,
+    }),
+    feedback: createDynamoFeedbackStore(clients.dynamodb, config.jobsTable),
+    ...falBilling(config),
     ...overrides,
   };
 }

@@ -13,7 +13,12 @@ import { bundlingFor, type FunctionName, handlerEntry } from '../bundling.ts';
 /** The current Node.js LTS on Lambda; pinned rather than NODEJS_LATEST so an upgrade is a reviewed change. */
 export const RUNTIME = Runtime.NODEJS_24_X;
 
-export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem';
+/** Jobs are Get/Put (conditional on their version); statistics counters are UpdateItem ADDs, read back with BatchGetItem. */
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:BatchGetItem';
 /** The usage store's writes are UpdateItems (conditional, on map entries); the repair pass scans its few items. */
 export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
 /** The API reads tenants and key hashes, and counts requests and last use, with UpdateItems; nothing else. */

@@ -49,6 +49,7 @@ describe('HTTP control surface and prompt directives', () => {
         'submits',
         'submitsByEndpoint',
         'runs',
+        'enhancements',
         'uploads',
         'webhookAttempts',
         'webhooksDelivered',

@@ -52,7 +52,7 @@ const NOT_WIRED: Record<FunctionName, string[]> = {
     '@aws-sdk/client-secrets-manager',
     '@hono/zod-openapi',
   ],
-  archiver: ['hono', '@hono/zod-openapi', '@aws-sdk/client-sqs'],
+  archiver: ['hono', '@hono/zod-openapi'],
   'follow-up': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
   reconciler: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
 };

@@ -100,10 +100,12 @@ describe('function environment', () => {
     });
   });
 
-  it('archiver: table, bucket, fal key (to refresh an expired media URL), the queue’s receive limit', () => {
+  it('archiver: tables, bucket, follow-up queue, fal key (to refresh an expired media URL), the queue’s receive limit', () => {
     expect(env('archiver')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       // the archiver says so in its log and metrics when a message's last delivery fails
@@ -116,6 +118,7 @@ describe('function environment', () => {
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
@@ -123,11 +126,12 @@ describe('function environment', () => {
     });
   });
 
-  it('reconciler: table, archive and follow-up queues, fal key, the public URL', () => {
+  it('reconciler: tables, archive and follow-up queues, fal key, the public URL', () => {
     expect(env('reconciler')).toEqual({
       ...COMMON_ENV,
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),

@@ -61,7 +61,15 @@ describe('least privilege: each function role holds exactly these statements', (
   const followUps = () => getAtt(logicalId(stack.followUp.queue));
   const falKey = () => ({ Ref: logicalId(stack.secrets.falKey) });
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
-  const items = () => ({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table()] });
+  // UpdateItem: statistics counters, added to wherever a job ends; the API also reads them (BatchGetItem)
+  const items = (...extra: string[]) => ({
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', ...extra].sort(),
+    resources: [table()],
+  });
+  const accountsGet = () => ({
+    actions: ['dynamodb:GetItem'],
+    resources: [getAtt(logicalId(stack.accounts.table))],
+  });
   const usage = (...extra: string[]) => ({
     actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...extra].sort(),
     resources: [getAtt(logicalId(stack.usage.table))],
@@ -70,7 +78,7 @@ describe('least privilege: each function role holds exactly these statements', (
   it('api: items, Query on byTenant, usage and accounts items, presign and delete under videos/, SendMessage to follow-ups, both secrets', () => {
     expect(statementsOf('api')).toEqual(
       expected('api', [
-        items(),
+        items('dynamodb:BatchGetItem'),
         // no byDue: a delete or create never looks for other tenants' waiting jobs (the follow-up worker does)
         { actions: ['dynamodb:Query'], resources: [index('byTenant')] },
         { actions: ['sqs:SendMessage'], resources: [followUps()] },
@@ -96,10 +104,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('archiver: items, multipart upload, read (an earlier attempt’s copy) and delete under videos/, listing under videos/ (a HEAD of a missing key is then 404, not 403), consuming its queue, the fal key', () => {
+  it('archiver: items, usage items (cost settled), multipart upload, read (an earlier attempt’s copy) and delete under videos/, listing under videos/ (a HEAD of a missing key is then 404, not 403), consuming its queue, SendMessage to follow-ups, the fal key', () => {
     expect(statementsOf('archiver')).toEqual(
       expected('archiver', [
         items(),
+        usage(),
+        { actions: ['sqs:SendMessage'], resources: [followUps()] },
         {
           actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
           resources: [videos()],
@@ -125,24 +135,26 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('reconciler: items, Query on byDue only, usage items and Scan (repair), SendMessage to the archive queue, the fal key', () => {
+  it('reconciler: items, Query on byDue only, usage items and Scan (repair), a tenant’s limits (a dearer fallback), SendMessage to both queues, the fal key', () => {
     expect(statementsOf('reconciler')).toEqual(
       expected('reconciler', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage('dynamodb:Scan'),
+        accountsGet(),
         { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
   });
 
-  it('follow-up: items, Query on byDue, usage items, SendMessage to both queues, consuming its own, the fal key', () => {
+  it('follow-up: items, Query on byDue, usage items, a tenant’s limits (a dearer fallback), SendMessage to both queues, consuming its own, the fal key', () => {
     expect(statementsOf('follow-up')).toEqual(
       expected('follow-up', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage(),
+        accountsGet(),
         { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
         {
           actions: [

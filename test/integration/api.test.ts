@@ -327,9 +327,13 @@ describe('catalog and documentation', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
       '/v1/models',
+      '/v1/prompts/enhance',
+      '/v1/stats',
+      '/v1/styles',
       '/v1/videos',
       '/v1/videos/{video_id}',
       '/v1/videos/{video_id}/content',
+      '/v1/videos/{video_id}/feedback',
     ]);
     expect(Object.keys(doc.paths['/v1/videos'].post.requestBody.content)).toEqual([
       'application/json',

@@ -2,6 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 /** mulberry32: a small seeded generator, so every run sends the same requests. */
 function rng(seed: number) {
@@ -43,6 +44,9 @@ const ODD_UNICODE = [
   'x\u001b[31m',
   '\uffff\ud83d',
 ];
+
+/** A completed video of the caller's, so feedback cases reach validation rather than a 404. */
+const FEEDBACK_VIDEO = { id: 'video_019f6af7308800000000000000000000' };
 
 /** A valid create body; each case breaks exactly one thing about it. */
 const VALID = {
@@ -94,18 +98,21 @@ function generate(seed: number, count: number): Case[] {
         'callback_url',
         'input_reference',
         'enable_safety_checker',
+        'style',
+        'enhance_prompt',
+        'fallback_models',
       ]);
       const value =
         field === 'seconds' || field === 'seed'
           ? r.pick<unknown>([null, true, [], {}, 'abc', -5, 1.5, 1e12])
-          : field === 'generate_audio' || field === 'enable_safety_checker'
+          : field === 'generate_audio' || field === 'enable_safety_checker' || field === 'enhance_prompt'
             ? r.pick<unknown>([null, 1, 0, 'yes', 'TRUE', [], { a: 1 }])
             : wrongType();
       return jsonCase({ ...VALID, [field]: value });
     },
     // a string field made hostile: too long, broken Unicode, or something the model does not offer
     () => {
-      const field = r.pick(['prompt', 'model', 'size', 'seconds', 'resolution', 'aspect_ratio']);
+      const field = r.pick(['prompt', 'model', 'size', 'seconds', 'resolution', 'aspect_ratio', 'style']);
       const junk = junkString();
       // any junk is invalid for these fields; a prompt is made so by its length or by broken text
       const prompt = r.next() < 0.5 ? `${'y'.repeat(4_001)}${junk}` : r.pick(ODD_UNICODE);
@@ -346,6 +353,81 @@ function generate(seed: number, count: number): Case[] {
         r.pick(INJECTIONS).replace(/[\r\n]/g, ''),
       ]),
     }),
+    // fallback models: unknown, repeated, the primary itself, too many, wrong types
+    () =>
+      jsonCase({
+        ...VALID,
+        fallback_models: r.pick<unknown>([
+          ['nope'],
+          ['seedance-1.5-pro'],
+          ['sora-2', 'sora-2'],
+          ['sora-2', 'veo-3.1', 'sora-2-pro', 'kling-2.5-turbo-pro'],
+          [junkString()],
+          [1, 2],
+          'x'.repeat(201),
+          `sora-2,${r.pick(INJECTIONS)}`,
+        ]),
+      }),
+    // creative and insight routes (issue 14): styles, enhancement previews, feedback and stats
+    () => {
+      const body = r.pick<unknown>([
+        { prompt: 'a fox', style: junkString() },
+        { prompt: 'a fox', model: junkString() },
+        { prompt: r.pick(['', '  ', `${'y'.repeat(4_001)}`, r.pick(ODD_UNICODE)]) },
+        { prompt: 'a fox', [r.pick(['enhance', 'Prompt', r.pick(INJECTIONS)])]: 'x' },
+        { prompt: wrongType() },
+        { prompt: 'a b0mb' },
+        { style: 'anime' },
+        r.pick(['', '{', '[]', 'null', '"a fox"']),
+      ]);
+      return {
+        method: 'POST',
+        path: '/v1/prompts/enhance',
+        headers: { 'content-type': r.pick(['application/json', 'text/plain', 'application/json']) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      };
+    },
+    () => {
+      const id = r.next() < 0.7 ? FEEDBACK_VIDEO.id : r.pick(['video_1', '%2e%2e%2f', 'x'.repeat(300)]);
+      const score = () => r.pick<unknown>([0, 6, -1, 2.5, '3', null, true, [], {}, 1e9]);
+      const body = r.pick<unknown>([
+        {},
+        { rating: score() },
+        { rating: 3, [r.pick(['visual_quality', 'prompt_adherence', 'consistency', 'narrative'])]: score() },
+        { rating: 3, comment: r.pick([`${'x'.repeat(500)}${junkString()}`, 'da b0mb', r.pick(ODD_UNICODE)]) },
+        { rating: 3, [r.pick(['stars', '__proto__x', r.pick(INJECTIONS)])]: 1 },
+        r.pick(['', '{', '[]', 'null', '3']),
+      ]);
+      return r.next() < 0.8
+        ? {
+            method: 'POST',
+            path: `/v1/videos/${id}/feedback`,
+            headers: { 'content-type': 'application/json' },
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+          }
+        : {
+            method: 'GET',
+            path: `/v1/videos/${r.pick(['video_1', '%ED%A0%80', encodeURIComponent(r.pick(INJECTIONS))])}/feedback`,
+            headers: {},
+          };
+    },
+    () => ({
+      method: 'GET',
+      path: `/v1/stats?${r.pick([
+        'since=2026-02-30',
+        'since=tomorrow',
+        'until=1999-13-01',
+        'since=2026-02-01&until=2026-01-01',
+        'since=2000-01-01',
+        'group_by=week',
+        'group_by=model&group_by=style',
+        `model=${'m'.repeat(65)}`,
+        `since=${encodeURIComponent(r.pick(INJECTIONS))}`,
+        `${encodeURIComponent(r.pick(INJECTIONS))}=1`,
+        'since=99999999999999',
+      ])}`,
+      headers: {},
+    }),
   ];
   return Array.from({ length: count }, () => r.pick(mutations)());
 }
@@ -379,6 +461,14 @@ describe('fuzz: generated bad requests', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ env: { REELAY_PROMPT_BLOCKLIST: 'bomb' } });
+    FEEDBACK_VIDEO.id = (await stack.createVideo({ ...VALID, prompt: 'a rated fox' })).id;
+    expect((await stack.settle(FEEDBACK_VIDEO.id)).state).toBe('completed');
+    // the archiver counts the job in the statistics just after completing it: let that write land first
+    const today = new Date().toISOString().slice(0, 10);
+    await waitUntil(
+      () => stack.deps.stats.read('local', [today]),
+      (days) => days.length === 1,
+    );
   });
   afterAll(() => stack.close());
 

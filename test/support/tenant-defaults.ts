@@ -8,4 +8,5 @@ export const TENANT_DEFAULTS: TenantLimits = {
   maxQueuedJobs: 50,
   dailyBudgetUsd: 50,
   mayDisableSafetyChecker: false,
+  strictPromptEnhancement: false,
 };

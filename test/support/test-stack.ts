@@ -57,6 +57,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       REELAY_DEFAULT_MAX_QUEUED_JOBS: '1000',
       REELAY_DEFAULT_DAILY_BUDGET_USD: '100000',
       REELAY_MAX_ACTIVE_JOBS: '2000',
+      // archiving asks fal for each video's cost (a result call); tests that count fal calls expect none
+      REELAY_ACTUAL_COST: 'off',
       FAL_KEY: '',
       PUBLIC_URL: '',
       ...options.env,

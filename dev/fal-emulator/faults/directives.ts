@@ -26,6 +26,8 @@ const DIRECTIVES: Record<string, Apply> = {
   cdn_truncate: (f) => f.cdn.push('truncate'),
   cdn_slow: (f) => f.cdn.push('slow'),
   cdn_expired: (f) => f.cdn.push('expired'),
+  // read when the result is served (billing.ts): not a fault, but known
+  no_billable_units: () => undefined,
 };
 
 /** Applies every known directive found in the prompt; returns the names it did not recognise. */

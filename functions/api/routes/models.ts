@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { MODELS, type ModelSpec, resolveVideo } from '../../core/domain/catalog/index.ts';
+import { applyStyle, type StyleCatalog } from '../../core/domain/styles.ts';
 import type { AuthEnv } from '../auth.ts';
 import { ErrorBody, ModelList } from '../schemas.ts';
 
@@ -15,7 +16,7 @@ const listModelsRoute = createRoute({
 });
 
 /** Prices at the model's default size for each duration it offers, computed by the same code that prices jobs. */
-function describe(model: ModelSpec) {
+function describe(model: ModelSpec, styles: StyleCatalog) {
   return {
     id: model.name,
     object: 'model' as const,
@@ -32,6 +33,12 @@ function describe(model: ModelSpec) {
     default_size: model.defaultSize,
     options: model.options.map((option) => option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
     max_prompt_length: model.maxPromptLength,
+    // every style fits every model; a style's template takes room from the prompt's limit
+    styles: styles.list().map((style) => ({
+      id: style.id,
+      max_prompt_length: model.maxPromptLength - applyStyle(style, '').length,
+    })),
+    prompt_enhancement: true,
     typical_generation_seconds: model.typicalGenerationSeconds,
     pricing: model.seconds.map((seconds) => ({
       seconds,
@@ -41,7 +48,7 @@ function describe(model: ModelSpec) {
   };
 }
 
-export function modelRoutes() {
-  const catalog = { object: 'list' as const, data: MODELS.map(describe) };
+export function modelRoutes(styles: StyleCatalog) {
+  const catalog = { object: 'list' as const, data: MODELS.map((model) => describe(model, styles)) };
   return new OpenAPIHono<AuthEnv>().openapi(listModelsRoute, (c) => c.json(catalog, 200));
 }

@@ -1,3 +1,6 @@
+import type { FalRequestCost } from './cost.ts';
+import type { CreativeSpec } from './creative.ts';
+import type { FallbackState } from './fallback.ts';
 import type { Lease } from './lease.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
@@ -30,6 +33,10 @@ export interface VideoSpec {
   enableSafetyChecker?: false;
   /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
   callbackUrl?: string;
+  /** Style and prompt enhancement: how `prompt` (the final prompt sent to fal) was made. */
+  creative?: CreativeSpec;
+  /** Models to move to, in order, when `model` keeps failing retryably (by catalog name). */
+  fallbackModels?: string[];
 }
 
 /** fal's output while the archive is pending. */
@@ -58,6 +65,12 @@ export interface Job {
   falEndpoint: string;
   falInput: Record<string, unknown>;
   estimatedCostUsd: number;
+  /** What fal billed for the job: the sum of `falCosts`, when every billed request's cost is known. */
+  actualCostUsd?: number;
+  /** Each fal request's billable units and cost, measured when the video is archived. */
+  falCosts?: FalRequestCost[];
+  /** Set once the job left a model (`spec.model` is then the one it moved to). */
+  fallback?: FallbackState;
   typicalGenerationMs: number;
   /** Per-job secret carried in the webhook URL. */
   webhookToken: string;

@@ -15,6 +15,8 @@ export interface TenantLimits {
   dailyBudgetUsd: number;
   /** Whether this tenant may switch the model's safety checker off (only the operator grants it). */
   mayDisableSafetyChecker: boolean;
+  /** With `enhance_prompt`, fail the create (503) rather than proceed with the original prompt when the LLM is down. */
+  strictPromptEnhancement: boolean;
 }
 
 /** A tenant as stored: its own overrides only. */

@@ -1,3 +1,4 @@
+import type { TriedModel } from './fallback.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
 import { isLive, renewLease, takeLease } from './lease.ts';
@@ -216,9 +217,15 @@ export function replaceVideoUrl(job: Job, video: GeneratedVideo, now: number): J
   return advance(job, ['generated'], 'generated (fresh URL)', now, { video });
 }
 
-/** fal's URL is dropped once the copy is verified. */
-export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Job {
+/** fal's URL is dropped once the copy is verified; what fal billed is recorded with it, when measured. */
+export function markCompleted(
+  job: Job,
+  archive: ArchivedVideo,
+  now: number,
+  cost?: Pick<Job, 'falCosts' | 'actualCostUsd'>,
+): Job {
   return advance(job, ['generated'], 'completed', now, {
+    ...cost,
     state: 'completed',
     archive,
     completedAt: now,
@@ -259,6 +266,48 @@ export function requeueGeneration(
  */
 export function claimRequeued(job: Job, now: number): Job {
   return advance(job, ['queued'], 'queued (resubmitting)', now, {});
+}
+
+/**
+ * The job's model kept failing (or fal would not take it): it moves to a fallback model, as a new
+ * generation of the new model, keeping its slot; `tried` records the models left and why.
+ */
+export function switchModel(
+  job: Job,
+  next: Pick<Job, 'spec' | 'falEndpoint' | 'falInput' | 'estimatedCostUsd' | 'typicalGenerationMs'>,
+  failedRequestId: string | undefined,
+  tried: TriedModel[],
+  now: number,
+  policy: JobPolicy,
+): Job {
+  const priorRequestIds = failedRequestId
+    ? [...new Set([...job.priorRequestIds, failedRequestId])]
+    : job.priorRequestIds;
+  return advance(job, ['queued', 'submitted'], 'queued (fallback model)', now, {
+    ...next,
+    state: 'queued',
+    priorRequestIds,
+    requestId: undefined,
+    submittedAt: undefined,
+    submitAttempts: 1,
+    // the caller submits the new model at once
+    openSubmits: openSubmits(job) + 1,
+    dueAt: submitLeaseUntil(next, now, policy),
+    lastFault: tried[0]?.reason,
+    fallback: {
+      tried: [...(job.fallback?.tried ?? []), ...tried],
+      generationBase: priorRequestIds.length,
+      // the model being left: its requests' costs are asked of its own endpoint
+      requestEndpoints: {
+        ...job.fallback?.requestEndpoints,
+        ...Object.fromEntries(
+          priorRequestIds
+            .filter((id) => !job.fallback?.requestEndpoints?.[id])
+            .map((id) => [id, job.falEndpoint]),
+        ),
+      },
+    },
+  });
 }
 
 export function markFailed(job: Job, error: JobError, now: number): Job {

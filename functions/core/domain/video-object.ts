@@ -1,3 +1,4 @@
+import { type CostBasis, costOf } from './cost.ts';
 import type { Job } from './job.ts';
 import { publicStatus } from './job.ts';
 import { estimateProgress } from './progress.ts';
@@ -26,8 +27,29 @@ export interface VideoObject {
   metadata?: Record<string, string>;
   callback_url?: string;
   enable_safety_checker?: false;
+  /** The style preset applied, or null. */
+  style: string | null;
+  /** What was sent to fal and screened; `prompt` is what the client wrote. */
+  final_prompt: string;
+  enhanced_prompt?: string;
+  prompt_enhancement?: { status: 'enhanced' | 'unavailable'; reason?: string };
+  fallback_models?: string[];
+  models_tried?: Array<{ model: string; reason: string; skipped: boolean }>;
   estimated_completion_at: number | null;
   estimated_cost_usd: number;
+  /** What the video cost, once it ended (see `cost_basis`); null before. */
+  cost_usd: number | null;
+  /** `actual` (fal's billable units × unit price), `estimate` (fal reported no units), `not_billed` (no video). */
+  cost_basis: CostBasis | null;
+  /** Each fal request the job made, with the units fal billed and their cost, once measured. */
+  fal_costs?: Array<{
+    request_id: string;
+    endpoint: string;
+    billed: boolean;
+    units: number | null;
+    unit_price_usd: number | null;
+    cost_usd: number | null;
+  }>;
   /** While the video waits for a concurrency slot: its place in the tenant's queue, 1 = next; else null. */
   queue_position: number | null;
 }
@@ -46,6 +68,7 @@ export function toVideoObject(
 ): VideoObject {
   const { spec } = job;
   const { progress, estimatedCompletionAt } = estimateProgress(job, now);
+  const cost = costOf(job);
   const completedAt = job.state === 'completed' || job.state === 'failed' ? (job.completedAt ?? null) : null;
   const expiresAt =
     job.state === 'completed' && completedAt !== null && retentionDays !== null
@@ -60,7 +83,7 @@ export function toVideoObject(
     completed_at: completedAt === null ? null : seconds(completedAt),
     expires_at: expiresAt,
     model: spec.model,
-    prompt: spec.prompt,
+    prompt: spec.creative?.originalPrompt ?? spec.prompt,
     seconds: spec.seconds,
     size: spec.size,
     remixed_from_video_id: null,
@@ -74,8 +97,32 @@ export function toVideoObject(
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
     ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl }),
     ...(spec.enableSafetyChecker === false && { enable_safety_checker: false as const }),
+    style: spec.creative?.style ?? null,
+    final_prompt: spec.prompt,
+    ...(spec.creative?.enhancedPrompt !== undefined && { enhanced_prompt: spec.creative.enhancedPrompt }),
+    ...(spec.creative?.enhancement !== undefined && { prompt_enhancement: spec.creative.enhancement }),
+    ...(spec.fallbackModels !== undefined && { fallback_models: spec.fallbackModels }),
+    ...(job.fallback !== undefined && {
+      models_tried: job.fallback.tried.map((t) => ({
+        model: t.model,
+        reason: t.reason,
+        skipped: t.skipped === true,
+      })),
+    }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
     estimated_cost_usd: job.estimatedCostUsd,
+    cost_usd: cost.costUsd,
+    cost_basis: cost.basis,
+    ...(job.falCosts !== undefined && {
+      fal_costs: job.falCosts.map((c) => ({
+        request_id: c.requestId,
+        endpoint: c.endpoint,
+        billed: c.billed,
+        units: c.units ?? null,
+        unit_price_usd: c.unitPriceUsd ?? null,
+        cost_usd: c.costUsd ?? null,
+      })),
+    }),
     queue_position: job.waitingSince !== undefined ? queuePosition : null,
   };
 }

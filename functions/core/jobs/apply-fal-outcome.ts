@@ -1,16 +1,36 @@
 import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type SettledOutcome } from '../domain/fal-outcome.ts';
+import { modelAttempts, remainingFallbacks } from '../domain/fallback.ts';
 import type { Job } from '../domain/job.ts';
+import type { JobPolicy } from '../domain/policy.ts';
 import { markFailed, markGenerated, openSubmits, requeueGeneration } from '../domain/transitions.ts';
 import { sendFollowUp, settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
-export type Applied = 'generated' | 'failed' | 'resubmitted' | 'ignored';
+export type Applied = 'generated' | 'failed' | 'resubmitted' | 'deferred' | 'ignored';
+
+/** The job's current model has used its generations on this failed request: a fallback model decides next. */
+export function fallbackDue(job: Job, requestId: string, policy: JobPolicy): boolean {
+  return (
+    isCurrentRequest(job, requestId) &&
+    (job.state === 'queued' || job.state === 'submitted') &&
+    modelAttempts(job) >= policy.maxGenerationAttempts
+  );
+}
 
 /** What recording an outcome touches: this job's item, its pools, and the two queues (no fal, no S3). */
 export type ApplyOutcomeDeps = Pick<
   Deps,
-  'jobs' | 'usage' | 'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'archiveQueue' | 'followUps'
+  | 'jobs'
+  | 'usage'
+  | 'stats'
+  | 'config'
+  | 'policy'
+  | 'logger'
+  | 'metrics'
+  | 'now'
+  | 'archiveQueue'
+  | 'followUps'
 >;
 
 /**
@@ -89,6 +109,21 @@ export async function applyFalOutcome(
   }
 
   const { retryable, error } = classifyFalFailure({ status: settled.status, body: settled.body });
+  // a model that keeps failing retryably hands the job to the client's next fallback model: slow work
+  // (a budget reservation, a submit) for the follow-up worker, which fails the job if none can take it
+  if (retryable && fallbackDue(job, requestId, policy) && remainingFallbacks(job).length > 0) {
+    await sendFollowUp(
+      deps,
+      { kind: 'fallback', jobId: job.id, requestId, code: error.code, message: error.message },
+      job.id,
+    );
+    logger.info('fal request failed; a fallback model is next', {
+      jobId: job.id,
+      requestId,
+      code: error.code,
+    });
+    return 'deferred';
+  }
   let resubmit = false;
   const updated = await updateJob(
     deps,
@@ -100,7 +135,7 @@ export async function applyFalOutcome(
       ) {
         return undefined;
       }
-      const attempts = current.priorRequestIds.length + 1;
+      const attempts = modelAttempts(current);
       resubmit = retryable && attempts < policy.maxGenerationAttempts;
       if (resubmit) return requeueGeneration(current, requestId, error.message, deps.now(), policy);
       const message =

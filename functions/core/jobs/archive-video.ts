@@ -9,6 +9,7 @@ import {
   openMedia,
 } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
+import { measureCost } from '../billing/measure-cost.ts';
 import type { Deps } from '../deps.ts';
 import { parseClientUrl } from '../domain/client-url.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
@@ -25,6 +26,7 @@ import {
 } from '../domain/transitions.ts';
 import { type HeldLease, holdLease, LeaseLostError } from '../lease/hold-lease.ts';
 import { newLeaseHolder } from '../lease/holder.ts';
+import { settle } from '../limits/settle.ts';
 import { METRIC } from '../metrics/metrics.ts';
 import { guardedLookup } from '../net/url-guard.ts';
 import { updateJob } from './update-job.ts';
@@ -32,7 +34,18 @@ import { updateJob } from './update-job.ts';
 /** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
 export type ArchiveDeps = Pick<
   Deps,
-  'config' | 'policy' | 'logger' | 'metrics' | 'now' | 'jobs' | 'archive' | 'fal'
+  | 'config'
+  | 'policy'
+  | 'logger'
+  | 'metrics'
+  | 'now'
+  | 'jobs'
+  | 'usage'
+  | 'stats'
+  | 'archive'
+  | 'fal'
+  | 'billing'
+  | 'followUps'
 >;
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';
@@ -233,7 +246,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     // a refused URL stays refused: no point in trying again
     const exhausted =
       error instanceof MediaRefusedError || (job.archiveAttempts ?? 0) >= policy.maxArchiveAttempts;
-    await updateJob(
+    const released = await updateJob(
       deps,
       jobId,
       (current) => {
@@ -248,17 +261,21 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
       },
       latest,
     );
+    // settled like every other step: a job that ended here is counted in the statistics
+    await settle(deps, released);
     logger.warn('archive attempt failed', { jobId, attempt: job.archiveAttempts, exhausted, reason });
     if (exhausted) return 'failed';
     throw error;
   }
+  // what fal billed, asked before the completing write so the statistics count it with the job
+  const cost = deps.config.actualCost ? await measureCost(deps, job) : undefined;
   // only the lease's holder completes: a worker that lost it leaves the job to the one that took over
   const completed = await updateJob(
     deps,
     jobId,
     (current) =>
       current.state === 'generated' && current.archiveLease?.holder === holder
-        ? markCompleted(current, archived, deps.now())
+        ? markCompleted(current, archived, deps.now(), cost)
         : undefined,
     latest,
   );
@@ -269,6 +286,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     logger.info('archive not recorded: the job moved on meanwhile', { jobId, state: completed?.job.state });
     return 'skipped';
   }
+  await settle(deps, completed);
   logger.info('video archived', {
     jobId,
     bytes: archived.bytes,

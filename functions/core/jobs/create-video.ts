@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { type ResolvedVideo, resolveVideo, type VideoRequest } from '../domain/catalog/index.ts';
 import { checkClientUrl } from '../domain/client-url.ts';
+import { clientRequest } from '../domain/creative.ts';
 import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '../domain/idempotency.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
@@ -97,7 +98,8 @@ export async function createVideo(
   let resolved: ResolvedVideo = resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
-    const fingerprint = requestFingerprint(request, image && (await sha256(image)));
+    // what the client sent: an LLM's rewrite differs between repeats of the same request
+    const fingerprint = requestFingerprint(clientRequest(request), image && (await sha256(image)));
     const claimed = await claimId(deps, tenant, checkIdempotencyKey(idempotencyKey), fingerprint);
     if (claimed.existing) return replay(claimed.existing, claimed.id);
     id = claimed.id;

@@ -1,7 +1,11 @@
 import type { EngineDeps } from '../deps.ts';
-import { claimRequeued } from '../domain/transitions.ts';
+import { triedOn } from '../domain/fallback.ts';
+import type { Job } from '../domain/job.ts';
+import { claimRequeued, markFailed } from '../domain/transitions.ts';
+import { settle } from '../limits/settle.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
-import { applyFalOutcome } from './apply-fal-outcome.ts';
+import { applyFalOutcome, fallbackDue } from './apply-fal-outcome.ts';
+import { moveToFallback } from './fallback.ts';
 import { pumpTenant, pumpWaiting } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -28,6 +32,42 @@ async function fetchResult(deps: EngineDeps, jobId: string, requestId: string): 
 }
 
 /**
+ * The job's model is spent on this failure: its next fallback model takes it (then it is submitted),
+ * or, when none can, it fails with the model's error and the reasons each fallback was passed over.
+ */
+async function fallBack(deps: EngineDeps, message: Extract<FollowUp, { kind: 'fallback' }>): Promise<void> {
+  const job = await deps.jobs.get(message.jobId);
+  const due = (current: Job) => fallbackDue(current, message.requestId, deps.policy);
+  if (!job || !due(job)) return;
+  const error = { code: message.code, message: message.message };
+  const moved = await moveToFallback(deps, job, message.requestId, error, due);
+  if ('switched' in moved) {
+    await settle(deps, moved.switched);
+    await submitJob(deps, moved.switched.job);
+    return;
+  }
+  if (moved.tried.length === 0) return;
+  const attempts = job.priorRequestIds.length + 1;
+  const failed = await updateJob(
+    deps,
+    job.id,
+    (current) =>
+      due(current)
+        ? {
+            ...markFailed(
+              current,
+              { code: error.code, message: `${error.message} (after ${attempts} attempts)` },
+              deps.now(),
+            ),
+            fallback: triedOn(current, moved.tried),
+          }
+        : undefined,
+    job,
+  );
+  await settle(deps, failed);
+}
+
+/**
  * Runs one piece of follow-up work. Each is safe to run twice (a promotion, a claim or a transition
  * is a conditional write only one runner wins), so the queue may deliver a message more than once.
  * Throws when the work may succeed on a later delivery (fal or the store unreachable).
@@ -43,6 +83,9 @@ export async function runFollowUp(deps: EngineDeps, message: FollowUp): Promise<
       return;
     case 'resubmit':
       await resubmit(deps, message.jobId, message.version);
+      return;
+    case 'fallback':
+      await fallBack(deps, message);
       return;
     case 'fetch-result':
       await fetchResult(deps, message.jobId, message.requestId);

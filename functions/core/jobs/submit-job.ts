@@ -1,10 +1,12 @@
 import type { EngineDeps } from '../deps.ts';
 import { classifyFalFailure, type FalFailure } from '../domain/fal-outcome.ts';
+import { remainingFallbacks, type TriedModel, triedOn } from '../domain/fallback.ts';
 import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
 import { markFailed, markSubmitted, scheduleSubmitRetry, submitLeaseUntil } from '../domain/transitions.ts';
 import { FalCallError } from '../fal/fal-gateway.ts';
 import { settle } from '../limits/settle.ts';
+import { moveToFallback } from './fallback.ts';
 import { updateJob } from './update-job.ts';
 
 /** `${PUBLIC_URL}/webhooks/fal?job=…&token=…`, or none when nothing public can reach us (then we poll). */
@@ -27,6 +29,17 @@ function failureOf(error: unknown): FalFailure {
 async function recordFailure(deps: EngineDeps, job: Job, failure: FalFailure): Promise<Job> {
   const { policy } = deps;
   const { retryable, error } = classifyFalFailure(failure);
+  // fal would not take the model's endpoint: the client's next fallback model may be taken instead
+  const due = (current: Job) => current.state === 'queued' && current.submitAttempts === job.submitAttempts;
+  let tried: TriedModel[] = [];
+  if (retryable && job.submitAttempts >= policy.maxSubmitAttempts && remainingFallbacks(job).length > 0) {
+    const moved = await moveToFallback(deps, job, undefined, error, due);
+    if ('switched' in moved) {
+      await settle(deps, moved.switched);
+      return submitJob(deps, moved.switched.job);
+    }
+    tried = moved.tried;
+  }
   const updated = await updateJob(
     deps,
     job.id,
@@ -43,7 +56,8 @@ async function recordFailure(deps: EngineDeps, job: Job, failure: FalFailure): P
       const message = retryable
         ? `fal did not accept the job after ${current.submitAttempts} attempts: ${error.message}`
         : error.message;
-      return markFailed(current, { code: error.code, message }, now);
+      const failed = markFailed(current, { code: error.code, message }, now);
+      return tried.length > 0 ? { ...failed, fallback: triedOn(current, tried) } : failed;
     },
     job,
   );

@@ -1,6 +1,8 @@
 import type { Deps } from '../deps.ts';
+import { costSettlementUsd } from '../domain/cost.ts';
 import type { Job } from '../domain/job.ts';
 import { releasesOf } from '../domain/limits.ts';
+import { recordJobEnd } from '../insights/record-job-end.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
 import { refundBudget } from './budget.ts';
 import { releaseSlot } from './slots.ts';
@@ -12,14 +14,15 @@ export interface SettledWrite {
   previous?: Job;
 }
 
-type SettleDeps = Pick<Deps, 'usage' | 'config' | 'logger' | 'followUps'>;
+type SettleDeps = Pick<Deps, 'usage' | 'config' | 'logger' | 'followUps' | 'stats'>;
 
 /**
  * What every code path that moves a job on calls with the write it made: gives back the slot (or
- * queue entry) the job no longer needs and refunds spend fal will not bill. When a slot freed, the
- * next waiting job is a message for the follow-up worker, never work done here: a webhook or an API
- * request answers for its own job only. Never throws: the reconciler repairs a pool a failure here
- * left behind, and pumps every queue on its pass.
+ * queue entry) the job no longer needs, refunds spend fal will not bill (the budget settled on what
+ * fal billed), and counts a job that ended in the statistics. When a slot freed, the next waiting job
+ * is a message for the follow-up worker, never work done here: a webhook or an API request answers
+ * for its own job only. Never throws: the reconciler repairs a pool a failure here left behind, and
+ * pumps every queue on its pass.
  */
 export async function settle(deps: SettleDeps, updated: SettledWrite | undefined): Promise<void> {
   if (!updated?.changed || !updated.previous) return;
@@ -27,11 +30,16 @@ export async function settle(deps: SettleDeps, updated: SettledWrite | undefined
 }
 
 export async function settleStep(deps: SettleDeps, before: Job, after: Job): Promise<void> {
+  await recordJobEnd(deps, before, after);
   const releases = releasesOf(before, after);
   try {
     const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
+    // the budget is settled on what fal billed: the difference from the estimate goes back (or on)
+    const settleUsd = costSettlementUsd(before, after);
+    if (settleUsd !== 0 && before.budgetDay)
+      await refundBudget(deps, after.tenant, before.budgetDay, -settleUsd);
     // only who can be waiting for this very slot is told. When the deployment's cap held jobs back,
     // its freed slot goes to the longest waiter of any tenant first, then the tenant's own queue
     // takes whatever room is left (one message, so the order holds); else the tenant's queue.

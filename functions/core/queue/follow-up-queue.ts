@@ -15,7 +15,19 @@ export const followUpSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pump-any'), thenTenant: z.string().min(1).max(128).optional() }),
   /** A retryable generation failure put the job back in the queue at this version: submit it again. */
   z.object({ kind: z.literal('resubmit'), jobId: z.string().min(1).max(128), version: z.number().int() }),
+  /**
+   * The job's model failed retryably past its attempts on `requestId`: move it to the client's next
+   * fallback model that fits its budget (then submit), or fail it with this error if none can.
+   */
+  z.object({
+    kind: z.literal('fallback'),
+    jobId: z.string().min(1).max(128),
+    requestId: z.string().min(1).max(256),
+    code: z.string().min(1).max(64),
+    message: z.string().max(2_000),
+  }),
   /** fal's webhook carried no payload: fetch the result from fal's queue and record it. */
+
   z.object({
     kind: z.literal('fetch-result'),
     jobId: z.string().min(1).max(128),

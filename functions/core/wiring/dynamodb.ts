@@ -4,18 +4,23 @@ import type { Deps } from '../deps.ts';
 import { createDynamoApiKeyStore } from '../store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from '../store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from '../store/dynamodb/rate-limit-store.ts';
+import { createDynamoStatsStore } from '../store/dynamodb/stats-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from '../store/dynamodb/tenant-store.ts';
 import { createDynamoUsageStore } from '../store/dynamodb/usage-store.ts';
 import { dynamoClient } from './aws-clients.ts';
 
-/** The jobs table and the usage table (slots, queues, spend): what every job-moving function needs. */
+/**
+ * The jobs table (jobs, and the statistics counted as they end) and the usage table (slots, queues,
+ * spend): what every job-moving function needs.
+ */
 export function jobStores(
   config: Config,
   client: DynamoDBClient = dynamoClient(config),
-): Pick<Deps, 'jobs' | 'usage'> {
+): Pick<Deps, 'jobs' | 'usage' | 'stats'> {
   return {
     jobs: createDynamoJobStore(client, config.jobsTable),
     usage: createDynamoUsageStore(client, config.usageTable),
+    stats: createDynamoStatsStore(client, config.jobsTable),
   };
 }
 

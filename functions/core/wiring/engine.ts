@@ -1,7 +1,8 @@
 import { loadConfig } from '../config.ts';
 import type { EngineDeps } from '../deps.ts';
+import { dynamoClient } from './aws-clients.ts';
 import { commonDeps } from './common.ts';
-import { jobStores } from './dynamodb.ts';
+import { accountStores, jobStores } from './dynamodb.ts';
 import { falGateway } from './fal.ts';
 import { sqsQueues } from './sqs.ts';
 
@@ -9,15 +10,18 @@ let engine: EngineDeps | undefined;
 
 /**
  * What the reconciler and the follow-up worker wire, once per container: the jobs and usage tables,
- * both queues and fal's queue; no S3, nothing of the API's (not even the accounts table).
+ * tenants' limits, both queues and fal's queue; no S3, nothing else of the API's.
  */
 export function engineDeps(env: Record<string, string | undefined> = process.env): EngineDeps {
   if (engine) return engine;
   const config = loadConfig(env);
   const common = commonDeps(config);
+  const client = dynamoClient(config);
   engine = {
     ...common,
-    ...jobStores(config),
+    ...jobStores(config, client),
+    // a fallback model that costs more reserves the difference in the tenant's budget (its limits)
+    tenants: accountStores(config, common.now, client).tenants,
     ...sqsQueues(config),
     ...falGateway(config, common.metrics),
   };

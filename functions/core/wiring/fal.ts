@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
+import { createFalBilling } from '../fal/billing/fal-billing.ts';
 import { createFalGateway } from '../fal/client/fal-gateway.ts';
 import { meteredFalGateway } from '../fal/metered-fal-gateway.ts';
 import { createFalModerator } from '../safety/fal/fal-moderator.ts';
@@ -32,5 +33,17 @@ export function falAdapters(config: Config, metrics: Deps['metrics']): Pick<Deps
           timeoutMs: config.moderation.timeoutMs,
         })
       : undefined,
+  };
+}
+
+/** What fal billed for a request (its result's billable units) and its endpoint's unit price. */
+export function falBilling(config: Config): Pick<Deps, 'billing'> {
+  return {
+    billing: createFalBilling({
+      credentials: falCredentials(config),
+      queueUrl: config.fal.queueUrl,
+      apiUrl: config.falApiUrl,
+      timeoutMs: config.fal.requestTimeoutMs,
+    }),
   };
 }

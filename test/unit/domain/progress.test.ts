@@ -73,8 +73,12 @@ describe('video object', () => {
       aspect_ratio: '16:9',
       generate_audio: true,
       seed: 7,
+      style: null,
+      final_prompt: 'a fox in the snow',
       estimated_completion_at: expect.any(Number),
       estimated_cost_usd: 0.2592,
+      cost_usd: null,
+      cost_basis: null,
       queue_position: null,
     });
   });

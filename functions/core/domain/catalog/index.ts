@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../errors.ts';
+import type { CreativeAsk, CreativeSpec } from '../creative.ts';
 import type { VideoSpec } from '../job.ts';
 import { kling25TurboPro } from './kling.ts';
 import type { ModelSpec, VideoOption } from './model.ts';
@@ -13,7 +14,7 @@ export const MODELS: readonly ModelSpec[] = [seedance, sora2, sora2Pro, kling25T
 export const DEFAULT_MODEL = seedance.name;
 
 /** A create request after schema validation, before it is checked against the model. */
-export interface VideoRequest {
+export interface VideoRequest extends CreativeAsk {
   prompt: string;
   model?: string;
   seconds?: string;
@@ -27,6 +28,10 @@ export interface VideoRequest {
   metadata?: Record<string, string>;
   enableSafetyChecker?: boolean;
   callbackUrl?: string;
+  /** Set by the creative step (functions/core/creative/): `prompt` is then the final prompt. */
+  creative?: CreativeSpec;
+  /** Models to move to, in order, when this one keeps failing retryably (functions/core/jobs/fallback.ts). */
+  fallbackModels?: string[];
 }
 
 export interface ResolvedVideo {
@@ -48,6 +53,29 @@ const unique = (values: string[]) => [...new Set(values)];
 
 export function findModel(name: string): ModelSpec | undefined {
   return MODELS.find((model) => model.name === name || model.aliases?.includes(name));
+}
+
+/** The most fallback models a create may name. */
+export const MAX_FALLBACK_MODELS = 3;
+
+/** `fallback_models` by their catalog names: known, distinct, not the primary, at most three. */
+function checkFallbackModels(primary: ModelSpec, names: readonly string[] | undefined): string[] | undefined {
+  if (names === undefined) return undefined;
+  const param = 'fallback_models';
+  if (names.length > MAX_FALLBACK_MODELS)
+    throw invalidRequest(`fallback_models names at most ${MAX_FALLBACK_MODELS} models.`, param);
+  const canonical = names.map((name) => {
+    const model = findModel(name);
+    if (!model)
+      throw invalidRequest(
+        `Unknown model ${name} in fallback_models; available: ${list(MODELS.map((m) => m.name))}.`,
+        param,
+      );
+    return model.name;
+  });
+  if (new Set([primary.name, ...canonical]).size !== canonical.length + 1)
+    throw invalidRequest('fallback_models must be distinct and differ from model.', param);
+  return canonical;
 }
 
 function chooseSize(model: ModelSpec, request: VideoRequest): SizeOption {
@@ -134,6 +162,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
       throw invalidRequest(`${model.name} does not support ${OPTION_PARAMS[option]}.`, OPTION_PARAMS[option]);
     }
   }
+  const fallbackModels = checkFallbackModels(model, request.fallbackModels);
   if (request.enableSafetyChecker === false && !model.safetyCheckerSwitch) {
     throw invalidRequest(`${model.name}'s safety checker cannot be switched off.`, 'enable_safety_checker');
   }
@@ -154,6 +183,8 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     metadata: request.metadata,
     ...(request.enableSafetyChecker === false && { enableSafetyChecker: false as const }),
     ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
+    ...(request.creative !== undefined && { creative: request.creative }),
+    ...(fallbackModels !== undefined && fallbackModels.length > 0 && { fallbackModels }),
   };
   return {
     model,
