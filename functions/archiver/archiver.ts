@@ -43,7 +43,7 @@ export function createArchiverHandler(deps: ArchiveDeps) {
           jobId: message.jobId,
           receiveCount,
           error: String(error),
-          redrive: 'npm run redrive (see README, Operations)',
+          redrive: 'npm run redrive (see docs/operations.md)',
         });
         deps.metrics.count(METRIC.archiveDeadLettered, { jobId: message.jobId });
       }

@@ -44,7 +44,7 @@ const apiKeys = z
     }
   });
 
-/** Every setting Reelay reads, from the environment, validated once. Listed in the README. */
+/** Every setting Reelay reads, from the environment, validated once. Listed in docs/configuration.md (a test keeps the two in step). */
 export const configSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   FAL_KEY: z.string().min(1).optional(),

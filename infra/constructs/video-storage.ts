@@ -30,7 +30,7 @@ export class VideoStorage extends Construct {
   constructor(scope: Construct, id: string, props: VideoStorageProps) {
     super(scope, id);
     // both buckets are kept when the stack is deleted, on every stage: deleting a non-empty bucket
-    // would fail the teardown, and these hold the operator's videos (the README says how to empty them)
+    // would fail the teardown, and these hold the operator's videos (docs/deploy.md says how to empty them)
     this.logBucket = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       // S3 server access logging can only write to SSE-S3 buckets
