@@ -42,6 +42,8 @@ describe('GET /metrics (locally) shows what CloudWatch gets on AWS', () => {
     const grew = await growth(async () => {
       const video = await stack.createVideo({ prompt: 'a quiet harbour', seconds: '4' });
       await stack.settle(video.id);
+      // the archiver counts its copy after the completing write: wait for its run to end
+      await stack.queue.drained();
     });
     expect(grew).toMatchObject({
       'reelay_jobs_ended_total{code="completed"}': 1,
