@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ArchiveQueue } from '../functions/core/queue/archive-queue.ts';
+import type { EventQueue } from '../functions/core/queue/event-queue.ts';
 
 export interface LocalQueueOptions {
   name: string;
@@ -28,10 +29,11 @@ export interface QueuedMessage {
 type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /**
- * An in-process stand-in for the SQS archive queue: at-least-once delivery of one-record SQS events
- * to the real archiver handler, redelivery after the visibility timeout, and a dead-letter store.
+ * An in-process stand-in for an SQS queue (archive or events): at-least-once delivery of one-record
+ * SQS events to the real handler, delayed messages, redelivery after the visibility timeout, and a
+ * dead-letter store.
  */
-export class LocalQueue implements ArchiveQueue {
+export class LocalQueue implements ArchiveQueue, EventQueue {
   private messages: QueuedMessage[] = [];
   private deadLetters: QueuedMessage[] = [];
   private inFlight = new Set<Promise<void>>();
@@ -50,7 +52,7 @@ export class LocalQueue implements ArchiveQueue {
     this.pump();
   }
 
-  async enqueue(jobId: string): Promise<void> {
+  async enqueue(jobId: string, delayMs = 0): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
     this.totals.sent++;
     this.messages.push({
@@ -58,10 +60,22 @@ export class LocalQueue implements ArchiveQueue {
       body: JSON.stringify({ jobId }),
       sentAt: Date.now(),
       receiveCount: 0,
-      visibleAt: 0,
+      visibleAt: delayMs > 0 ? Date.now() + delayMs : 0,
     });
     this.save();
     this.pump();
+  }
+
+  /** A message sent straight to the dead-letter store (the event deliverer's give-up), revived by a redrive. */
+  async deadLetter(jobId: string): Promise<void> {
+    const message = {
+      messageId: randomUUID(),
+      body: JSON.stringify({ jobId, revive: true }),
+      sentAt: Date.now(),
+    };
+    this.deadLetters.push({ ...message, receiveCount: 0, visibleAt: 0 });
+    this.options.onDeadLetter?.({ ...message, receiveCount: 0, visibleAt: 0 });
+    this.save();
   }
 
   depth(): { visible: number; inFlight: number; deadLetters: number } {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -12,9 +13,16 @@ import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
+import { createEventDelivererHandler } from '../functions/event-deliverer/deliverer.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
-import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
+import {
+  ensureAccountsTable,
+  ensureJobsTable,
+  ensureUsageTable,
+  ensureWebhooksTable,
+  startDynamo,
+} from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { loadLocalSettings } from './local-config.ts';
@@ -40,6 +48,8 @@ export interface LocalStack {
   /** Undefined when a real FAL_KEY is used. */
   emulator?: FalEmulator;
   queue: LocalQueue;
+  /** The event delivery queue (client webhooks) and its dead-letter store. */
+  eventQueue: LocalQueue;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -76,6 +86,15 @@ async function devApiKey(dataDir: string, deps: Deps): Promise<string> {
     }
   }
   const { key } = await issueApiKey(deps.keys, { tenant: 'local', name: 'dev', now });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** The key that seals webhook signing secrets, kept in the data dir so secrets survive restarts. */
+function localSecretsKey(dataDir: string): string {
+  const file = join(dataDir, 'webhook-secrets-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
 }
@@ -162,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REELAY_S3_ENDPOINT: s3.endpoint,
       REELAY_VIDEO_BUCKET: bucket,
       REELAY_ALLOW_LOCAL_URLS: 'true',
+      REELAY_WEBHOOK_SECRETS_KEY: env.REELAY_WEBHOOK_SECRETS_KEY || localSecretsKey(dataDir),
       // the emulator reaches us on loopback; real fal needs PUBLIC_URL (a tunnel) or polling does the work
       PUBLIC_URL: env.PUBLIC_URL || (realFal ? undefined : url),
       ...(emulator && {
@@ -180,11 +200,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 4,
       file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
     });
-    const deps = buildDeps(config, { archiveQueue: queue, ...options.deps });
+    const eventQueue = new LocalQueue({
+      name: 'reelay-events',
+      region: config.region,
+      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
+      maxReceiveCount: config.archiveMaxReceives,
+      concurrency: 4,
+      file: options.inMemory ? undefined : join(dataDir, 'event-queue.json'),
+    });
+    const deps = buildDeps(config, { archiveQueue: queue, eventQueue, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
     await ensureUsageTable(dynamoClient, config.usageTable);
+    await ensureWebhooksTable(dynamoClient, config.webhooks.table);
     const apiKey = await devApiKey(dataDir, deps);
 
     const root = new Hono();
@@ -203,11 +232,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
+    root.get('/_local/event-queue', (c) =>
+      c.json({
+        ...eventQueue.depth(),
+        deadLetters: eventQueue.deadLetterMessages().map(({ messageId, body, receiveCount }) => ({
+          messageId,
+          body,
+          receiveCount,
+        })),
+      }),
+    );
+    root.post('/_local/event-queue/redrive', (c) => c.json({ moved: eventQueue.redrive() }));
     root.route('/', createApiApp(deps));
     built(root);
 
     queue.start(createArchiverHandler(deps));
     stoppers.push(() => queue.close());
+    eventQueue.start(createEventDelivererHandler(deps));
+    stoppers.push(() => eventQueue.close());
     const schedule = startSchedule({
       intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
       region: config.region,
@@ -219,7 +261,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(schedule.stop);
     if (options.schedule !== false) void schedule.runNow();
 
-    return { url, apiKey, deps, emulator, queue, objectWrites, reconcile: schedule.runNow, stop };
+    return { url, apiKey, deps, emulator, queue, eventQueue, objectWrites, reconcile: schedule.runNow, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -119,6 +119,29 @@ export const configSchema = z.object({
   REELAY_MODERATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
   /** fal's synchronous host (moderation calls). */
   FAL_RUN_URL: z.url().default('https://fal.run'),
+  /** Client webhooks: endpoints, callback secrets and the delivery log (functions/core/store/dynamodb/webhooks-table.ts). */
+  REELAY_WEBHOOKS_TABLE: z.string().min(3).default('reelay-webhooks'),
+  /** The event delivery queue and its dead-letter queue. */
+  REELAY_EVENT_QUEUE_URL: z.url().optional(),
+  REELAY_EVENT_DLQ_URL: z.url().optional(),
+  /** Key material (32+ characters) that encrypts webhook signing secrets at rest; or the secret holding it. */
+  REELAY_WEBHOOK_SECRETS_KEY: z.string().min(32).optional(),
+  REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: z.string().min(1).optional(),
+  /** Seconds before each retry of a failed delivery (Standard Webhooks' schedule); jittered by ±20%. */
+  REELAY_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((value, context) => {
+      const delays = value.split(',').map((entry) => Number(entry.trim()));
+      if (
+        delays.length > 20 ||
+        delays.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 86_400)
+      )
+        context.addIssue({ code: 'custom', message: 'up to 20 comma-separated seconds, each 0–86400' });
+      return delays;
+    }),
+  REELAY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
+  REELAY_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 /** A JSON array of strings, or entries one per line or comma (a regex with a comma needs the JSON form). */
@@ -181,6 +204,16 @@ export interface Config {
   allowLocalUrls: boolean;
   promptBlocklist: string[];
   moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
+  webhooks: {
+    table: string;
+    queueUrl?: string;
+    deadLetterUrl?: string;
+    secretsKey?: string;
+    secretsKeySecretId?: string;
+    retryDelaysMs: number[];
+    timeoutMs: number;
+    maxEndpoints: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -254,6 +287,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       model: e.REELAY_MODERATION_MODEL,
       timeoutMs: e.REELAY_MODERATION_TIMEOUT_SECONDS * 1000,
       runUrl: e.FAL_RUN_URL,
+    },
+    webhooks: {
+      table: e.REELAY_WEBHOOKS_TABLE,
+      queueUrl: e.REELAY_EVENT_QUEUE_URL,
+      deadLetterUrl: e.REELAY_EVENT_DLQ_URL,
+      secretsKey: e.REELAY_WEBHOOK_SECRETS_KEY,
+      secretsKeySecretId: e.REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID,
+      retryDelaysMs: e.REELAY_WEBHOOK_RETRY_SCHEDULE.map((delay) => Math.round(delay * 1000)),
+      timeoutMs: e.REELAY_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxEndpoints: e.REELAY_WEBHOOK_MAX_ENDPOINTS,
     },
   };
 }

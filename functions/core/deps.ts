@@ -3,18 +3,22 @@ import type { VideoArchive } from './archive/video-archive.ts';
 import type { ApiKey, Config } from './config.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
+import type { SecretBox } from './events/secret-box.ts';
+import type { WebhookSender } from './events/webhook-sender.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { EventQueue } from './queue/event-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { RateLimitStore } from './store/rate-limit-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 import type { UsageStore } from './store/usage-store.ts';
+import type { WebhookStore } from './store/webhook-store.ts';
 
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
 export interface Deps {
@@ -41,6 +45,13 @@ export interface Deps {
   usage: UsageStore;
   archive: VideoArchive;
   archiveQueue: ArchiveQueue;
+  /** Webhook endpoints, callback secrets and the delivery log. */
+  webhooks: WebhookStore;
+  /** Encrypts signing secrets at rest. */
+  secretBox: SecretBox;
+  /** Posts signed events to receivers, with the URL guard at send time. */
+  sendWebhook: WebhookSender;
+  eventQueue: EventQueue;
   fal: FalGateway;
   verifyFalWebhook: WebhookVerifier;
   logger: Logger;

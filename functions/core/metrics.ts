@@ -1,7 +1,12 @@
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 
 /** Events operators alarm on. */
-export type MetricName = 'ArchiveMessageDeadLettered';
+export type MetricName =
+  | 'ArchiveMessageDeadLettered'
+  | 'WebhookDelivered'
+  | 'WebhookDeliveryFailed'
+  | 'WebhookEventDeadLettered'
+  | 'WebhookEndpointDisabled';
 
 /** Counts events as CloudWatch metrics; `metadata` (a job id) rides along in the record, not as a dimension. */
 export interface Metrics {

@@ -8,19 +8,24 @@ import { type ApiKey, type Config, ConfigError, loadConfig, parseApiKeys } from 
 import type { Deps } from './deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from './domain/policy.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
+import { createHttpWebhookSender } from './events/http/webhook-sender.ts';
+import { createAesSecretBox } from './events/secret-box.ts';
 import { createFalGateway } from './fal/client/fal-gateway.ts';
 import { createWebhookVerifier } from './fal/webhook-signature.ts';
 import { logger } from './logger.ts';
 import { createPowertoolsMetrics } from './metrics.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { EventQueue } from './queue/event-queue.ts';
 import { createSqsArchiveQueue } from './queue/sqs/archive-queue.ts';
+import { createSqsEventQueue } from './queue/sqs/event-queue.ts';
 import { createFalModerator } from './safety/fal/fal-moderator.ts';
 import { createDynamoApiKeyStore } from './store/dynamodb/api-key-store.ts';
 import { createDynamoJobStore } from './store/dynamodb/job-store.ts';
 import { createDynamoRateLimitStore } from './store/dynamodb/rate-limit-store.ts';
 import { cachedTenantStore, createDynamoTenantStore } from './store/dynamodb/tenant-store.ts';
 import { createDynamoUsageStore } from './store/dynamodb/usage-store.ts';
+import { createDynamoWebhookStore } from './store/dynamodb/webhook-store.ts';
 
 export function policyFromConfig(config: Config): JobPolicy {
   return {
@@ -81,6 +86,33 @@ function sqsQueue(config: Config): ArchiveQueue {
   );
 }
 
+function sqsEventQueue(config: Config): EventQueue {
+  const { queueUrl, deadLetterUrl } = config.webhooks;
+  if (!queueUrl || !deadLetterUrl) {
+    const unset = () =>
+      Promise.reject(new ConfigError('REELAY_EVENT_QUEUE_URL and REELAY_EVENT_DLQ_URL must be set'));
+    return { enqueue: unset, deadLetter: unset };
+  }
+  return createSqsEventQueue(
+    new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }),
+    queueUrl,
+    deadLetterUrl,
+  );
+}
+
+/** The key that seals signing secrets: from the environment, or from Secrets Manager (read once). */
+function webhookSecretsKey(config: Config): () => Promise<string> {
+  return async () => {
+    const { secretsKey, secretsKeySecretId } = config.webhooks;
+    if (secretsKey) return secretsKey;
+    if (!secretsKeySecretId)
+      throw new ConfigError('set REELAY_WEBHOOK_SECRETS_KEY or REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID');
+    const secret = await readSecret(secretsKeySecretId, 3_600);
+    if (!secret || secret.length < 32) throw new ConfigError(`secret ${secretsKeySecretId} holds no key`);
+    return secret;
+  };
+}
+
 /** Builds the real adapters from config; `overrides` lets the local stack put its in-process queue in. */
 export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
   const dynamodb = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
@@ -127,6 +159,13 @@ export function buildDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
     ),
     archive: createS3VideoArchive(s3, config.videoBucket),
     archiveQueue: overrides.archiveQueue ?? sqsQueue(config),
+    webhooks: createDynamoWebhookStore(dynamodb, config.webhooks.table),
+    secretBox: createAesSecretBox(webhookSecretsKey(config)),
+    sendWebhook: createHttpWebhookSender({
+      rules: { allowLocal: config.allowLocalUrls },
+      timeoutMs: config.webhooks.timeoutMs,
+    }),
+    eventQueue: overrides.eventQueue ?? sqsEventQueue(config),
     fal: createFalGateway({
       credentials: falCredentials(config),
       queueUrl: config.fal.queueUrl,

@@ -1,3 +1,5 @@
+import type { Outbox } from './outbox.ts';
+
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -26,7 +28,7 @@ export interface VideoSpec {
   metadata?: Record<string, string>;
   /** Present (false) only when an allowed tenant switched the model's safety checker off. */
   enableSafetyChecker?: false;
-  /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
+  /** Where the client asked to be told when the video ends (checked against SSRF at creation and at every send). */
   callbackUrl?: string;
 }
 
@@ -84,6 +86,8 @@ export interface Job {
   slotHeldAt?: number;
   /** The UTC day (`YYYY-MM-DD`) whose budget holds this job's estimated cost; absent for jobs made before budgets. */
   budgetDay?: string;
+  /** The terminal event and its delivery to sinks, written with the terminal transition. */
+  outbox?: Outbox;
 }
 
 export function isTerminal(state: JobState): state is 'completed' | 'failed' {

@@ -1,5 +1,7 @@
+import { videoEvent } from './events.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
+import { recordEvent } from './outbox.ts';
 import type { JobPolicy } from './policy.ts';
 
 /** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */
@@ -191,6 +193,8 @@ export function markCompleted(job: Job, archive: ArchivedVideo, now: number): Jo
     dueAt: undefined,
     archiveLeaseUntil: undefined,
     lastFault: undefined,
+    // the outbox: the event is written with the transition, so no crash can lose it
+    outbox: recordEvent(videoEvent(job.id, 'video.completed', now)),
   });
 }
 
@@ -226,6 +230,7 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     video: undefined,
     dueAt: undefined,
     archiveLeaseUntil: undefined,
+    outbox: recordEvent(videoEvent(job.id, 'video.failed', now)),
   });
 }
 
