@@ -4,8 +4,10 @@ import { bodySize, MB } from '../core/http/body-size.ts';
 import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { rateLimit } from './rate-limit.ts';
+import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { modelRoutes } from './routes/models.ts';
 import { videoRoutes } from './routes/videos.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { webPage } from './web-page.ts';
 
 /** The public API: OpenAI's Videos API shape, plus the catalog, the OpenAPI document and a health check. */
@@ -21,6 +23,8 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes());
+  app.route('/', webhookEndpointRoutes(deps));
+  app.route('/', callbackSecretRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
