@@ -4,8 +4,8 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 /** The repository root, found from this file so the app works from any working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The four Lambda functions; each is `functions/<name>/handler.ts` exporting `handler`. */
-export const FUNCTION_NAMES = ['api', 'fal-webhook', 'archiver', 'reconciler'] as const;
+/** The Lambda functions; each is `functions/<name>/handler.ts` exporting `handler`. */
+export const FUNCTION_NAMES = ['api', 'fal-webhook', 'archiver', 'reconciler', 'event-deliverer'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export function handlerEntry(name: FunctionName): string {

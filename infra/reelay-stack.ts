@@ -4,11 +4,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
+import { WEBHOOKS_TABLE } from '../functions/core/store/dynamodb/webhooks-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue, MAX_RECEIVE_COUNT } from './constructs/archive-queue.ts';
 import { CostBudget } from './constructs/cost-budget.ts';
+import { EventQueue } from './constructs/event-queue.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -16,6 +18,7 @@ import { ReelayFunction } from './constructs/reelay-function.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
 import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
+import { WebhooksTable } from './constructs/webhooks-table.ts';
 import { FUNCTION_SIZING } from './sizing.ts';
 
 export interface ReelayStackProps extends StackProps {
@@ -31,6 +34,8 @@ export class ReelayStack extends Stack {
   readonly storage: VideoStorage;
   readonly secrets: ReelaySecrets;
   readonly archive: ArchiveQueue;
+  readonly events: EventQueue;
+  readonly webhooks: WebhooksTable;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
   readonly budget: CostBudget;
@@ -64,8 +69,15 @@ export class ReelayStack extends Stack {
     this.secrets = new ReelaySecrets(this, 'Secrets', { removalPolicy });
     this.archive = new ArchiveQueue(this, 'Archive', { consumerTimeout: FUNCTION_SIZING.archiver.timeout });
     const { queue } = this.archive;
+    this.events = new EventQueue(this, 'Events', {
+      consumerTimeout: FUNCTION_SIZING['event-deliverer'].timeout,
+    });
+    const events = this.events;
+    this.webhooks = new WebhooksTable(this, 'Webhooks', { production: config.production });
+    const webhooksTable = this.webhooks.table;
+    const byOwner = [WEBHOOKS_TABLE.byOwner.indexName];
 
-    const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
+    const bare = (name: FunctionName, id: string, reservedConcurrency?: number) =>
       new ReelayFunction(this, id, {
         name,
         ...FUNCTION_SIZING[name],
@@ -74,7 +86,9 @@ export class ReelayStack extends Stack {
         logLevel: config.logLevel,
         // opt-in: reserving needs 100 unreserved executions left, which new accounts do not have
         reservedConcurrency: config.reserveConcurrency ? reservedConcurrency : undefined,
-      }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
+      });
+    const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
+      bare(name, id, reservedConcurrency).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
 
     const api = fn('api', 'Api')
       // byDue: a delete that frees a slot looks for the longest-waiting job of any tenant
@@ -88,6 +102,15 @@ export class ReelayStack extends Stack {
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
       .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
+      // webhook endpoints and the callback secret: created, read, rotated and deleted here; `test` signs and sends
+      .bindWebhooksTable(
+        webhooksTable,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        byOwner,
+      )
+      .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
+      // a create that fails at once, or a delete that cancels, ends a job: its event is announced
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
     if (config.videoRetentionDays !== undefined)
       api.setEnv('REELAY_VIDEO_RETENTION_DAYS', String(config.videoRetentionDays));
@@ -97,12 +120,14 @@ export class ReelayStack extends Stack {
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
     const archiver = fn('archiver', 'Archiver', config.archiverConcurrency)
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       // GetObject (and so HEAD): a retry looks for a copy an attempt that died had finished
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'])
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
@@ -118,7 +143,21 @@ export class ReelayStack extends Stack {
       .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byDue.indexName])
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
       .bindArchiveQueue(queue)
+      // the outbox pass re-sends events whose delivery is due (found on byDue)
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
+
+    // egress to receivers on the internet is its purpose: no VPC, so receivers see Lambda's public addresses
+    // the one function that never talks to fal: no fal key
+    const deliverer = bare('event-deliverer', 'EventDeliverer')
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      // endpoints (read, health written back), callback secrets (made on first use), the delivery log
+      .bindWebhooksTable(webhooksTable, ['dynamodb:GetItem', 'dynamodb:PutItem'], byOwner)
+      .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
+      .bindEventQueue(events.queue, events.deadLetterQueue, true);
+    deliverer.function.addEventSource(
+      new SqsEventSource(events.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 20 }),
+    );
     new Rule(this, 'ReconcileSchedule', {
       description: 'Reelay: drive lost webhooks, stuck archives, queued jobs and timeouts on',
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -128,12 +167,13 @@ export class ReelayStack extends Stack {
 
     http.routeApi(api.function);
     http.routeWebhook(webhook.function);
-    this.functions = { api, 'fal-webhook': webhook, archiver, reconciler };
+    this.functions = { api, 'fal-webhook': webhook, archiver, reconciler, 'event-deliverer': deliverer };
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       alarmEmail: config.alarmEmail,
       functions: Object.values(this.functions),
       archiveQueue: this.archive,
+      eventQueue: this.events,
       httpApi: http.httpApi,
     });
     this.budget = new CostBudget(this, 'Budget', {
@@ -170,6 +210,17 @@ export class ReelayStack extends Stack {
       'ArchiveDeadLetterQueueArn',
       archive.deadLetterQueue.queueArn,
       'npm run redrive -- --dlq-arn <this> moves dead letters back to the archive queue',
+    );
+    output('EventQueueUrl', this.events.queue.queueUrl, 'SQS client event (webhook) queue');
+    output(
+      'EventDeadLetterQueueArn',
+      this.events.deadLetterQueue.queueArn,
+      'Events a receiver never accepted: npm run redrive -- --dlq-arn <this> tries them again',
+    );
+    output(
+      'WebhooksTableName',
+      this.webhooks.table.tableName,
+      'DynamoDB webhooks table: endpoints, callback secrets, deliveries',
     );
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');

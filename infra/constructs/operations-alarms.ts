@@ -1,22 +1,33 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { ArchiveQueue } from './archive-queue.ts';
+import type { EventQueue } from './event-queue.ts';
 import type { ReelayFunction } from './reelay-function.ts';
 
 /** An archive message older than this means archives are failing or the archiver cannot keep up. */
 export const OLDEST_ARCHIVE_MESSAGE_SECONDS = 30 * 60;
 /** 502/503 answers are how fal's trouble reaches clients: alarm on a run of them, not on one. */
 export const API_5XX_PER_5_MINUTES = 5;
+/** Share of client webhook attempts failing over 15 minutes that means receivers (or our egress) are broken. */
+export const WEBHOOK_FAILURE_RATE = 0.5;
 
 export interface OperationsAlarmsProps {
   alarmEmail?: string;
   functions: ReelayFunction[];
   archiveQueue: ArchiveQueue;
+  eventQueue: EventQueue;
   httpApi: HttpApi;
 }
 
@@ -47,6 +58,38 @@ export class OperationsAlarms extends Construct {
       }),
       threshold: OLDEST_ARCHIVE_MESSAGE_SECONDS,
       description: 'The oldest archive message has waited 30 minutes: archives are failing or backed up.',
+    });
+    this.add('EventDeadLetters', {
+      metric: props.eventQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        'A client event exhausted its retries (or its delivery run kept failing): redrive after fixing.',
+    });
+    // the deliverer's own counts (functions/core/metrics.ts, Powertools EMF, dimension service=reelay)
+    const webhookCount = (metricName: string) =>
+      new Metric({
+        namespace: 'Reelay',
+        metricName,
+        dimensionsMap: { service: 'reelay' },
+        period: Duration.minutes(15),
+        statistic: 'Sum',
+      });
+    this.add('WebhookFailureRate', {
+      metric: new MathExpression({
+        expression: 'IF(failed + delivered >= 10, failed / (failed + delivered), 0)',
+        usingMetrics: {
+          failed: webhookCount('WebhookDeliveryFailed'),
+          delivered: webhookCount('WebhookDelivered'),
+        },
+        period: Duration.minutes(15),
+        label: 'Share of client webhook attempts that failed',
+      }),
+      threshold: WEBHOOK_FAILURE_RATE,
+      description: 'Half or more of client webhook attempts failed in 15 minutes (at least 10 attempts).',
     });
     this.add('Api5xx', {
       metric: props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),

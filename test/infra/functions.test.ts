@@ -27,7 +27,7 @@ const COMMON_ENV = {
 
 describe('functions', () => {
   it('are exactly four', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it.each(FUNCTION_NAMES)('%s: ESM bundle on arm64, Node 24, X-Ray, its own log group and role', (name) => {
@@ -69,9 +69,17 @@ describe('function environment', () => {
   const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
   const publicUrl = () => getAtt(logicalId(stack.http.httpApi), 'ApiEndpoint');
 
-  it('api: table, bucket, both secrets (by ARN), the public URL', () => {
+  const eventQueue = () => ({
+    REELAY_EVENT_QUEUE_URL: ref(stack.events.queue),
+    REELAY_EVENT_DLQ_URL: ref(stack.events.deadLetterQueue),
+  });
+
+  it('api: table, bucket, both secrets (by ARN), the public URL, webhooks table and key, event queue', () => {
     expect(env('api')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
+      REELAY_WEBHOOKS_TABLE: ref(stack.webhooks.table),
+      REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
@@ -85,6 +93,7 @@ describe('function environment', () => {
   it('fal-webhook: table, archive queue, fal key, the public URL (a retried generation resubmits)', () => {
     expect(env('fal-webhook')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
@@ -96,6 +105,7 @@ describe('function environment', () => {
   it('archiver: table, bucket, fal key (to refresh an expired media URL), the queue’s receive limit', () => {
     expect(env('archiver')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_VIDEO_BUCKET: ref(stack.storage.bucket),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
@@ -107,11 +117,22 @@ describe('function environment', () => {
   it('reconciler: table, archive queue, fal key, the public URL', () => {
     expect(env('reconciler')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('event-deliverer: table, webhooks table and key, event queues; no fal key', () => {
+    expect(env('event-deliverer')).toEqual({
+      ...COMMON_ENV,
+      ...eventQueue(),
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_WEBHOOKS_TABLE: ref(stack.webhooks.table),
+      REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
     });
   });
 
@@ -130,10 +151,16 @@ describe('function environment', () => {
 
 describe('archive event source and schedule', () => {
   it('feeds the archiver from the archive queue one message at a time, reporting item failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(logicalId(stack.archive.queue)),
       FunctionName: { Ref: fnId('archiver') },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.events.queue)),
+      FunctionName: { Ref: fnId('event-deliverer') },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

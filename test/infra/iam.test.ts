@@ -58,6 +58,11 @@ describe('least privilege: each function role holds exactly these statements', (
   const videos = () => join(getAtt(logicalId(stack.storage.bucket)), '/videos/*');
   const queue = () => getAtt(logicalId(stack.archive.queue));
   const falKey = () => ({ Ref: logicalId(stack.secrets.falKey) });
+  const webhookKey = () => ({ Ref: logicalId(stack.secrets.webhookKey) });
+  const events = () => getAtt(logicalId(stack.events.queue));
+  const eventDlq = () => getAtt(logicalId(stack.events.deadLetterQueue));
+  const webhooks = () => getAtt(logicalId(stack.webhooks.table));
+  const byOwner = () => join(getAtt(logicalId(stack.webhooks.table)), '/index/byOwner');
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
   const items = () => ({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table()] });
   const usage = (...extra: string[]) => ({
@@ -69,14 +74,16 @@ describe('least privilege: each function role holds exactly these statements', (
     expect(statementsOf('api')).toEqual(
       expected('api', [
         items(),
-        { actions: ['dynamodb:Query'], resources: [index('byDue'), index('byTenant')] },
+        { actions: ['dynamodb:Query'], resources: [byOwner(), index('byDue'), index('byTenant')] },
         // the same two actions on both tables: CDK merges them into one statement
         {
           actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
           resources: [getAtt(logicalId(stack.usage.table)), getAtt(logicalId(stack.accounts.table))],
         },
+        { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], resources: [webhooks()] },
         { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [videos()] },
-        { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey()] },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey(), webhookKey()] },
+        { actions: ['sqs:SendMessage'], resources: [events()] },
       ]),
     );
   });
@@ -87,7 +94,7 @@ describe('least privilege: each function role holds exactly these statements', (
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage(),
-        { actions: ['sqs:SendMessage'], resources: [queue()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), queue()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
@@ -112,6 +119,7 @@ describe('least privilege: each function role holds exactly these statements', (
           ],
           resources: [queue()],
         },
+        { actions: ['sqs:SendMessage'], resources: [events()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
@@ -123,8 +131,30 @@ describe('least privilege: each function role holds exactly these statements', (
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage('dynamodb:Scan'),
-        { actions: ['sqs:SendMessage'], resources: [queue()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), queue()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
+      ]),
+    );
+  });
+
+  it('event-deliverer: items, webhooks items and Query on byOwner, SendMessage to its queue and dead-letter queue, consuming its queue, the webhook key; no fal key', () => {
+    expect(statementsOf('event-deliverer')).toEqual(
+      expected('event-deliverer', [
+        // jobs items and webhooks items: the same actions, merged into one statement
+        { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table(), webhooks()] },
+        { actions: ['dynamodb:Query'], resources: [byOwner()] },
+        { actions: ['sqs:SendMessage'], resources: [eventDlq(), events()] },
+        {
+          actions: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          resources: [events()],
+        },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [webhookKey()] },
       ]),
     );
   });
@@ -142,7 +172,7 @@ describe('least privilege: each function role holds exactly these statements', (
 
 describe('function roles', () => {
   it('are one per function, assumable by Lambda only, with no AWS managed policies', () => {
-    template.resourceCountIs('AWS::IAM::Role', 4);
+    template.resourceCountIs('AWS::IAM::Role', 5);
     for (const name of FUNCTION_NAMES) {
       const role = template.toJSON().Resources[logicalId(stack.functions[name].role)].Properties;
       expect(role.AssumeRolePolicyDocument.Statement).toEqual([

@@ -21,7 +21,7 @@ const alarmOn = (metric: string, dimension: Json) =>
 describe('alarms', () => {
   it('all publish to the alarm topic and treat missing data as fine', () => {
     const topic = { Ref: logicalId(stack.alarms.topic) };
-    expect(alarms()).toHaveLength(3 + 2 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(5 + 2 * FUNCTION_NAMES.length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -40,6 +40,32 @@ describe('alarms', () => {
         Threshold: 0,
       }),
     ]);
+  });
+
+  it('fire when the event DLQ holds anything', () => {
+    const dlq = { Name: 'QueueName', Value: getAtt(logicalId(stack.events.deadLetterQueue), 'QueueName') };
+    expect(alarmOn('ApproximateNumberOfMessagesVisible', dlq)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+  });
+
+  it('fire when half of the client webhook attempts in 15 minutes failed (10 attempts at least)', () => {
+    const rate = alarms().filter((a) => Array.isArray(a.Metrics));
+    expect(rate).toHaveLength(1);
+    const metrics = rate[0]?.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }>;
+    expect(metrics.map((m) => m.Expression ?? m.MetricStat?.Metric.MetricName).sort()).toEqual([
+      'IF(failed + delivered >= 10, failed / (failed + delivered), 0)',
+      'WebhookDelivered',
+      'WebhookDeliveryFailed',
+    ]);
+    expect(rate[0]).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   it('fire when the oldest archive message is 30 minutes old', () => {

@@ -32,7 +32,7 @@ describe('npx cdk synth', () => {
         { Type: string; Properties: { Code: { S3Key: string }; Runtime: string } }
       >,
     ).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       // each function's code is a bundled asset: index.mjs with its source map
