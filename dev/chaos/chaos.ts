@@ -4,11 +4,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Webhook } from 'standardwebhooks';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
 import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
+import { type Receiver, startReceiver } from '../webhook-receiver.ts';
 import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
 import { analyse, type ChaosReport, type JobRun } from './report.ts';
 import { ServiceProcess } from './service.ts';
@@ -52,7 +54,15 @@ const SERVICE_TIMINGS = {
   REELAY_RECONCILE_BATCH: '200',
   REELAY_LOCAL_RECONCILE_SECONDS: '1',
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '30',
+  // Standard Webhooks' schedule, scaled from hours to seconds
+  REELAY_WEBHOOK_RETRY_SCHEDULE: '0.5,1,2,4,8,8',
+  REELAY_WEBHOOK_TIMEOUT_SECONDS: '2',
 };
+
+/** Share of deliveries the subscribed receiver refuses (503), so retries run too. */
+const RECEIVER_REFUSALS = 0.1;
+/** How long ended jobs' events may take to arrive after the last job ended. */
+const EVENT_DRAIN_MS = 60_000;
 
 const FAULT_TIMINGS: FaultTimings = {
   webhookDelayMs: 4_000,
@@ -153,6 +163,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await service.start();
     log(`service on ${url}; logs in ${join(options.dataDir, 'service.log')}`);
 
+    // a subscribed receiver: every ended job's event must reach it at least once, across the SIGKILLs
+    const receiver: Receiver = await startReceiver(() => ({
+      status: random() < RECEIVER_REFUSALS ? 503 : 200,
+    }));
+    stoppers.push(() => receiver.close());
+    const subscribed = await fetch(`${url}/v1/webhook_endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        url: `${receiver.url}/chaos`,
+        name: 'chaos',
+        event_types: ['video.completed', 'video.failed'],
+      }),
+    });
+    if (subscribed.status !== 200) throw new Error(`subscribing the receiver answered ${subscribed.status}`);
+    const { signing_secret: signingSecret } = (await subscribed.json()) as { signing_secret: string };
+
     const runs: JobRun[] = [];
     const clientTrouble = { networkErrors: 0, serverErrors: 0, refused: 0, samples: [] as string[] };
     const started = Date.now();
@@ -244,6 +271,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const drainedAt = Date.now();
 
+    // then wait for the events of every ended job (their retries may still be on the way)
+    const acceptedEvents = () => {
+      const accepted = new Map<string, string[]>();
+      let badSignatures = 0;
+      for (const delivery of receiver.at('/chaos')) {
+        if (delivery.status !== 200) continue;
+        try {
+          const event = new Webhook(signingSecret).verify(
+            delivery.body,
+            delivery.headers as Record<string, string>,
+          ) as {
+            type: string;
+            data: { id: string };
+          };
+          accepted.set(event.data.id, [...(accepted.get(event.data.id) ?? []), event.type]);
+        } catch {
+          badSignatures++;
+        }
+      }
+      return { accepted, badSignatures };
+    };
+    const eventDeadline = Date.now() + EVENT_DRAIN_MS;
+    for (;;) {
+      const { accepted } = acceptedEvents();
+      if (runs.every((run) => accepted.has(run.id)) || Date.now() > eventDeadline) break;
+      await sleep(500);
+    }
+    log(`${receiver.at('/chaos').length} deliveries reached the receiver`);
+
     const store = createDynamoJobStore(dynamoClient, TABLE);
     const s3Client = new S3Client({
       region: 'us-east-1',
@@ -289,6 +345,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       tenantJobIds: allTenantJobs,
       restarts: service.starts - 1,
       clientTrouble,
+      events: acceptedEvents(),
       timings: {
         createMs: createdAt - started,
         drainMs: drainedAt - createdAt,

@@ -31,6 +31,10 @@ describe('chaos: a small run of npm run chaos', () => {
       unexpectedOutcomes: 0,
       strayJobs: 0,
       restarts: 1,
+      // the subscribed receiver accepted every ended job's event, each signed with its endpoint's secret
+      eventsLost: 0,
+      badSignatures: 0,
+      eventsDelivered: CHAOS_FAULTS.length + 16,
     });
     for (const fault of CHAOS_FAULTS) expect(report.faults[fault.name]).toBeGreaterThanOrEqual(1);
     // each completed job written to S3 exactly once, and nothing else written

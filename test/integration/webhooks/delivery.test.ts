@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Receiver, startReceiver } from '../../support/receiver.ts';
+import { type Receiver, startReceiver } from '../../../dev/webhook-receiver.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 let stack: TestStack;

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Receiver, startReceiver } from '../../support/receiver.ts';
+import { type Receiver, startReceiver } from '../../../dev/webhook-receiver.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 const OTHER_KEY = 'rly_other_tenant_key_000000';

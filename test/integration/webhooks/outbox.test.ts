@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../../../dev/webhook-receiver.ts';
 import { claimOutbox } from '../../../functions/core/domain/outbox.ts';
 import { createHttpWebhookSender } from '../../../functions/core/events/http/webhook-sender.ts';
 import { updateJob } from '../../../functions/core/jobs/update-job.ts';
 import { createUrlGuard } from '../../../functions/core/net/url-guard.ts';
 import type { EventQueue } from '../../../functions/core/queue/event-queue.ts';
-import { type Receiver, startReceiver } from '../../support/receiver.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 /** An event queue that can lose every message sent while `lose` is on (a crash between write and send). */

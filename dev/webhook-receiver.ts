@@ -6,12 +6,14 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** What the receiver answered. */
+  status?: number;
 }
 
 /** How the receiver answers its n-th request (0-based): a status, and optionally a Location. */
 export type Answer = (n: number, request: Received) => { status: number; location?: string };
 
-/** A real HTTP receiver on loopback that records every request, for webhook tests and the chaos run. */
+/** A real HTTP receiver on loopback that records every request and its answer: for webhook tests and the chaos run. */
 export interface Receiver {
   url: string;
   received: Received[];
@@ -47,7 +49,7 @@ export async function startReceiver(answer: Answer = () => ({ status: 200 })): P
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '/';
-      const record = {
+      const record: Received = {
         path,
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
@@ -57,6 +59,7 @@ export async function startReceiver(answer: Answer = () => ({ status: 200 })): P
       const n = counts.get(path) ?? 0;
       counts.set(path, n + 1);
       const { status, location } = receiver.answer(n, record);
+      record.status = status;
       response.writeHead(status, location ? { location } : {});
       response.end('ok');
     });
