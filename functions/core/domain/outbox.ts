@@ -169,3 +169,21 @@ export function markEventResent<J extends WithOutbox>(job: J, now: number): J | 
   if (!outbox || outbox.dueAt === undefined || outbox.dueAt > now || isLeased(outbox, now)) return undefined;
   return bump(job, { ...outbox, dueAt: now + EVENT_PICKUP_MS }, now);
 }
+
+/**
+ * An operator re-sends an ended job's event (the admin CLI): every sink that did not refuse it for
+ * good is tried again with the same event id, due at once for the reconciler's next pass.
+ */
+export function resendEvent<J extends WithOutbox>(job: J, now: number): J | undefined {
+  const { outbox } = job;
+  if (!outbox) return undefined;
+  const sinks = outbox.sinks
+    ? Object.fromEntries(
+        Object.entries(outbox.sinks).map(([key, sink]) => [
+          key,
+          sink.state === 'disabled' ? sink : { ...sink, state: 'pending' as const, nextAt: now },
+        ]),
+      )
+    : undefined;
+  return bump(job, { ...outbox, ...(sinks && { sinks }), dueAt: now, leaseUntil: undefined }, now);
+}
