@@ -211,11 +211,15 @@ export class ReelayStack extends Stack {
       archive.deadLetterQueue.queueArn,
       'npm run redrive -- --dlq-arn <this> moves dead letters back to the archive queue',
     );
-    output('EventQueueUrl', this.events.queue.queueUrl, 'SQS client event (webhook) queue');
+    output(
+      'EventQueueArn',
+      this.events.queue.queueArn,
+      'SQS client event (webhook) queue: the --to-arn of a redrive',
+    );
     output(
       'EventDeadLetterQueueArn',
       this.events.deadLetterQueue.queueArn,
-      'Events a receiver never accepted: npm run redrive -- --dlq-arn <this> tries them again',
+      'Events a receiver never accepted: npm run redrive -- --dlq-arn <this> --to-arn <EventQueueArn>',
     );
     output(
       'WebhooksTableName',

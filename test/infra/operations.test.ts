@@ -179,6 +179,9 @@ describe('outputs', () => {
     template.hasOutput('AccountsTableName', { Value: { Ref: logicalId(stack.accounts.table) } });
     template.hasOutput('ArchiveQueueUrl', { Value: { Ref: logicalId(stack.archive.queue) } });
     template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalId(stack.alarms.topic) } });
+    template.hasOutput('WebhooksTableName', { Value: { Ref: logicalId(stack.webhooks.table) } });
+    template.hasOutput('EventQueueArn', { Value: getAtt(logicalId(stack.events.queue)) });
+    template.hasOutput('EventDeadLetterQueueArn', { Value: getAtt(logicalId(stack.events.deadLetterQueue)) });
     // the secret's name, not its ARN: CloudFormation cuts the random suffix off the ARN
     for (const [output, secret] of [
       ['FalKeySecretName', stack.secrets.falKey],

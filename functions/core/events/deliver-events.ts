@@ -98,7 +98,7 @@ export async function deliverEvents(
       jobId,
       eventId: event.id,
       sinks: results.filter(([, p]) => p.state === 'dead').map(([key]) => key),
-      redrive: 'npm run redrive -- --queue events (see docs/webhooks.md)',
+      redrive: 'npm run redrive -- --queue events, or --dlq-arn/--to-arn on AWS (docs/webhooks.md)',
     });
     deps.metrics.count('WebhookEventDeadLettered', { jobId, eventId: event.id });
     await deps.eventQueue.deadLetter(jobId);

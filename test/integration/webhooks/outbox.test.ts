@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redriveLocal } from '../../../dev/redrive.ts';
 import { type Receiver, startReceiver } from '../../../dev/webhook-receiver.ts';
 import { claimOutbox } from '../../../functions/core/domain/outbox.ts';
 import { createHttpWebhookSender } from '../../../functions/core/events/http/webhook-sender.ts';
@@ -113,7 +114,8 @@ describe('the outbox: no event is lost between the transition and a 2xx', () => 
       { jobId: video.id, revive: true },
     ]);
     up = true;
-    expect(stack.eventQueue.redrive()).toBe(1);
+    // npm run redrive -- --queue events, against the running stack
+    expect(await redriveLocal(stack.url, 'events')).toBe(1);
     const attempts = await receiver.waitFor('/down', 4);
     expect(new Set(attempts.map((r) => r.headers['webhook-id'])).size).toBe(1);
     await stack.eventQueue.drained();
