@@ -211,3 +211,25 @@ describe('client webhooks: delivery to a real receiver', () => {
     expect(shown.callback).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200 });
   });
 });
+
+describe('an endpoint that fails for days', () => {
+  it('is disabled and says why; its failing streak starts at the first failure', async () => {
+    receiver.answer = (_, request) => ({ status: request.path === '/broken' ? 500 : 200 });
+    const endpoint = await createEndpoint('/broken', ['video.completed']);
+    const first = await stack.createVideo({ prompt: 'a broken bell', seconds: '4' });
+    await stack.settle(first.id);
+    await receiver.waitFor('/broken', 4);
+    await stack.eventQueue.drained();
+    expect((await stack.deps.webhooks.getEndpoint(endpoint.id))?.failingSince).toEqual(expect.any(Number));
+    stack.advance(5 * 86_400_000);
+    const second = await stack.createVideo({ prompt: 'a second bell', seconds: '4' });
+    await stack.settle(second.id);
+    await receiver.waitFor('/broken', 5);
+    await stack.eventQueue.drained();
+    const retrieved = await (await stack.api(`/v1/webhook_endpoints/${endpoint.id}`)).json();
+    expect(retrieved).toMatchObject({
+      disabled_at: expect.any(Number),
+      disabled_reason: expect.stringContaining('5 days'),
+    });
+  });
+});
