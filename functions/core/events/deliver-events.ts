@@ -54,9 +54,12 @@ export async function deliverEvents(
   if (!claimed || !outbox?.sinks) return undefined;
   const { event } = outbox;
   const schedule = scheduleFromConfig(deps);
+  const due = dueSinks(outbox, deps.now());
+  // the claim settled an event nobody subscribed to: nothing to send, nothing more to write
+  if (due.length === 0) return { attempted: 0, delivered: 0, dead: 0 };
 
   const results = await Promise.all(
-    dueSinks(outbox, deps.now()).map(async (key): Promise<[string, SinkProgress]> => {
+    due.map(async (key): Promise<[string, SinkProgress]> => {
       const sink = openSink(deps, claimed.job, key);
       const before = outbox.sinks?.[key] ?? { state: 'pending', attempts: 0 };
       const delivery = await sink.deliver(event).catch((error: unknown) => ({
