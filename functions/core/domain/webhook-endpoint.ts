@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventType } from './events.ts';
+import type { AttemptOutcome } from './outbox.ts';
 
 /** A signing secret as stored: sealed (encrypted) by the secret box, with what may be shown of it. */
 export interface StoredSecret {
@@ -72,6 +73,37 @@ export function rotatedSecrets(
 
 /** An endpoint disabled after failing this long (Standard Webhooks suggests days). */
 export const DISABLE_AFTER_FAILING_MS = 5 * 86_400_000;
+
+/**
+ * An endpoint's health after a delivery: a success ends its failing streak; a 410, or failing since
+ * `DISABLE_AFTER_FAILING_MS` ago, disables it. Undefined when nothing changes.
+ */
+export function afterDelivery(
+  endpoint: WebhookEndpoint,
+  outcome: AttemptOutcome,
+  now: number,
+): WebhookEndpoint | undefined {
+  if (endpoint.disabledAt !== undefined) return undefined;
+  switch (outcome.kind) {
+    case 'delivered':
+      return endpoint.failingSince === undefined ? undefined : { ...endpoint, failingSince: undefined };
+    case 'gone':
+      return { ...endpoint, disabledAt: now, disabledReason: 'the receiver answered 410 Gone' };
+    case 'failed': {
+      const since = endpoint.failingSince ?? now;
+      if (now - since >= DISABLE_AFTER_FAILING_MS)
+        return {
+          ...endpoint,
+          failingSince: since,
+          disabledAt: now,
+          disabledReason: 'every delivery failed for 5 days',
+        };
+      return endpoint.failingSince === undefined ? { ...endpoint, failingSince: since } : undefined;
+    }
+    case 'skipped':
+      return undefined;
+  }
+}
 
 /** OpenAI's `webhook_endpoint` object. */
 export interface WebhookEndpointObject {

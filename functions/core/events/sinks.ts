@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { eventBody, type VideoEvent } from '../domain/events.ts';
 import type { Job } from '../domain/job.ts';
 import { type AttemptOutcome, CALLBACK_SINK, type SinkProgress } from '../domain/outbox.ts';
-import { DISABLE_AFTER_FAILING_MS, type WebhookEndpoint } from '../domain/webhook-endpoint.ts';
+import { afterDelivery } from '../domain/webhook-endpoint.ts';
 import { callbackSecret, openLive } from './secrets.ts';
 import { signedHeaders } from './sign.ts';
 
@@ -57,43 +57,23 @@ async function post(deps: Deps, url: string, secrets: string[], event: VideoEven
 
 const skipped = (reason: string): SinkDelivery => ({ outcome: { kind: 'skipped', reason }, durationMs: 0 });
 
-/** Keeps an endpoint's health: a success clears its failing streak; a 410 or days of failures disable it. */
+/** Keeps an endpoint's health (domain/webhook-endpoint.ts `afterDelivery`), reporting a disable. */
 async function trackHealth(deps: Deps, id: string, outcome: AttemptOutcome): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const endpoint = await deps.webhooks.getEndpoint(id);
-    if (!endpoint || endpoint.disabledAt !== undefined) return;
-    const now = deps.now();
-    let next: WebhookEndpoint | undefined;
-    if (outcome.kind === 'delivered')
-      next = endpoint.failingSince === undefined ? undefined : { ...endpoint, failingSince: undefined };
-    else if (outcome.kind === 'gone')
-      next = { ...endpoint, disabledAt: now, disabledReason: 'the receiver answered 410 Gone' };
-    else if (outcome.kind === 'failed') {
-      const since = endpoint.failingSince ?? now;
-      next =
-        now - since >= DISABLE_AFTER_FAILING_MS
-          ? {
-              ...endpoint,
-              failingSince: since,
-              disabledAt: now,
-              disabledReason: 'every delivery failed for 5 days',
-            }
-          : endpoint.failingSince === undefined
-            ? { ...endpoint, failingSince: since }
-            : undefined;
+    const next = endpoint && afterDelivery(endpoint, outcome, deps.now());
+    if (!endpoint || !next) return;
+    // health is not configuration: updated_at stays as the tenant last set it
+    if (!(await deps.webhooks.saveEndpoint({ ...next, version: endpoint.version + 1 }))) continue;
+    if (next.disabledAt !== undefined) {
+      deps.logger.error('webhook endpoint disabled', {
+        endpointId: id,
+        tenant: endpoint.tenant,
+        reason: next.disabledReason,
+      });
+      deps.metrics.count('WebhookEndpointDisabled', { endpointId: id, tenant: endpoint.tenant });
     }
-    if (!next) return;
-    if (await deps.webhooks.saveEndpoint({ ...next, version: endpoint.version + 1, updatedAt: now })) {
-      if (next.disabledAt !== undefined) {
-        deps.logger.error('webhook endpoint disabled', {
-          endpointId: id,
-          tenant: endpoint.tenant,
-          reason: next.disabledReason,
-        });
-        deps.metrics.count('WebhookEndpointDisabled', { endpointId: id, tenant: endpoint.tenant });
-      }
-      return;
-    }
+    return;
   }
 }
 

@@ -12,6 +12,11 @@ import {
   recordEvent,
   type SinkProgress,
 } from '../../../functions/core/domain/outbox.ts';
+import {
+  afterDelivery,
+  DISABLE_AFTER_FAILING_MS,
+  type WebhookEndpoint,
+} from '../../../functions/core/domain/webhook-endpoint.ts';
 
 const NOW = 1_800_000_000_000;
 const fresh: SinkProgress = { state: 'pending', attempts: 0 };
@@ -147,6 +152,40 @@ describe('the outbox on a job', () => {
     expect(revived?.outbox?.sinks).toEqual({
       whe_a: { state: 'pending', attempts: 8, nextAt: NOW },
       whe_b: { state: 'delivered', attempts: 1 },
+    });
+  });
+});
+
+describe('endpoint health', () => {
+  const endpoint: WebhookEndpoint = {
+    id: 'whe_x',
+    tenant: 't',
+    url: 'https://example.com/h',
+    name: '',
+    eventTypes: ['video.completed'],
+    secrets: [],
+    createdAt: NOW,
+    updatedAt: NOW,
+    version: 1,
+  };
+
+  it('a failure starts a streak, a success ends it, five days of failures or a 410 disable', () => {
+    const failing = afterDelivery(endpoint, { kind: 'failed', statusCode: 500 }, NOW);
+    expect(failing?.failingSince).toBe(NOW);
+    expect(afterDelivery(failing as WebhookEndpoint, { kind: 'failed' }, NOW + 1_000)).toBeUndefined();
+    expect(
+      afterDelivery(failing as WebhookEndpoint, { kind: 'delivered', statusCode: 200 }, NOW + 1_000),
+    ).toMatchObject({
+      failingSince: undefined,
+    });
+    expect(
+      afterDelivery(failing as WebhookEndpoint, { kind: 'failed' }, NOW + DISABLE_AFTER_FAILING_MS),
+    ).toMatchObject({
+      disabledAt: NOW + DISABLE_AFTER_FAILING_MS,
+      disabledReason: expect.stringContaining('5 days'),
+    });
+    expect(afterDelivery(endpoint, { kind: 'gone', statusCode: 410 }, NOW)).toMatchObject({
+      disabledAt: NOW,
     });
   });
 });
