@@ -179,7 +179,8 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     stack.advance(10 * 60_000);
     await stack.reconcile();
-    const completed = await stack.waitForJob(video.id, ['completed']);
+    const completed = await stack.waitForEnd(video.id);
+    expect(completed.state).toBe('completed');
     expect(stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered).toBe(false);
     await expect
       .poll(() => stack.emulator?.request(submitted.requestId as string)?.webhook?.delivered, {
