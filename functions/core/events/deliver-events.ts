@@ -92,11 +92,11 @@ export async function deliverEvents(
     }),
   );
 
-  const recorded = await updateJob(deps, jobId, (current) =>
-    recordAttempts(current, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
-  );
   const dead = results.filter(([, progress]) => progress.state === 'dead').length;
   if (dead > 0) {
+    // parked before the give-up is recorded: if this send fails, the run throws, its lease runs out,
+    // and the last attempt is made (and parked) again, so no dead event goes unseen
+    await deps.eventQueue.deadLetter(jobId);
     logger.error('event dead-lettered: a sink failed every attempt', {
       jobId,
       eventId: event.id,
@@ -104,8 +104,10 @@ export async function deliverEvents(
       redrive: 'npm run redrive -- --queue events, or --dlq-arn/--to-arn on AWS (docs/webhooks.md)',
     });
     deps.metrics.count('WebhookEventDeadLettered', { jobId, eventId: event.id });
-    await deps.eventQueue.deadLetter(jobId);
   }
+  const recorded = await updateJob(deps, jobId, (current) =>
+    recordAttempts(current, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
+  );
   const retryAt = recorded?.job.outbox ? nextAttemptAt(recorded.job.outbox) : undefined;
   if (retryAt !== undefined && retryAt - deps.now() <= MAX_QUEUE_DELAY_MS) {
     await deps.eventQueue.enqueue(jobId, Math.max(0, retryAt - deps.now())).catch((error: unknown) => {

@@ -20,7 +20,15 @@ const lossy = {
     }
     return (lossy.target as EventQueue).enqueue(jobId, delayMs);
   },
-  deadLetter: (jobId: string) => (lossy.target as EventQueue).deadLetter(jobId),
+  /** Dead letters that fail to send (SQS unreachable at the worst moment). */
+  failDeadLetters: 0,
+  deadLetter(jobId: string) {
+    if (lossy.failDeadLetters > 0) {
+      lossy.failDeadLetters--;
+      return Promise.reject(new Error('SQS unreachable'));
+    }
+    return (lossy.target as EventQueue).deadLetter(jobId);
+  },
 };
 
 /** DNS the test controls: a name can resolve to loopback at registration and elsewhere later. */
@@ -122,6 +130,28 @@ describe('the outbox: no event is lost between the transition and a 2xx', () => 
     expect((await stack.job(video.id)).outbox?.sinks?.[id]).toMatchObject({
       state: 'delivered',
       attempts: 4,
+    });
+  });
+
+  it('a dead letter that could not be sent is not lost: the give-up is made again once the run’s lease ends', async () => {
+    receiver.answer = (_, request) => ({ status: request.path === '/never' ? 500 : 200 });
+    await endpoint('/never');
+    lossy.failDeadLetters = 1;
+    const before = stack.eventQueue.deadLetterMessages().length;
+    const video = await stack.createVideo({ prompt: 'an unanswered letter', seconds: '4' });
+    await stack.settle(video.id);
+    await receiver.waitFor('/never', 3);
+    await stack.eventQueue.drained();
+    expect(lossy.failDeadLetters).toBe(0);
+    expect(stack.eventQueue.deadLetterMessages()).toHaveLength(before);
+    // the failed run still holds the event; once its lease is over the reconciler re-drives it
+    stack.advance(120_000);
+    await stack.reconcile();
+    await receiver.waitFor('/never', 4);
+    await stack.eventQueue.drained();
+    expect(stack.eventQueue.deadLetterMessages().map((m) => JSON.parse(m.body))).toContainEqual({
+      jobId: video.id,
+      revive: true,
     });
   });
 
