@@ -1,12 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../functions/core/config.ts';
+import { type Config, ConfigError, loadConfig } from '../functions/core/config.ts';
+import { createAesSecretBox } from '../functions/core/events/secret-box.ts';
 import { createDynamoApiKeyStore } from '../functions/core/store/dynamodb/api-key-store.ts';
+import { createDynamoJobStore } from '../functions/core/store/dynamodb/job-store.ts';
 import { createDynamoStatsStore } from '../functions/core/store/dynamodb/stats-store.ts';
 import { createDynamoTenantStore } from '../functions/core/store/dynamodb/tenant-store.ts';
+import { createDynamoWebhookStore } from '../functions/core/store/dynamodb/webhook-store.ts';
 import { parseAdminArgs, runAdmin, UsageError } from './admin/cli.ts';
 import { loadLocalSettings } from './local-config.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The key that seals signing secrets: the environment's, the secret's, or (--local) the data dir's. */
+function sealingKey(config: Config, local: boolean): () => Promise<string> {
+  return async () => {
+    if (config.webhooks.secretsKey) return config.webhooks.secretsKey;
+    if (config.webhooks.secretsKeySecretId) {
+      const value = await getSecret(config.webhooks.secretsKeySecretId);
+      if (typeof value === 'string') return value;
+    }
+    const file = join(resolve(loadLocalSettings(process.env).REELAY_DATA_DIR), 'webhook-secrets-key');
+    if (local && existsSync(file)) return readFileSync(file, 'utf8').trim();
+    throw new ConfigError(
+      'set REELAY_WEBHOOK_SECRETS_KEY or REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID (or use --local)',
+    );
+  };
+}
 
 /**
  * `npm run admin -- …`: tenants and API keys, with the same store code the API uses. Against a running
@@ -32,6 +54,11 @@ async function main(argv: string[]): Promise<void> {
       keys: createDynamoApiKeyStore(client, table),
       tenants: createDynamoTenantStore(client, table),
       stats: createDynamoStatsStore(client, values['jobs-table'] ?? config.jobsTable),
+      webhook: {
+        webhooks: createDynamoWebhookStore(client, config.webhooks.table),
+        jobs: createDynamoJobStore(client, config.jobsTable),
+        secretBox: createAesSecretBox(sealingKey(config, values.local ?? false)),
+      },
       defaults: config.tenantDefaults,
       now: Date.now,
       print: (line) => console.log(line),

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ArchiveQueue } from '../functions/core/queue/archive-queue.ts';
+import type { EventQueue } from '../functions/core/queue/event-queue.ts';
 import type { FollowUp, FollowUpQueue } from '../functions/core/queue/follow-up-queue.ts';
 
 export interface LocalQueueOptions {
@@ -29,11 +30,11 @@ export interface QueuedMessage {
 type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 /**
- * An in-process stand-in for an SQS queue (archive or follow-up): at-least-once delivery of
- * one-record SQS events to the real worker handler, redelivery after the visibility timeout, and a
- * dead-letter store.
+ * An in-process stand-in for an SQS queue (archive, follow-up or events): at-least-once delivery of
+ * one-record SQS events to the real worker handler, delayed messages, redelivery after the
+ * visibility timeout, and a dead-letter store.
  */
-export class LocalQueue implements ArchiveQueue, FollowUpQueue {
+export class LocalQueue implements ArchiveQueue, FollowUpQueue, EventQueue {
   private messages: QueuedMessage[] = [];
   private deadLetters: QueuedMessage[] = [];
   private inFlight = new Set<Promise<void>>();
@@ -54,8 +55,8 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue {
     this.pump();
   }
 
-  async enqueue(jobId: string): Promise<void> {
-    await this.sendBody(JSON.stringify({ jobId }));
+  async enqueue(jobId: string, delayMs = 0): Promise<void> {
+    await this.sendBody(JSON.stringify({ jobId }), delayMs);
   }
 
   async send(message: FollowUp): Promise<void> {
@@ -67,7 +68,7 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue {
     return this.sent;
   }
 
-  private async sendBody(body: string): Promise<void> {
+  private async sendBody(body: string, delayMs = 0): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
     this.totals.sent++;
     this.sent.push(body);
@@ -78,7 +79,7 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue {
       body,
       sentAt: Date.now(),
       receiveCount: 0,
-      visibleAt: 0,
+      visibleAt: delayMs > 0 ? Date.now() + delayMs : 0,
     });
     this.save();
     this.pump();
@@ -87,6 +88,18 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue {
   /** Bodies of the messages not yet done with: waiting, hidden for a retry, or being handled. */
   pendingBodies(): string[] {
     return this.messages.map((m) => m.body);
+  }
+
+  /** A message sent straight to the dead-letter store (the event deliverer's give-up), revived by a redrive. */
+  async deadLetter(jobId: string): Promise<void> {
+    const message = {
+      messageId: randomUUID(),
+      body: JSON.stringify({ jobId, revive: true }),
+      sentAt: Date.now(),
+    };
+    this.deadLetters.push({ ...message, receiveCount: 0, visibleAt: 0 });
+    this.options.onDeadLetter?.({ ...message, receiveCount: 0, visibleAt: 0 });
+    this.save();
   }
 
   depth(): { visible: number; inFlight: number; deadLetters: number } {

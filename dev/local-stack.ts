@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -17,11 +18,18 @@ import {
   type PrometheusMetrics,
 } from '../functions/core/metrics/prometheus/prometheus-metrics.ts';
 import { buildDeps } from '../functions/core/wiring.ts';
+import { createEventDelivererHandler } from '../functions/event-deliverer/deliverer.ts';
 import { createFalWebhookApp } from '../functions/fal-webhook/app.ts';
 import { createFollowUpWorker } from '../functions/follow-up/worker.ts';
 import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
 import type { FunctionName } from '../infra/bundling.ts';
-import { ensureAccountsTable, ensureJobsTable, ensureUsageTable, startDynamo } from './embedded/dynamodb.ts';
+import {
+  ensureAccountsTable,
+  ensureJobsTable,
+  ensureUsageTable,
+  ensureWebhooksTable,
+  startDynamo,
+} from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { LOCAL_TENANT_LIMITS, loadLocalSettings } from './local-config.ts';
@@ -56,6 +64,8 @@ export interface LocalStack {
   followUps: LocalQueue;
   /** What the functions would send CloudWatch, served as Prometheus text at GET /metrics. */
   metrics: PrometheusMetrics;
+  /** The event delivery queue (client webhooks) and its dead-letter store. */
+  eventQueue: LocalQueue;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -97,6 +107,15 @@ async function devApiKey(dataDir: string, deps: Deps): Promise<string> {
     }
   }
   const { key } = await issueApiKey(deps.keys, { tenant: 'local', name: 'dev', now });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** The key that seals webhook signing secrets, kept in the data dir so secrets survive restarts. */
+function localSecretsKey(dataDir: string): string {
+  const file = join(dataDir, 'webhook-secrets-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;
 }
@@ -183,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       REELAY_S3_ENDPOINT: s3.endpoint,
       REELAY_VIDEO_BUCKET: bucket,
       REELAY_ALLOW_LOCAL_URLS: 'true',
+      REELAY_WEBHOOK_SECRETS_KEY: env.REELAY_WEBHOOK_SECRETS_KEY || localSecretsKey(dataDir),
       // the emulator reaches us on loopback; real fal needs PUBLIC_URL (a tunnel) or polling does the work
       PUBLIC_URL: env.PUBLIC_URL || (realFal ? undefined : url),
       ...(emulator && {
@@ -219,12 +239,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 2,
       file: options.inMemory ? undefined : join(dataDir, 'follow-up-queue.json'),
     });
+    const eventQueue = new LocalQueue({
+      name: 'reelay-events',
+      region: config.region,
+      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
+      maxReceiveCount: config.archiveMaxReceives,
+      concurrency: 4,
+      file: options.inMemory ? undefined : join(dataDir, 'event-queue.json'),
+    });
     const metrics = createPrometheusMetrics();
-    const deps = buildDeps(config, { archiveQueue: queue, followUps, metrics, ...options.deps });
+    const deps = buildDeps(config, { archiveQueue: queue, followUps, eventQueue, metrics, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
     await ensureUsageTable(dynamoClient, config.usageTable);
+    await ensureWebhooksTable(dynamoClient, config.webhooks.table);
     const apiKey = await devApiKey(dataDir, deps);
     const depsOf = (fn: FunctionName) => options.depsFor?.(fn, deps) ?? deps;
 
@@ -244,6 +273,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     root.post('/_local/archive-queue/redrive', (c) => c.json({ moved: queue.redrive() }));
+    root.get('/_local/event-queue', (c) =>
+      c.json({
+        ...eventQueue.depth(),
+        deadLetters: eventQueue.deadLetterMessages().map(({ messageId, body, receiveCount }) => ({
+          messageId,
+          body,
+          receiveCount,
+        })),
+      }),
+    );
+    root.post('/_local/event-queue/redrive', (c) => c.json({ moved: eventQueue.redrive() }));
     // the numbers the stack's CloudWatch dashboard shows on AWS (docs/operations.md)
     root.get('/metrics', (c) =>
       c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
@@ -263,6 +303,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(() => queue.close());
     followUps.start(createFollowUpWorker(depsOf('follow-up')));
     stoppers.push(() => followUps.close());
+    eventQueue.start(createEventDelivererHandler(depsOf('event-deliverer')));
+    stoppers.push(() => eventQueue.close());
     const schedule = startSchedule({
       intervalMs: options.schedule === false ? 2 ** 31 - 1 : settings.REELAY_LOCAL_RECONCILE_SECONDS * 1000,
       region: config.region,
@@ -281,6 +323,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       emulator,
       queue,
       followUps,
+      eventQueue,
       metrics,
       objectWrites,
       reconcile: schedule.runNow,

@@ -7,7 +7,14 @@ import { VENDOR_FILES } from '../functions/api/web-assets.ts';
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The Lambda functions; each is `functions/<name>/handler.ts` exporting `handler`. */
-export const FUNCTION_NAMES = ['api', 'fal-webhook', 'archiver', 'follow-up', 'reconciler'] as const;
+export const FUNCTION_NAMES = [
+  'api',
+  'fal-webhook',
+  'archiver',
+  'follow-up',
+  'event-deliverer',
+  'reconciler',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export function handlerEntry(name: FunctionName): string {

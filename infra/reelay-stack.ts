@@ -4,10 +4,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { JOBS_TABLE } from '../functions/core/store/dynamodb/jobs-table.ts';
+import { WEBHOOKS_TABLE } from '../functions/core/store/dynamodb/webhooks-table.ts';
 import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue, MAX_RECEIVE_COUNT, WorkerQueue } from './constructs/archive-queue.ts';
+import { EventQueue } from './constructs/event-queue.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -17,6 +19,7 @@ import { ReelayMetrics } from './constructs/reelay-metrics.ts';
 import { ReelaySecrets } from './constructs/reelay-secrets.ts';
 import { UsageTable } from './constructs/usage-table.ts';
 import { VideoStorage } from './constructs/video-storage.ts';
+import { WebhooksTable } from './constructs/webhooks-table.ts';
 import { SERVICE_SETTING_KEYS, SERVICE_SETTINGS } from './service-settings.ts';
 import { FUNCTION_SIZING } from './sizing.ts';
 
@@ -43,6 +46,8 @@ export class ReelayStack extends Stack {
   readonly secrets: ReelaySecrets;
   readonly archive: ArchiveQueue;
   readonly followUp: WorkerQueue;
+  readonly events: EventQueue;
+  readonly webhooks: WebhooksTable;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
   readonly dashboard: OperationsDashboard;
@@ -82,8 +87,15 @@ export class ReelayStack extends Stack {
       consumerTimeout: FUNCTION_SIZING['follow-up'].timeout,
     });
     const followUps = this.followUp.queue;
+    this.events = new EventQueue(this, 'Events', {
+      consumerTimeout: FUNCTION_SIZING['event-deliverer'].timeout,
+    });
+    const events = this.events;
+    this.webhooks = new WebhooksTable(this, 'Webhooks', { production: config.production });
+    const webhooksTable = this.webhooks.table;
+    const byOwner = [WEBHOOKS_TABLE.byOwner.indexName];
 
-    const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
+    const bare = (name: FunctionName, id: string, reservedConcurrency?: number) =>
       new ReelayFunction(this, id, {
         name,
         ...FUNCTION_SIZING[name],
@@ -93,7 +105,9 @@ export class ReelayStack extends Stack {
         metricsNamespace: metricsNamespace(config.stage),
         // opt-in: reserving needs 100 unreserved executions left, which new accounts do not have
         reservedConcurrency: config.reserveConcurrency ? reservedConcurrency : undefined,
-      }).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
+      });
+    const fn = (name: FunctionName, id: string, reservedConcurrency?: number) =>
+      bare(name, id, reservedConcurrency).bindSecret(this.secrets.falKey, 'FAL_KEY_SECRET_ID');
 
     const api = fn('api', 'Api')
       // UpdateItem: statistics counters (a delete ends a job, feedback adds ratings); BatchGetItem reads them
@@ -108,6 +122,15 @@ export class ReelayStack extends Stack {
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindVideoBucket(bucket, ['s3:GetObject', 's3:DeleteObject'])
       .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
+      // webhook endpoints and the callback secret: created, read, rotated and deleted here; `test` signs and sends
+      .bindWebhooksTable(
+        webhooksTable,
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        byOwner,
+      )
+      .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
+      // a create that fails at once, or a delete that cancels, ends a job: its event is announced
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
     if (config.videoRetentionDays !== undefined)
       api.setEnv('REELAY_VIDEO_RETENTION_DAYS', String(config.videoRetentionDays));
@@ -119,6 +142,7 @@ export class ReelayStack extends Stack {
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
 
     // the work requests find for other jobs: byDue finds the longest waiters; a fallback model that
@@ -133,6 +157,8 @@ export class ReelayStack extends Stack {
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
+      // a job it ends (a fallback none can take, a refused submit) announces its event
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
     followUp.function.addEventSource(
       new SqsEventSource(followUps, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
@@ -151,6 +177,7 @@ export class ReelayStack extends Stack {
       // settles as every step does (the follow-up queue)
       .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       .bindFollowUpQueue(followUps)
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('REELAY_ARCHIVE_MAX_RECEIVES', String(MAX_RECEIVE_COUNT));
     archiver.function.addEventSource(
       new SqsEventSource(queue, {
@@ -173,7 +200,22 @@ export class ReelayStack extends Stack {
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
+      // the outbox pass re-sends events whose delivery is due (found on byDue)
+      .bindEventQueue(events.queue, events.deadLetterQueue)
       .setEnv('PUBLIC_URL', http.publicUrl);
+
+    // egress to receivers on the internet is its purpose: no VPC, so receivers see Lambda's public addresses
+    // the one function that never talks to fal: no fal key
+    const deliverer = bare('event-deliverer', 'EventDeliverer')
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      // endpoints (read, health written back), callback secrets (made on first use), the delivery log
+      .bindWebhooksTable(webhooksTable, ['dynamodb:GetItem', 'dynamodb:PutItem'], byOwner)
+      .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
+      .bindEventQueue(events.queue, events.deadLetterQueue, true);
+    deliverer.function.addEventSource(
+      // two at a time leaves a new account's 10 concurrent executions room (docs/deploy.md says how to raise it)
+      new SqsEventSource(events.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
+    );
     new Rule(this, 'ReconcileSchedule', {
       description: 'Reelay: drive lost webhooks, stuck archives, queued jobs and timeouts on',
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -183,7 +225,14 @@ export class ReelayStack extends Stack {
 
     http.routeApi(api.function);
     http.routeWebhook(webhook.function);
-    this.functions = { api, 'fal-webhook': webhook, archiver, 'follow-up': followUp, reconciler };
+    this.functions = {
+      api,
+      'fal-webhook': webhook,
+      archiver,
+      'follow-up': followUp,
+      'event-deliverer': deliverer,
+      reconciler,
+    };
     for (const key of SERVICE_SETTING_KEYS) {
       const value = config.serviceSettings[key];
       if (value === undefined) continue;
@@ -197,6 +246,7 @@ export class ReelayStack extends Stack {
       alarmEmail: config.alarmEmail,
       functions: Object.values(this.functions),
       archiveQueue: this.archive,
+      eventQueue: this.events,
       followUpQueue: this.followUp,
       httpApi: http.httpApi,
       metrics,
@@ -245,6 +295,21 @@ export class ReelayStack extends Stack {
       'ArchiveDeadLetterQueueArn',
       archive.deadLetterQueue.queueArn,
       'npm run redrive -- --dlq-arn <this> moves dead letters back to the archive queue',
+    );
+    output(
+      'EventQueueArn',
+      this.events.queue.queueArn,
+      'SQS client event (webhook) queue: the --to-arn of a redrive',
+    );
+    output(
+      'EventDeadLetterQueueArn',
+      this.events.deadLetterQueue.queueArn,
+      'Events a receiver never accepted: npm run redrive -- --dlq-arn <this> --to-arn <EventQueueArn>',
+    );
+    output(
+      'WebhooksTableName',
+      this.webhooks.table.tableName,
+      'DynamoDB webhooks table: endpoints, callback secrets, deliveries',
     );
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');

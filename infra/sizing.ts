@@ -45,4 +45,10 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     // under the one-minute schedule, so passes do not pile up; the pass stops 10 s before this
     timeout: Duration.seconds(55),
   },
+  'event-deliverer': {
+    description: 'Reelay event deliverer: signed client webhooks, one event to its sinks at once',
+    // waits on receivers, not CPU: each send is bounded at 10 s and all of an event's sinks go at once
+    memorySize: 256,
+    timeout: Duration.seconds(60),
+  },
 };

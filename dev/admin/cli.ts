@@ -1,19 +1,36 @@
 import { parseArgs } from 'node:util';
 import { issueApiKey } from '../../functions/core/accounts/issue-key.ts';
 import { type ApiKeyRecord, TENANT_ID_PATTERN } from '../../functions/core/domain/api-key.ts';
+import { resendEvent } from '../../functions/core/domain/outbox.ts';
 import { GROUP_BY, type GroupBy } from '../../functions/core/domain/stats-summary.ts';
 import { effectiveLimits, type TenantLimits } from '../../functions/core/domain/tenant.ts';
+import { toEndpointObject } from '../../functions/core/domain/webhook-endpoint.ts';
 import { ApiError } from '../../functions/core/errors.ts';
+import type { SecretBox } from '../../functions/core/events/secret-box.ts';
+import { callbackSecret, rotateCallbackSecret } from '../../functions/core/events/secrets.ts';
 import { readStats } from '../../functions/core/insights/read-stats.ts';
+import { updateJob } from '../../functions/core/jobs/update-job.ts';
+import { createPrometheusMetrics } from '../../functions/core/metrics/prometheus/prometheus-metrics.ts';
 import type { ApiKeyStore } from '../../functions/core/store/api-key-store.ts';
+import type { JobStore } from '../../functions/core/store/job-store.ts';
 import { ALL_TENANTS, type StatsStore } from '../../functions/core/store/stats-store.ts';
 import type { TenantStore } from '../../functions/core/store/tenant-store.ts';
+import type { WebhookStore } from '../../functions/core/store/webhook-store.ts';
+
+/** What the webhook commands need besides the accounts table. */
+export interface WebhookAdmin {
+  webhooks: WebhookStore;
+  jobs: JobStore;
+  secretBox: SecretBox;
+}
 
 export interface AdminContext {
   keys: ApiKeyStore;
   tenants: TenantStore;
   /** The statistics counters (the jobs table); only the stats command needs them. */
   stats?: StatsStore;
+  /** Absent when the webhook tables are not configured: the webhook commands then say so. */
+  webhook?: WebhookAdmin;
   defaults: TenantLimits;
   now: () => number;
   print: (line: string) => void;
@@ -32,10 +49,17 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   stats [--tenant <id>] [--since D] [--until D] [--model M] [--group-by model|style|day]
                                                 statistics of one tenant, or of all tenants together (JSON)
 
+  webhooks list --tenant <id>                   a tenant's webhook endpoints (never their secrets)
+  webhooks resend <video id>                    deliver the video's event again (same event id) at the next reconcile
+  callback-secret get --tenant <id>             the secret that signs the tenant's callback_url events
+  callback-secret rotate --tenant <id> [--keep-old]  a new one; --keep-old keeps the old one signing for 24 h
+
   connection: --local (the DynamoDB of a running \`npm start\`), --endpoint <url>, --table <name>,
   --jobs-table <name> (stats), --region <region>; otherwise REELAY_ACCOUNTS_TABLE, REELAY_JOBS_TABLE,
   REELAY_DYNAMODB_ENDPOINT, AWS_REGION and the
-  AWS credentials of the environment (a deployed stack's table is its AccountsTableName output).`;
+  AWS credentials of the environment (a deployed stack's table is its AccountsTableName output).
+  Webhook commands also read REELAY_WEBHOOKS_TABLE, REELAY_JOBS_TABLE and the sealing key
+  (REELAY_WEBHOOK_SECRETS_KEY[_SECRET_ID]; with --local, the data dir's webhook-secrets-key).`;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -64,6 +88,7 @@ export const ADMIN_OPTIONS = {
   until: { type: 'string' },
   model: { type: 'string' },
   'group-by': { type: 'string' },
+  'keep-old': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -132,6 +157,12 @@ function keyLine(record: ApiKeyRecord): string {
     `last used ${iso(record.lastUsedAt)}`,
     status,
   ].join('  ');
+}
+
+function webhookAdmin(context: AdminContext): WebhookAdmin {
+  if (!context.webhook)
+    throw new UsageError('webhook commands need the webhooks and jobs tables and the sealing key');
+  return context.webhook;
 }
 
 /** Runs one admin command against the given stores; the entry point (dev/admin.ts) builds them. */
@@ -234,6 +265,44 @@ export async function runAdmin(argv: string[], context: AdminContext): Promise<v
         throw error instanceof ApiError ? new UsageError(error.message) : error;
       });
       print(JSON.stringify({ tenant: tenant === ALL_TENANTS ? 'all' : tenant, ...stats }, null, 2));
+      return;
+    }
+    case 'webhooks list': {
+      const { webhooks } = webhookAdmin(context);
+      const tenant = tenantArg(values.tenant ?? rest[0]);
+      const page = await webhooks.listEndpoints(tenant, { limit: 100, order: 'asc' });
+      if (page.endpoints.length === 0) print('no endpoints');
+      for (const endpoint of page.endpoints) print(JSON.stringify(toEndpointObject(endpoint)));
+      return;
+    }
+    case 'webhooks resend': {
+      const { jobs } = webhookAdmin(context);
+      const videoId = rest[0];
+      if (!videoId || !/^video_[0-9a-f]{32}$/.test(videoId))
+        throw new UsageError('give a video id (video_…)');
+      // an event re-sent ends no job; the CLI keeps its counts in memory, unpublished
+      const updated = await updateJob({ jobs, metrics: createPrometheusMetrics() }, videoId, (job) =>
+        resendEvent(job, context.now()),
+      );
+      if (!updated?.changed)
+        throw new UsageError(`${videoId} has no event yet (it has not ended, or does not exist)`);
+      print(
+        `${updated.job.outbox?.event.type} ${updated.job.outbox?.event.id} of ${videoId} is due again; the reconciler sends it within a minute`,
+      );
+      return;
+    }
+    case 'callback-secret get':
+    case 'callback-secret rotate': {
+      const { webhooks, secretBox } = webhookAdmin(context);
+      const tenant = tenantArg(values.tenant ?? rest[0]);
+      const deps = { webhooks, secretBox, now: context.now };
+      const record =
+        command === 'rotate'
+          ? (await rotateCallbackSecret(deps, tenant, values['keep-old'] ?? false)).record
+          : await callbackSecret(deps, tenant);
+      const [current] = record.secrets;
+      if (!current) throw new Error(`the callback secret of ${tenant} holds no secret`);
+      print(await secretBox.open(current.sealed));
       return;
     }
     default:

@@ -4,11 +4,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Webhook } from 'standardwebhooks';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
 import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
+import { type Receiver, startReceiver } from '../webhook-receiver.ts';
 import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
 import { ArchiveLeaseWatch } from './leases.ts';
 import { analyse, type ChaosReport, type JobRun, type KillRecord } from './report.ts';
@@ -59,9 +61,16 @@ const FAL_TIMINGS = {
 const LOCAL_TIMINGS = {
   REELAY_LOCAL_RECONCILE_SECONDS: '60',
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: '30',
+  // Standard Webhooks' schedule, scaled from hours to seconds
+  REELAY_WEBHOOK_RETRY_SCHEDULE: '0.5,1,2,4,8,8',
+  REELAY_WEBHOOK_TIMEOUT_SECONDS: '5',
 };
 
 const SLOW_CDN = CHAOS_FAULTS.find((fault) => fault.name === 'CDN slow body') as ChaosFault;
+/** Share of deliveries the subscribed receiver refuses (503), so retries run too. */
+const RECEIVER_REFUSALS = 0.1;
+/** How long ended jobs' events may take to arrive after the last job ended. */
+const EVENT_DRAIN_MS = 60_000;
 
 const FAULT_TIMINGS: FaultTimings = {
   webhookDelayMs: 4_000,
@@ -166,6 +175,39 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     stoppers.push(() => service.stop());
     await service.start();
     log(`service on ${url}; logs in ${join(options.dataDir, 'service.log')}`);
+
+    // a subscribed receiver: every ended job's event must reach it at least once, across the SIGKILLs;
+    // it verifies each delivery as it comes (the signature's timestamp is only good for 5 minutes)
+    let signingSecret = '';
+    const accepted = new Map<string, string[]>();
+    let badSignatures = 0;
+    const receiver: Receiver = await startReceiver((_, delivery) => {
+      let event: { type: string; data: { id: string } };
+      try {
+        event = new Webhook(signingSecret).verify(
+          delivery.body,
+          delivery.headers as Record<string, string>,
+        ) as typeof event;
+      } catch {
+        badSignatures++;
+        return { status: 400 };
+      }
+      if (random() < RECEIVER_REFUSALS) return { status: 503 };
+      accepted.set(event.data.id, [...(accepted.get(event.data.id) ?? []), event.type]);
+      return { status: 200 };
+    });
+    stoppers.push(() => receiver.close());
+    const subscribed = await fetch(`${url}/v1/webhook_endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        url: `${receiver.url}/chaos`,
+        name: 'chaos',
+        event_types: ['video.completed', 'video.failed'],
+      }),
+    });
+    if (subscribed.status !== 200) throw new Error(`subscribing the receiver answered ${subscribed.status}`);
+    ({ signing_secret: signingSecret } = (await subscribed.json()) as { signing_secret: string });
 
     const runs: JobRun[] = [];
     const clientTrouble = { networkErrors: 0, serverErrors: 0, refused: 0, samples: [] as string[] };
@@ -280,6 +322,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const drainedAt = Date.now();
     await leases.stop();
 
+    // then wait for the events of every ended job (their retries may still be on the way)
+    const eventDeadline = Date.now() + EVENT_DRAIN_MS;
+    while (!runs.every((run) => accepted.has(run.id)) && Date.now() < eventDeadline) await sleep(500);
+    log(`${receiver.at('/chaos').length} deliveries reached the receiver`);
+
     const store = createDynamoJobStore(dynamoClient, TABLE);
     const s3Client = new S3Client({
       region: 'us-east-1',
@@ -326,6 +373,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       restarts: service.starts - 1,
       kills,
       clientTrouble,
+      events: { accepted, badSignatures },
       timings: {
         createMs: createdAt - started,
         drainMs: drainedAt - createdAt,

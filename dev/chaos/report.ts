@@ -50,6 +50,13 @@ export interface ChaosEvidence {
   /** Answers other than 200 that clients met (and retried), with a few samples. */
   clientTrouble: { networkErrors: number; serverErrors: number; refused: number; samples: string[] };
   timings: { createMs: number; drainMs: number; totalMs: number };
+  /** What the subscribed receiver accepted (answered 2xx), per video id; absent when no receiver ran. */
+  events?: {
+    /** Per video: the event types delivered, one entry per accepted delivery. */
+    accepted: Map<string, string[]>;
+    /** Deliveries whose signature did not verify with the endpoint's secret. */
+    badSignatures: number;
+  };
 }
 
 export interface ChaosReport {
@@ -75,6 +82,12 @@ export interface ChaosReport {
   takeovers: TakeoverSummary;
   clientTrouble: ChaosEvidence['clientTrouble'];
   timings: ChaosEvidence['timings'];
+  /** Ended jobs whose event the subscribed receiver never accepted (must be 0). */
+  eventsLost: number;
+  /** Accepted deliveries beyond the first of an event (allowed: at-least-once; counted). */
+  duplicateDeliveries: number;
+  eventsDelivered: number;
+  badSignatures: number;
   /** The first few problems, each with its job, for whoever reads the report. */
   problems: string[];
 }
@@ -200,6 +213,23 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
       problems.push(`${run.id} (${faultOf}) archived ${writes} times`);
     }
   }
+  let eventsLost = 0;
+  let duplicateDeliveries = 0;
+  let eventsDelivered = 0;
+  if (evidence.events) {
+    for (const run of evidence.runs) {
+      const job = evidence.jobs.get(run.id);
+      if (!job || !isTerminal(job.state)) continue;
+      const want = `video.${job.state}`;
+      const got = (evidence.events.accepted.get(run.id) ?? []).filter((type) => type === want).length;
+      if (got === 0) {
+        eventsLost++;
+        problems.push(`${run.id} ended ${job.state} but the receiver never accepted its ${want} event`);
+      }
+      eventsDelivered += Math.min(got, 1);
+      duplicateDeliveries += Math.max(0, got - 1);
+    }
+  }
   const answered = new Set(evidence.runs.map((run) => run.id));
   const stray = evidence.tenantJobIds.filter((id) => !answered.has(id));
   for (const id of stray) problems.push(`stray job ${id}: recorded, but no client was answered with it`);
@@ -226,6 +256,10 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     takeovers: summariseTakeovers(evidence.kills ?? [], problems),
     clientTrouble: evidence.clientTrouble,
     timings: evidence.timings,
+    eventsLost,
+    duplicateDeliveries,
+    eventsDelivered,
+    badSignatures: evidence.events?.badSignatures ?? 0,
     problems: problems.slice(0, 50),
   };
 }

@@ -44,8 +44,17 @@ mkdirSync(dataDir, { recursive: true });
 writeFileSync(join(dataDir, 'report.json'), `${JSON.stringify({ options, report }, null, 2)}\n`);
 print(report);
 console.log(`\nreport: ${join(dataDir, 'report.json')}`);
-const clean = report.lost + report.duplicateSubmits + report.duplicateArchives + report.strayJobs === 0;
-console.log(clean ? 'PASS: nothing lost, nothing duplicated' : 'FAIL: see problems above');
+const clean =
+  report.lost +
+    report.duplicateSubmits +
+    report.duplicateArchives +
+    report.strayJobs +
+    report.eventsLost +
+    report.badSignatures ===
+  0;
+console.log(
+  clean ? 'PASS: nothing lost, nothing duplicated, every event delivered' : 'FAIL: see problems above',
+);
 process.exit(clean ? 0 : 1);
 
 function seconds(ms: number | null): string {
@@ -65,6 +74,10 @@ function print(report: ChaosReport): void {
     ['fal submits accepted', report.falSubmits],
     ['fal webhook attempts', report.falWebhookAttempts],
     ['S3 writes', report.s3Writes],
+    ['events delivered (subscribed receiver)', report.eventsDelivered],
+    ['events lost', report.eventsLost],
+    ['duplicate deliveries', report.duplicateDeliveries],
+    ['bad signatures', report.badSignatures],
     ['service restarts (SIGKILL)', report.restarts],
     [
       'archives cut off by a kill',

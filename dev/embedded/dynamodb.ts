@@ -11,6 +11,7 @@ import dynalite from 'dynalite';
 import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
 import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
+import { WEBHOOKS_TABLE } from '../../functions/core/store/dynamodb/webhooks-table.ts';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -101,5 +102,12 @@ export const ensureAccountsTable = (client: DynamoDBClient, tableName: string) =
 /** The usage table: concurrency slots, queues and daily spend, one item per pool. */
 export const ensureUsageTable = (client: DynamoDBClient, tableName: string) =>
   ensureTable(client, tableName, { partitionKey: USAGE_TABLE.partitionKey, indexes: [] });
+
+/** The webhooks table: endpoints (by tenant), callback secrets and delivery attempts (by endpoint). */
+export const ensureWebhooksTable = (client: DynamoDBClient, tableName: string) =>
+  ensureTable(client, tableName, {
+    partitionKey: WEBHOOKS_TABLE.partitionKey,
+    indexes: [WEBHOOKS_TABLE.byOwner],
+  });
 
 export { DynamoDBClient };

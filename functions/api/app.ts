@@ -9,11 +9,13 @@ import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { pageCsp } from './csp.ts';
 import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
+import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { videoRoutes } from './routes/videos.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { createWebAssets, type WebAssets } from './web-assets.ts';
 
 const healthRoute = createRoute({
@@ -49,6 +51,8 @@ export function createApiApp(deps: Deps) {
   app.route('/', modelRoutes(deps.styles));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));
+  app.route('/', webhookEndpointRoutes(deps));
+  app.route('/', callbackSecretRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.get('/openapi.json', (c) =>

@@ -70,7 +70,8 @@ export const CreateVideoBody = z
       .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, 'metadata holds at most 16 keys')
       .optional(),
     callback_url: httpUrl.optional().openapi({
-      description: 'Where to be told when the video ends (https, public address). Stored with the video.',
+      description:
+        'Where to be told when the video ends (https, public address): video.completed or video.failed, signed per Standard Webhooks with the tenant callback secret (GET /v1/callback_secret).',
     }),
     enable_safety_checker: booleanField.optional().openapi({
       description: "false switches the model's safety checker off: only for accounts the operator allows.",
@@ -136,6 +137,15 @@ export const Video = z
     image_url: z.string().optional(),
     metadata: z.record(z.string(), z.string()).optional(),
     callback_url: z.string().optional(),
+    callback: z
+      .object({
+        status: z.enum(['waiting', 'pending', 'delivered', 'failed', 'disabled']),
+        attempts: z.number().int(),
+        last_attempt_at: z.number().int().nullable(),
+        last_status_code: z.number().int().nullable(),
+        next_retry_at: z.number().int().nullable(),
+      })
+      .optional(),
     enable_safety_checker: z.literal(false).optional(),
     style: z.string().nullable().openapi({ description: 'The style preset applied, or null.' }),
     final_prompt: z.string().openapi({

@@ -16,7 +16,8 @@ export function archiverDeps(env: Record<string, string | undefined> = process.e
     ...falGateway(config, common.metrics),
     ...falBilling(config),
     ...s3Archive(config),
-    // a job that ends here is settled like any other (statistics, spend); it frees no slot
-    followUps: sqsQueues(config).followUps,
+    // a job that ends here is settled like any other (statistics, spend; it frees no slot) and
+    // announces its event to the deliverer
+    ...sqsQueues(config),
   };
 }

@@ -164,6 +164,29 @@ export const configSchema = z.object({
   REELAY_ACTUAL_COST: z.enum(['off', 'fal']).default('fal'),
   /** fal's platform API (unit prices, `/v1/models/pricing`). */
   FAL_API_URL: z.url().default('https://api.fal.ai'),
+  /** Client webhooks: endpoints, callback secrets and the delivery log (functions/core/store/dynamodb/webhooks-table.ts). */
+  REELAY_WEBHOOKS_TABLE: z.string().min(3).default('reelay-webhooks'),
+  /** The event delivery queue and its dead-letter queue. */
+  REELAY_EVENT_QUEUE_URL: z.url().optional(),
+  REELAY_EVENT_DLQ_URL: z.url().optional(),
+  /** Key material (32+ characters) that encrypts webhook signing secrets at rest; or the secret holding it. */
+  REELAY_WEBHOOK_SECRETS_KEY: z.string().min(32).optional(),
+  REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: z.string().min(1).optional(),
+  /** Seconds before each retry of a failed delivery (Standard Webhooks' schedule); jittered by ±20%. */
+  REELAY_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((value, context) => {
+      const delays = value.split(',').map((entry) => Number(entry.trim()));
+      if (
+        delays.length > 20 ||
+        delays.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 86_400)
+      )
+        context.addIssue({ code: 'custom', message: 'up to 20 comma-separated seconds, each 0–86400' });
+      return delays;
+    }),
+  REELAY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
+  REELAY_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 const stylePresetSchema = z.strictObject({
@@ -263,6 +286,16 @@ export interface Config {
   actualCost: boolean;
   /** fal's platform API, for unit prices. */
   falApiUrl: string;
+  webhooks: {
+    table: string;
+    queueUrl?: string;
+    deadLetterUrl?: string;
+    secretsKey?: string;
+    secretsKeySecretId?: string;
+    retryDelaysMs: number[];
+    timeoutMs: number;
+    maxEndpoints: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -359,5 +392,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     actualCost: e.REELAY_ACTUAL_COST === 'fal',
     falApiUrl: e.FAL_API_URL,
+    webhooks: {
+      table: e.REELAY_WEBHOOKS_TABLE,
+      queueUrl: e.REELAY_EVENT_QUEUE_URL,
+      deadLetterUrl: e.REELAY_EVENT_DLQ_URL,
+      secretsKey: e.REELAY_WEBHOOK_SECRETS_KEY,
+      secretsKeySecretId: e.REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID,
+      retryDelaysMs: e.REELAY_WEBHOOK_RETRY_SCHEDULE.map((delay) => Math.round(delay * 1000)),
+      timeoutMs: e.REELAY_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxEndpoints: e.REELAY_WEBHOOK_MAX_ENDPOINTS,
+    },
   };
 }

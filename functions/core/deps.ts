@@ -5,6 +5,8 @@ import type { PromptEnhancer } from './creative/prompt-enhancer.ts';
 import type { JobPolicy } from './domain/policy.ts';
 import type { Blocklist } from './domain/prompt-safety.ts';
 import type { StyleCatalog } from './domain/styles.ts';
+import type { SecretBox } from './events/secret-box.ts';
+import type { WebhookSender } from './events/webhook-sender.ts';
 import type { FalAccountPin } from './fal/account-pin.ts';
 import type { FalBilling } from './fal/billing.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
@@ -13,6 +15,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
 import type { ArchiveQueue } from './queue/archive-queue.ts';
+import type { EventQueue } from './queue/event-queue.ts';
 import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
@@ -22,6 +25,7 @@ import type { RateLimitStore } from './store/rate-limit-store.ts';
 import type { StatsStore } from './store/stats-store.ts';
 import type { TenantStore } from './store/tenant-store.ts';
 import type { UsageStore } from './store/usage-store.ts';
+import type { WebhookStore } from './store/webhook-store.ts';
 
 /** Everything the use cases touch, behind interfaces: Lambda and the local stack pass real adapters. */
 export interface Deps {
@@ -58,6 +62,13 @@ export interface Deps {
   archiveQueue: ArchiveQueue;
   /** Work found for other jobs, handed to the follow-up worker (never done inside a request). */
   followUps: FollowUpQueue;
+  /** Webhook endpoints, callback secrets and the delivery log. */
+  webhooks: WebhookStore;
+  /** Encrypts signing secrets at rest. */
+  secretBox: SecretBox;
+  /** Posts signed events to receivers, with the URL guard at send time. */
+  sendWebhook: WebhookSender;
+  eventQueue: EventQueue;
   fal: FalGateway;
   /** What fal billed: a request's billable units and an endpoint's unit price. */
   billing: FalBilling;
@@ -89,5 +100,6 @@ export type EngineDeps = Pick<
   | 'tenants'
   | 'archiveQueue'
   | 'followUps'
+  | 'eventQueue'
   | 'fal'
 >;

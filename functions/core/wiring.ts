@@ -13,6 +13,7 @@ import { createDynamoFeedbackStore } from './store/dynamodb/feedback-store.ts';
 import { dynamoClient, s3Client, sqsClient } from './wiring/aws-clients.ts';
 import { commonDeps, falCredentials, readSecret } from './wiring/common.ts';
 import { accountStores, jobStores } from './wiring/dynamodb.ts';
+import { webhookAdapters } from './wiring/events.ts';
 import { falAdapters, falBilling } from './wiring/fal.ts';
 import { s3Archive } from './wiring/s3.ts';
 import { sqsQueues } from './wiring/sqs.ts';
@@ -77,6 +78,7 @@ export function buildDeps(
     }),
     blocklist: compileBlocklist(config.promptBlocklist),
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
+    ...webhookAdapters(config, clients.dynamodb),
     verifyFalWebhook: falWebhookVerifier(config, logger),
     falAccount: createFalAccountPin(config.fal.webhookUserId),
     styles: buildStyleCatalog(config.styles),

@@ -14,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { FAL_CALL_KINDS, METRIC, WEBHOOK_REJECTIONS } from '../../functions/core/metrics/metrics.ts';
 import type { ArchiveQueue, WorkerQueue } from './archive-queue.ts';
+import type { EventQueue } from './event-queue.ts';
 import type { ReelayFunction } from './reelay-function.ts';
 import type { ReelayMetrics } from './reelay-metrics.ts';
 
@@ -21,6 +22,8 @@ import type { ReelayMetrics } from './reelay-metrics.ts';
 export const OLDEST_ARCHIVE_MESSAGE_SECONDS = 30 * 60;
 /** 502/503 answers are how fal's trouble reaches clients: alarm on a run of them, not on one. */
 export const API_5XX_PER_5_MINUTES = 5;
+/** Share of client webhook attempts failing over 15 minutes that means receivers (or our egress) are broken. */
+export const WEBHOOK_FAILURE_RATE = 0.5;
 
 /** Of all calls to fal in 5 minutes (at least 5), this share failing means fal, or the way to it, is down. */
 export const FAL_ERROR_PERCENT = 20;
@@ -56,6 +59,7 @@ export interface OperationsAlarmsProps {
   archiveQueue: ArchiveQueue;
   /** The follow-up worker's queue: a dead letter there is a slot hand-off or resubmit the reconciler must redo. */
   followUpQueue?: WorkerQueue;
+  eventQueue: EventQueue;
   httpApi: HttpApi;
   /** The functions' own metrics (EMF). */
   metrics: ReelayMetrics;
@@ -105,6 +109,32 @@ export class OperationsAlarms extends Construct {
           'Follow-up messages reached the dead-letter queue: the follow-up worker keeps failing (the reconciler redoes their work each minute).',
       });
     }
+    this.add('EventDeadLetters', {
+      metric: props.eventQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description:
+        'A client event exhausted its retries (or its delivery run kept failing): redrive after fixing.',
+    });
+    // the deliverer's own counts (EMF, functions/core/metrics/metrics.ts)
+    const webhookCount = (metricName: string) =>
+      props.metrics.metric(metricName, {}, { period: Duration.minutes(15) });
+    this.add('WebhookFailureRate', {
+      metric: new MathExpression({
+        expression: 'IF(failed + delivered >= 10, failed / (failed + delivered), 0)',
+        usingMetrics: {
+          failed: webhookCount(METRIC.webhookDeliveryFailed),
+          delivered: webhookCount(METRIC.webhookDelivered),
+        },
+        period: Duration.minutes(15),
+        label: 'Share of client webhook attempts that failed',
+      }),
+      threshold: WEBHOOK_FAILURE_RATE,
+      description: 'Half or more of client webhook attempts failed in 15 minutes (at least 10 attempts).',
+    });
     this.add('Api5xx', {
       metric: props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: API_5XX_PER_5_MINUTES,

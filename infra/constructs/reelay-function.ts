@@ -23,6 +23,8 @@ export type ItemAction =
 export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
 /** The API reads tenants and key hashes, and counts requests and last use, with UpdateItems; nothing else. */
 export type AccountsAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
+/** Endpoints and callback secrets are conditional PutItems; the delivery log is PutItems; lists Query byOwner. */
+export type WebhooksAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:DeleteItem';
 export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload' | 's3:DeleteObject';
 
 export interface ReelayFunctionProps {
@@ -158,8 +160,35 @@ export class ReelayFunction extends Construct {
     return this.setEnv('REELAY_FOLLOW_UP_QUEUE_URL', queue.queueUrl);
   }
 
+  /** Client webhooks (functions/core/store/dynamodb/webhooks-table.ts): these item actions, and Query on byOwner only. */
+  bindWebhooksTable(table: ITable, actions: WebhooksAction[], indexes: string[]): this {
+    this.allow(actions, [table.tableArn]);
+    if (indexes.length > 0)
+      this.allow(
+        ['dynamodb:Query'],
+        indexes.map((index) => `${table.tableArn}/index/${index}`),
+      );
+    return this.setEnv('REELAY_WEBHOOKS_TABLE', table.tableName);
+  }
+
+  /**
+   * SendMessage on the event queue (every transition that ends a job announces its event), and on its
+   * dead-letter queue for the deliverer, which parks an event a sink gave up on there itself.
+   */
+  bindEventQueue(queue: IQueue, deadLetterQueue: IQueue, sendsDeadLetters = false): this {
+    this.allow(
+      ['sqs:SendMessage'],
+      [queue.queueArn, ...(sendsDeadLetters ? [deadLetterQueue.queueArn] : [])],
+    );
+    this.setEnv('REELAY_EVENT_DLQ_URL', deadLetterQueue.queueUrl);
+    return this.setEnv('REELAY_EVENT_QUEUE_URL', queue.queueUrl);
+  }
+
   /** The secret's ARN goes in the environment, never its value: the function reads it at run time. */
-  bindSecret(secret: ISecret, envName: 'FAL_KEY_SECRET_ID' | 'REELAY_API_KEYS_SECRET_ID'): this {
+  bindSecret(
+    secret: ISecret,
+    envName: 'FAL_KEY_SECRET_ID' | 'REELAY_API_KEYS_SECRET_ID' | 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID',
+  ): this {
     this.allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
     return this.setEnv(envName, secret.secretArn);
   }

@@ -18,6 +18,8 @@ export interface ReelaySecretsProps {
 export class ReelaySecrets extends Construct {
   readonly falKey: Secret;
   readonly apiKeys: Secret;
+  /** Random key material that seals webhook signing secrets at rest; made by Secrets Manager, never seen. */
+  readonly webhookKey: Secret;
 
   constructor(scope: Construct, id: string, props: ReelaySecretsProps) {
     super(scope, id);
@@ -31,6 +33,16 @@ export class ReelaySecrets extends Construct {
       description: 'Reelay: client API keys as tenant:key,tenant2:key2 (keys of 16+ characters).',
       secretStringValue: SecretValue.unsafePlainText(UNSET),
       removalPolicy: props.removalPolicy,
+    });
+    this.webhookKey = new Secret(this, 'WebhookKey', {
+      description: 'Reelay: key material that encrypts client webhook signing secrets at rest.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.webhookKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating this key would make every sealed webhook signing secret unreadable; signing secrets are rotated per endpoint through the API instead.',
     });
     for (const secret of [this.falKey, this.apiKeys]) {
       Validations.of(secret).acknowledge({

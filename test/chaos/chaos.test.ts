@@ -38,6 +38,10 @@ describe('chaos: a small run of npm run chaos', () => {
       unexpectedOutcomes: 0,
       strayJobs: 0,
       restarts: 1,
+      // the subscribed receiver accepted every ended job's event, each signed with its endpoint's secret
+      eventsLost: 0,
+      badSignatures: 0,
+      eventsDelivered: CHAOS_FAULTS.length + 16,
     });
     // every archive the kill cut off was taken over by another worker (how soon: npm run chaos reports it)
     expect(report.takeovers.takenOver).toBe(report.takeovers.orphanedLeases);

@@ -55,6 +55,7 @@ const NOT_WIRED: Record<FunctionName, string[]> = {
   archiver: ['hono', '@hono/zod-openapi'],
   'follow-up': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
   reconciler: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
+  'event-deliverer': [],
 };
 
 describe('bundle budget', () => {

@@ -28,8 +28,8 @@ const COMMON_ENV = {
 };
 
 describe('functions', () => {
-  it('are exactly the five workers of functions/', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are exactly the six workers of functions/', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it.each(FUNCTION_NAMES)('%s: ESM bundle on arm64, Node 24, X-Ray, its own log group and role', (name) => {
@@ -74,9 +74,17 @@ describe('function environment', () => {
   const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
   const publicUrl = () => getAtt(logicalId(stack.http.httpApi), 'ApiEndpoint');
 
-  it('api: table, bucket, follow-up queue, both secrets (by ARN), the public URL', () => {
+  const eventQueue = () => ({
+    REELAY_EVENT_QUEUE_URL: ref(stack.events.queue),
+    REELAY_EVENT_DLQ_URL: ref(stack.events.deadLetterQueue),
+  });
+
+  it('api: table, bucket, follow-up and event queues, both secrets (by ARN), the public URL, webhooks table and key', () => {
     expect(env('api')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
+      REELAY_WEBHOOKS_TABLE: ref(stack.webhooks.table),
+      REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
@@ -91,6 +99,7 @@ describe('function environment', () => {
   it('fal-webhook: table, archive and follow-up queues, fal key, the public URL', () => {
     expect(env('fal-webhook')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ARCHIVE_QUEUE_URL: ref(stack.archive.queue),
@@ -103,6 +112,7 @@ describe('function environment', () => {
   it('archiver: tables, bucket, follow-up queue, fal key (to refresh an expired media URL), the queue’s receive limit', () => {
     expect(env('archiver')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
@@ -116,6 +126,7 @@ describe('function environment', () => {
   it('follow-up: tables, both queues, fal key (it submits), the public URL (webhook URLs)', () => {
     expect(env('follow-up')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
@@ -129,6 +140,7 @@ describe('function environment', () => {
   it('reconciler: tables, archive and follow-up queues, fal key, the public URL', () => {
     expect(env('reconciler')).toEqual({
       ...COMMON_ENV,
+      ...eventQueue(),
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_USAGE_TABLE: ref(stack.usage.table),
       REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
@@ -136,6 +148,16 @@ describe('function environment', () => {
       REELAY_FOLLOW_UP_QUEUE_URL: ref(stack.followUp.queue),
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       PUBLIC_URL: publicUrl(),
+    });
+  });
+
+  it('event-deliverer: table, webhooks table and key, event queues; no fal key', () => {
+    expect(env('event-deliverer')).toEqual({
+      ...COMMON_ENV,
+      ...eventQueue(),
+      REELAY_JOBS_TABLE: ref(stack.jobs.table),
+      REELAY_WEBHOOKS_TABLE: ref(stack.webhooks.table),
+      REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
     });
   });
 
@@ -154,10 +176,16 @@ describe('function environment', () => {
 
 describe('archive event source and schedule', () => {
   it('feeds the archiver from the archive queue one message at a time, reporting item failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAtt(logicalId(stack.archive.queue)),
       FunctionName: { Ref: fnId('archiver') },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(logicalId(stack.events.queue)),
+      FunctionName: { Ref: fnId('event-deliverer') },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });

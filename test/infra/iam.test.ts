@@ -60,6 +60,11 @@ describe('least privilege: each function role holds exactly these statements', (
   const queue = () => getAtt(logicalId(stack.archive.queue));
   const followUps = () => getAtt(logicalId(stack.followUp.queue));
   const falKey = () => ({ Ref: logicalId(stack.secrets.falKey) });
+  const webhookKey = () => ({ Ref: logicalId(stack.secrets.webhookKey) });
+  const events = () => getAtt(logicalId(stack.events.queue));
+  const eventDlq = () => getAtt(logicalId(stack.events.deadLetterQueue));
+  const webhooks = () => getAtt(logicalId(stack.webhooks.table));
+  const byOwner = () => join(getAtt(logicalId(stack.webhooks.table)), '/index/byOwner');
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
   // UpdateItem: statistics counters, added to wherever a job ends; the API also reads them (BatchGetItem)
   const items = (...extra: string[]) => ({
@@ -75,20 +80,21 @@ describe('least privilege: each function role holds exactly these statements', (
     resources: [getAtt(logicalId(stack.usage.table))],
   });
 
-  it('api: items, Query on byTenant, usage and accounts items, presign and delete under videos/, SendMessage to follow-ups, both secrets', () => {
+  it('api: items, Query on byTenant and the webhooks’ byOwner, usage and accounts items, webhooks items, presign and delete under videos/, SendMessage to the follow-up and event queues, three secrets', () => {
     expect(statementsOf('api')).toEqual(
       expected('api', [
         items('dynamodb:BatchGetItem'),
         // no byDue: a delete or create never looks for other tenants' waiting jobs (the follow-up worker does)
-        { actions: ['dynamodb:Query'], resources: [index('byTenant')] },
-        { actions: ['sqs:SendMessage'], resources: [followUps()] },
+        { actions: ['dynamodb:Query'], resources: [byOwner(), index('byTenant')] },
+        { actions: ['sqs:SendMessage'], resources: [events(), followUps()] },
         // the same two actions on both tables: CDK merges them into one statement
         {
           actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
           resources: [getAtt(logicalId(stack.usage.table)), getAtt(logicalId(stack.accounts.table))],
         },
+        { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], resources: [webhooks()] },
         { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [videos()] },
-        { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey()] },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), falKey(), webhookKey()] },
       ]),
     );
   });
@@ -98,7 +104,7 @@ describe('least privilege: each function role holds exactly these statements', (
       expected('fal-webhook', [
         items(),
         usage(),
-        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), queue(), followUps()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
@@ -109,7 +115,7 @@ describe('least privilege: each function role holds exactly these statements', (
       expected('archiver', [
         items(),
         usage(),
-        { actions: ['sqs:SendMessage'], resources: [followUps()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), followUps()] },
         {
           actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
           resources: [videos()],
@@ -142,20 +148,20 @@ describe('least privilege: each function role holds exactly these statements', (
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage('dynamodb:Scan'),
         accountsGet(),
-        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), queue(), followUps()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
       ]),
     );
   });
 
-  it('follow-up: items, Query on byDue, usage items, a tenant’s limits (a dearer fallback), SendMessage to both queues, consuming its own, the fal key', () => {
+  it('follow-up: items, Query on byDue, usage items, a tenant’s limits (a dearer fallback), SendMessage to the three queues, consuming its own, the fal key', () => {
     expect(statementsOf('follow-up')).toEqual(
       expected('follow-up', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
         usage(),
         accountsGet(),
-        { actions: ['sqs:SendMessage'], resources: [queue(), followUps()] },
+        { actions: ['sqs:SendMessage'], resources: [events(), queue(), followUps()] },
         {
           actions: [
             'sqs:ChangeMessageVisibility',
@@ -167,6 +173,28 @@ describe('least privilege: each function role holds exactly these statements', (
           resources: [followUps()],
         },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
+      ]),
+    );
+  });
+
+  it('event-deliverer: items, webhooks items and Query on byOwner, SendMessage to its queue and dead-letter queue, consuming its queue, the webhook key; no fal key', () => {
+    expect(statementsOf('event-deliverer')).toEqual(
+      expected('event-deliverer', [
+        // jobs items and webhooks items: the same actions, merged into one statement
+        { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table(), webhooks()] },
+        { actions: ['dynamodb:Query'], resources: [byOwner()] },
+        { actions: ['sqs:SendMessage'], resources: [eventDlq(), events()] },
+        {
+          actions: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          resources: [events()],
+        },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [webhookKey()] },
       ]),
     );
   });

@@ -73,11 +73,13 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-S1 at ReelayStack/Storage/AccessLogs',
   'AwsSolutions-SMG4 at ReelayStack/Secrets/FalKey',
   'AwsSolutions-SMG4 at ReelayStack/Secrets/ApiKeys',
+  'AwsSolutions-SMG4 at ReelayStack/Secrets/WebhookKey',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/Api/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/FalWebhook/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/Archiver/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/Reconciler/Role',
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/FollowUp/Role',
+  'AwsSolutions-IAM5[Resource::*] at ReelayStack/EventDeliverer/Role',
   'AwsSolutions-IAM5[Resource::<StorageVideos75D4D269.Arn>/videos/*] at ReelayStack/Api/Role',
   'AwsSolutions-IAM5[Resource::<StorageVideos75D4D269.Arn>/videos/*] at ReelayStack/Archiver/Role',
 ];

@@ -23,7 +23,7 @@ describe('alarms', () => {
   it('all publish to the alarm topic and treat missing data as fine', () => {
     const topic = { Ref: logicalId(stack.alarms.topic) };
     const pipeline = Object.keys(FAILURE_CODE_ALARMS).length + 3;
-    expect(alarms()).toHaveLength(4 + pipeline + 2 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(6 + pipeline + 2 * FUNCTION_NAMES.length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -53,6 +53,32 @@ describe('alarms', () => {
         Threshold: 0,
       }),
     ]);
+  });
+
+  it('fire when the event DLQ holds anything', () => {
+    const dlq = { Name: 'QueueName', Value: getAtt(logicalId(stack.events.deadLetterQueue), 'QueueName') };
+    expect(alarmOn('ApproximateNumberOfMessagesVisible', dlq)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+  });
+
+  it('fire when half of the client webhook attempts in 15 minutes failed (10 attempts at least)', () => {
+    const rate = alarms().filter((a) => a.AlarmName === 'reelay-dev-WebhookFailureRate');
+    expect(rate).toHaveLength(1);
+    const metrics = rate[0]?.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }>;
+    expect(metrics.map((m) => m.Expression ?? m.MetricStat?.Metric.MetricName).sort()).toEqual([
+      'IF(failed + delivered >= 10, failed / (failed + delivered), 0)',
+      'WebhookDelivered',
+      'WebhookDeliveryFailed',
+    ]);
+    expect(rate[0]).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   it('fire when the oldest archive message is 30 minutes old', () => {
@@ -226,6 +252,9 @@ describe('outputs', () => {
     template.hasOutput('AccountsTableName', { Value: { Ref: logicalId(stack.accounts.table) } });
     template.hasOutput('ArchiveQueueUrl', { Value: { Ref: logicalId(stack.archive.queue) } });
     template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalId(stack.alarms.topic) } });
+    template.hasOutput('WebhooksTableName', { Value: { Ref: logicalId(stack.webhooks.table) } });
+    template.hasOutput('EventQueueArn', { Value: getAtt(logicalId(stack.events.queue)) });
+    template.hasOutput('EventDeadLetterQueueArn', { Value: getAtt(logicalId(stack.events.deadLetterQueue)) });
     // the secret's name, not its ARN: CloudFormation cuts the random suffix off the ARN
     for (const [output, secret] of [
       ['FalKeySecretName', stack.secrets.falKey],

@@ -249,7 +249,8 @@ describe('listing, isolation, deletion, content', () => {
 
   it('another tenant’s video is a 404 on every route, and stays untouched', async () => {
     const video = await stack.createVideo({ prompt: 'mine', seconds: '4' });
-    const job = await stack.waitForJob(video.id, ['completed']);
+    const job = await stack.waitForEnd(video.id);
+    expect(job.state).toBe('completed');
     for (const [path, method] of [
       [`/v1/videos/${video.id}`, 'GET'],
       [`/v1/videos/${video.id}/content`, 'GET'],
@@ -326,6 +327,8 @@ describe('catalog and documentation', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
+      '/v1/callback_secret',
+      '/v1/callback_secret/rotate',
       '/v1/models',
       '/v1/prompts/enhance',
       '/v1/stats',
@@ -334,6 +337,12 @@ describe('catalog and documentation', () => {
       '/v1/videos/{video_id}',
       '/v1/videos/{video_id}/content',
       '/v1/videos/{video_id}/feedback',
+      '/v1/webhook_endpoints',
+      '/v1/webhook_endpoints/{webhook_endpoint_id}',
+      '/v1/webhook_endpoints/{webhook_endpoint_id}/deliveries',
+      '/v1/webhook_endpoints/{webhook_endpoint_id}/rotate_secret',
+      '/v1/webhook_endpoints/{webhook_endpoint_id}/test',
+      '/v1/webhook_event_types',
     ]);
     expect(Object.keys(doc.paths['/v1/videos'].post.requestBody.content)).toEqual([
       'application/json',

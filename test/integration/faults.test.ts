@@ -45,7 +45,7 @@ describe.concurrent('each fault issue 4 lists: the end state, fal requests and S
       const tag = `fault-${index}-x`;
       for (const falFault of fault.faults(tag, FAULT_TIMINGS)) stack.emulator?.injectFault(falFault);
       const video = await stack.createVideo({ prompt: `a kite over dunes ${tag}`, seconds: '4' });
-      const ended: Job = await stack.waitForJob(video.id, ['completed', 'failed'], 25_000);
+      const ended: Job = await stack.waitForEnd(video.id, 25_000);
       // fal has sent all it will (late, duplicate and out-of-order deliveries included), and the queues
       // have done all those deliveries asked of them: none changed the outcome
       await jobQuiet(stack, video.id);

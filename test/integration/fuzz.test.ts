@@ -73,6 +73,18 @@ function jsonCase(body: unknown): Case {
   };
 }
 
+/** A valid endpoint body; each webhook case breaks one thing about it. */
+const VALID_ENDPOINT = { url: 'https://example.com/hooks', name: 'fuzz', event_types: ['video.completed'] };
+
+function webhookCase(path: string, body: unknown, method = 'POST'): Case {
+  return {
+    method,
+    path,
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
 function generate(seed: number, count: number): Case[] {
   const r = rng(seed);
   const junkString = () =>
@@ -337,6 +349,81 @@ function generate(seed: number, count: number): Case[] {
           headers: {},
         },
       ]),
+    // webhook endpoints: a broken create body (a valid one would create an endpoint)
+    () => {
+      const broken = r.pick<Record<string, unknown>>([
+        { ...VALID_ENDPOINT, url: wrongType() },
+        { ...VALID_ENDPOINT, url: junkString() },
+        {
+          ...VALID_ENDPOINT,
+          url: r.pick([
+            'https://169.254.169.254/latest/meta-data/',
+            'https://10.0.0.1/hook',
+            'https://[::ffff:192.168.0.1]/',
+            'file:///etc/passwd',
+            'gopher://127.0.0.1:6379/_INFO',
+            'https://user:pw@93.184.215.14/',
+            `https://${'a'.repeat(2_100)}.com/`,
+          ]),
+        },
+        {
+          ...VALID_ENDPOINT,
+          event_types: r.pick<unknown>([[], ['video.created'], 'video.completed', [1], null, [junkString()]]),
+        },
+        { ...VALID_ENDPOINT, name: r.pick<unknown>([wrongType(), 'n'.repeat(129), r.pick(ODD_UNICODE)]) },
+        {
+          ...VALID_ENDPOINT,
+          [r.pick(['secret', 'signing_secret', 'tenant', '__proto__x', r.pick(INJECTIONS)])]: 'x',
+        },
+        { name: 'no url', event_types: ['video.completed'] },
+        { url: VALID_ENDPOINT.url },
+      ]);
+      return r.next() < 0.2
+        ? webhookCase('/v1/webhook_endpoints', r.pick(['', '{', '[]', 'null', '"x"', '{"url": NaN}']))
+        : webhookCase('/v1/webhook_endpoints', broken);
+    },
+    // webhook endpoints: bad ids on every route, bad list queries, bad bodies on the tenant's callback secret
+    () => {
+      const id = r.pick([
+        'whe_1',
+        '../../etc/passwd',
+        '%2e%2e%2f',
+        'whe_019f6af7308800000000000000000000x',
+        'whe_019f6af7308800000000000000000000',
+        encodeURIComponent(r.pick(INJECTIONS)),
+        'x'.repeat(300),
+        '%ED%A0%80',
+      ]);
+      return r.pick<Case>([
+        { method: 'GET', path: `/v1/webhook_endpoints/${id}`, headers: {} },
+        { method: 'DELETE', path: `/v1/webhook_endpoints/${id}`, headers: {} },
+        { method: 'GET', path: `/v1/webhook_endpoints/${id}/deliveries`, headers: {} },
+        webhookCase(`/v1/webhook_endpoints/${id}`, { name: 'x' }),
+        webhookCase(`/v1/webhook_endpoints/${id}/rotate_secret`, {}),
+        webhookCase(`/v1/webhook_endpoints/${id}/test`, { event_type: 'video.completed' }),
+        {
+          method: 'GET',
+          path: `/v1/webhook_endpoints?${r.pick([
+            'limit=0',
+            'limit=101',
+            'limit=abc',
+            'order=sideways',
+            `after=${id}`,
+            `unknown=${encodeURIComponent(r.pick(INJECTIONS))}`,
+          ])}`,
+          headers: {},
+        },
+        webhookCase(
+          '/v1/callback_secret/rotate',
+          r.pick<unknown>([
+            { keep_old_secret_active_for_24_hours: r.pick<unknown>(['yes', 1, null, []]) },
+            { [r.pick(['keep', 'secret', r.pick(INJECTIONS)])]: true },
+            '{',
+            '[]',
+          ]),
+        ),
+      ]);
+    },
     // bad credentials
     () => ({
       method: r.next() < 0.5 ? 'GET' : 'POST',
@@ -444,6 +531,18 @@ async function jobsInTable(stack: TestStack): Promise<number> {
   return Count;
 }
 
+async function webhookItems(stack: TestStack): Promise<number> {
+  const client = new DynamoDBClient({
+    region: stack.deps.config.region,
+    endpoint: stack.deps.config.endpoints.dynamodb,
+  });
+  const { Count = 0 } = await client.send(
+    new ScanCommand({ TableName: stack.deps.config.webhooks.table, Select: 'COUNT' }),
+  );
+  client.destroy();
+  return Count;
+}
+
 async function objectsInBucket(stack: TestStack): Promise<number> {
   const client = new S3Client({
     region: stack.deps.config.region,
@@ -478,6 +577,7 @@ describe('fuzz: generated bad requests', () => {
     const cases = generate(20261122, Number(process.env.FUZZ_CASES ?? 2_500));
     const before = {
       jobs: await jobsInTable(stack),
+      webhooks: await webhookItems(stack),
       objects: await objectsInBucket(stack),
       fal: stack.emulator?.stats(),
     };
@@ -531,6 +631,7 @@ describe('fuzz: generated bad requests', () => {
     expect(statuses.size).toBeGreaterThan(3);
     expect({
       jobs: await jobsInTable(stack),
+      webhooks: await webhookItems(stack),
       objects: await objectsInBucket(stack),
       fal: stack.emulator?.stats(),
     }).toEqual(before);

@@ -18,6 +18,7 @@ const calls: Record<FunctionName, AwsCall[]> = {
   'fal-webhook': [],
   archiver: [],
   'follow-up': [],
+  'event-deliverer': [],
   reconciler: [],
 };
 let stack: TestStack;
@@ -42,6 +43,13 @@ beforeAll(async () => {
               record({ action: 'sqs:SendMessage', resource: 'queue/archive' });
               return shared.archiveQueue.enqueue(jobId);
             },
+          },
+          eventQueue: {
+            enqueue: (jobId, delayMs) => {
+              record({ action: 'sqs:SendMessage', resource: 'queue/events' });
+              return shared.eventQueue.enqueue(jobId, delayMs);
+            },
+            deadLetter: (jobId) => shared.eventQueue.deadLetter(jobId),
           },
           followUps: {
             send: (message) => {
@@ -73,6 +81,8 @@ function grantsOf(fn: FunctionName): Grant[] {
     [logicalId(infra.storage.bucket), `bucket/${config.videoBucket}`],
     [logicalId(infra.archive.queue), 'queue/archive'],
     [logicalId(infra.followUp.queue), 'queue/follow-up'],
+    [logicalId(infra.events.queue), 'queue/events'],
+    [logicalId(infra.webhooks.table), `table/${config.webhooks.table}`],
   ];
   const resolve = (resource: unknown) => {
     const json = JSON.stringify(resource);

@@ -130,7 +130,7 @@ describe('tenants, keys and rate limits over HTTP', () => {
     };
     const aIds = [await create(a, 'a one'), await create(a, 'a two'), await create(a, 'a three')];
     const bIds = [await create(b, 'b one'), await create(b, 'b two')];
-    for (const id of [...aIds, ...bIds]) await stack.waitForJob(id, ['completed']);
+    for (const id of [...aIds, ...bIds]) expect((await stack.waitForEnd(id)).state).toBe('completed');
     const before = await Promise.all(aIds.map((id) => stack.job(id)));
     const absent = 'video_019f6af7308800000000000000000000';
 

@@ -189,7 +189,7 @@ describe('fal webhook: what the emulator’s real deliveries do', () => {
     await waitUntil(() => stack.emulator?.request(requestId)?.state === 'COMPLETED', 5_000, 'fal to finish');
     stack.advance(10 * 60_000);
     await stack.reconcile();
-    const completed = await stack.waitForJob(video.id, ['completed']);
+    const completed = await stack.waitForEnd(video.id);
     // completed by polling before fal even tried to deliver
     expect(stack.emulator?.request(requestId)?.webhook).toMatchObject({ attempts: 0, delivered: false });
     const sent = messagesAbout(stack, video.id);

@@ -18,6 +18,11 @@ export interface TestStack extends LocalStack {
   /** Waits until the job is in one of `states` (queue work included), failing after `timeoutMs`. */
   waitForJob(id: string, states: Job['state'][], timeoutMs?: number): Promise<Job>;
   /**
+   * Until the job has ended and its event's first delivery run is recorded (the job's last write when
+   * no sink fails): a snapshot taken then stays as it is. Answers the job.
+   */
+  waitForEnd(id: string, timeoutMs?: number): Promise<Job>;
+  /**
    * Until the job ends, with the schedule's help as on AWS: work a queue dropped (a redelivery that
    * found the job leased deletes its message) is sent again by the reconciler after the pickup time.
    */
@@ -94,9 +99,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     }
   };
 
+  const waitForEnd: TestStack['waitForEnd'] = async (id, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    await waitForJob(id, ['completed', 'failed'], timeoutMs);
+    for (;;) {
+      const current = await job(id);
+      if (current.outbox?.sinks !== undefined && current.outbox.leaseUntil === undefined) return current;
+      if (Date.now() > deadline) throw new Error(`job ${id} ended, but its event was not taken for delivery`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
   return {
     ...stack,
     waitForJob,
+    waitForEnd,
     dataDir,
     advance: (ms) => {
       offset += ms;

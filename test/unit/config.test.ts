@@ -57,4 +57,23 @@ describe('config', () => {
       fal: { key: undefined },
     });
   });
+
+  it('client webhooks: Standard Webhooks’ schedule, a 10 s timeout and 10 endpoints by default; a bad schedule is refused', () => {
+    expect(loadConfig({}).webhooks).toMatchObject({
+      table: 'reelay-webhooks',
+      retryDelaysMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      timeoutMs: 10_000,
+      maxEndpoints: 10,
+    });
+    expect(loadConfig({ REELAY_WEBHOOK_RETRY_SCHEDULE: '0.5, 1,2' }).webhooks.retryDelaysMs).toEqual([
+      500, 1_000, 2_000,
+    ]);
+    for (const bad of ['5,x', '-1', '90000', Array.from({ length: 21 }, () => '1').join(',')])
+      expect(() => loadConfig({ REELAY_WEBHOOK_RETRY_SCHEDULE: bad }), bad).toThrow(
+        /REELAY_WEBHOOK_RETRY_SCHEDULE/,
+      );
+    expect(() => loadConfig({ REELAY_WEBHOOK_SECRETS_KEY: 'too short' })).toThrow(
+      /REELAY_WEBHOOK_SECRETS_KEY/,
+    );
+  });
 });

@@ -2,6 +2,7 @@ import type { FalRequestCost } from './cost.ts';
 import type { CreativeSpec } from './creative.ts';
 import type { FallbackState } from './fallback.ts';
 import type { Lease } from './lease.ts';
+import type { Outbox } from './outbox.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
@@ -31,7 +32,7 @@ export interface VideoSpec {
   metadata?: Record<string, string>;
   /** Present (false) only when an allowed tenant switched the model's safety checker off. */
   enableSafetyChecker?: false;
-  /** Where the client asked to be told when the video ends (checked against SSRF; stored, not yet called). */
+  /** Where the client asked to be told when the video ends (checked against SSRF at creation and at every send). */
   callbackUrl?: string;
   /** Style and prompt enhancement: how `prompt` (the final prompt sent to fal) was made. */
   creative?: CreativeSpec;
@@ -104,6 +105,8 @@ export interface Job {
   slotHeldAt?: number;
   /** The UTC day (`YYYY-MM-DD`) whose budget holds this job's estimated cost; absent for jobs made before budgets. */
   budgetDay?: string;
+  /** The terminal event and its delivery to sinks, written with the terminal transition. */
+  outbox?: Outbox;
 }
 
 export function isTerminal(state: JobState): state is 'completed' | 'failed' {

@@ -1,7 +1,9 @@
+import { videoEvent } from './events.ts';
 import type { TriedModel } from './fallback.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
 import { isTerminal } from './job.ts';
 import { isLive, renewLease, takeLease } from './lease.ts';
+import { recordEvent } from './outbox.ts';
 import type { JobPolicy } from './policy.ts';
 
 /** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */
@@ -233,6 +235,8 @@ export function markCompleted(
     dueAt: undefined,
     archiveLease: undefined,
     lastFault: undefined,
+    // the outbox: the event is written with the transition, so no crash can lose it
+    outbox: recordEvent(videoEvent(job.id, 'video.completed', now)),
   });
 }
 
@@ -320,6 +324,7 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     video: undefined,
     dueAt: undefined,
     archiveLease: undefined,
+    outbox: recordEvent(videoEvent(job.id, 'video.failed', now)),
   });
 }
 

@@ -1,6 +1,7 @@
 import { type CostBasis, costOf } from './cost.ts';
 import type { Job } from './job.ts';
 import { publicStatus } from './job.ts';
+import { CALLBACK_SINK } from './outbox.ts';
 import { estimateProgress } from './progress.ts';
 
 /** OpenAI's video object, plus Reelay's extensions (the fal parameters used, estimates). */
@@ -26,6 +27,8 @@ export interface VideoObject {
   image_url?: string;
   metadata?: Record<string, string>;
   callback_url?: string;
+  /** When callback_url was given: how telling it went (`waiting` until the video ends). */
+  callback?: CallbackState;
   enable_safety_checker?: false;
   /** The style preset applied, or null. */
   style: string | null;
@@ -54,7 +57,34 @@ export interface VideoObject {
   queue_position: number | null;
 }
 
+export interface CallbackState {
+  status: 'waiting' | 'pending' | 'delivered' | 'failed' | 'disabled';
+  attempts: number;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  next_retry_at: number | null;
+}
+
 const seconds = (ms: number) => Math.floor(ms / 1000);
+
+function callbackState(job: Job): CallbackState {
+  const sink = job.outbox?.sinks?.[CALLBACK_SINK];
+  if (!sink)
+    return {
+      status: job.outbox ? 'pending' : 'waiting',
+      attempts: 0,
+      last_attempt_at: null,
+      last_status_code: null,
+      next_retry_at: null,
+    };
+  return {
+    status: sink.state === 'dead' ? 'failed' : sink.state,
+    attempts: sink.attempts,
+    last_attempt_at: sink.lastAttemptAt === undefined ? null : seconds(sink.lastAttemptAt),
+    last_status_code: sink.lastStatusCode ?? null,
+    next_retry_at: sink.state === 'pending' && sink.nextAt !== undefined ? seconds(sink.nextAt) : null,
+  };
+}
 
 /**
  * `retentionDays` is how long archived videos are kept (null: forever), which sets `expires_at`;
@@ -95,7 +125,7 @@ export function toVideoObject(
     ...(spec.negativePrompt !== undefined && { negative_prompt: spec.negativePrompt }),
     ...(spec.imageUrl !== undefined && { image_url: spec.imageUrl }),
     ...(spec.metadata !== undefined && { metadata: spec.metadata }),
-    ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl }),
+    ...(spec.callbackUrl !== undefined && { callback_url: spec.callbackUrl, callback: callbackState(job) }),
     ...(spec.enableSafetyChecker === false && { enable_safety_checker: false as const }),
     style: spec.creative?.style ?? null,
     final_prompt: spec.prompt,

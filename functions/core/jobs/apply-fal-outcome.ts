@@ -31,6 +31,7 @@ export type ApplyOutcomeDeps = Pick<
   | 'now'
   | 'archiveQueue'
   | 'followUps'
+  | 'eventQueue'
 >;
 
 /**

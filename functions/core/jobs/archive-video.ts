@@ -46,6 +46,7 @@ export type ArchiveDeps = Pick<
   | 'fal'
   | 'billing'
   | 'followUps'
+  | 'eventQueue'
 >;
 
 export type ArchiveResult = 'completed' | 'skipped' | 'failed';

@@ -1,6 +1,7 @@
 import type { EngineDeps } from '../deps.ts';
 import type { ActiveState, Job } from '../domain/job.ts';
 import { isWaiting } from '../domain/limits.ts';
+import { markEventResent } from '../domain/outbox.ts';
 import type { JobPolicy } from '../domain/policy.ts';
 import {
   claimForSubmit,
@@ -22,6 +23,8 @@ export interface ReconcileReport {
   polled: number;
   finishedByPolling: number;
   archivesResent: number;
+  /** Events not yet delivered whose delivery was due (a lost message, a dead run, a retry further off than a queue waits). */
+  eventsResent: number;
   timedOut: number;
   /** Waiting jobs given a slot that freed without anyone handing it on. */
   admitted: number;
@@ -138,6 +141,22 @@ const STEPS: Record<ActiveState, typeof resubmit> = {
   generated: resendArchive,
 };
 
+/** The outbox pass: every ended job whose event delivery is due gets its message again. */
+async function reconcileEvents(deps: EngineDeps, limits: ReconcileLimits, report: ReconcileReport): Promise<void> {
+  for (const job of await deps.jobs.listEventsDue(deps.now(), limits.batch)) {
+    if (deps.now() >= limits.deadline) return;
+    try {
+      const claimed = await updateJob(deps, job.id, (current) => markEventResent(current, deps.now()), job);
+      if (!claimed?.changed) continue;
+      await deps.eventQueue.enqueue(job.id);
+      report.eventsResent++;
+    } catch (error) {
+      report.errors++;
+      deps.logger.error('re-driving an event failed', { jobId: job.id, error: String(error) });
+    }
+  }
+}
+
 /**
  * The capacity pass: gives back slots crashed holders left, ends jobs that waited past the maximum
  * age, and admits waiting jobs into slots nobody handed on. Pumping is what a freed slot does at
@@ -176,6 +195,7 @@ export async function reconcile(deps: EngineDeps, limits: ReconcileLimits): Prom
     polled: 0,
     finishedByPolling: 0,
     archivesResent: 0,
+    eventsResent: 0,
     timedOut: 0,
     admitted: 0,
     repaired: 0,
@@ -197,6 +217,7 @@ export async function reconcile(deps: EngineDeps, limits: ReconcileLimits): Prom
       }
     }
   }
+  if (deps.now() < limits.deadline) await reconcileEvents(deps, limits, report);
   if (deps.now() < limits.deadline) await reconcileWaiting(deps, limits, report);
   if (Object.values(report).some((count) => count > 0)) deps.logger.info('reconciled', { ...report });
   return report;

@@ -11,6 +11,22 @@ export interface Updated {
 
 const MAX_CONFLICTS = 8;
 
+type UpdateDeps = Pick<Deps, 'jobs' | 'metrics'> & Partial<Pick<Deps, 'eventQueue' | 'logger'>>;
+
+/**
+ * Every transition passes here, so the write that recorded an event (the outbox) is the one place
+ * its delivery message is sent from. A lost send is not a lost event: the reconciler finds it by index.
+ */
+async function announce(deps: UpdateDeps, previous: Job, next: Job): Promise<void> {
+  if (!deps.eventQueue || !next.outbox || previous.outbox?.event.id === next.outbox.event.id) return;
+  await deps.eventQueue.enqueue(next.id).catch((error: unknown) => {
+    deps.logger?.warn('event enqueue failed; the reconciler will resend', {
+      jobId: next.id,
+      error: String(error),
+    });
+  });
+}
+
 /**
  * Reads a job, lets `decide` compute its next version (or nothing, for "no change"), and writes it
  * only if nobody wrote in between; on a conflict it reads again and decides again. This is how
@@ -20,20 +36,25 @@ const MAX_CONFLICTS = 8;
  * successful conditional write is trusted from it, anything else is decided again on a fresh read.
  */
 export async function updateJob(
-  deps: Pick<Deps, 'jobs' | 'metrics'>,
+  deps: UpdateDeps,
   id: string,
   decide: (job: Job) => Job | undefined,
   known?: Job,
 ): Promise<Updated | undefined> {
   const first = known && decide(known);
-  if (first && (await deps.jobs.save(first)))
+  if (first && known && (await deps.jobs.save(first))) {
+    await announce(deps, known, first);
     return counted(deps, { job: first, changed: true, previous: known });
+  }
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const job = await deps.jobs.get(id);
     if (!job) return undefined;
     const next = decide(job);
     if (!next) return { job, changed: false };
-    if (await deps.jobs.save(next)) return counted(deps, { job: next, changed: true, previous: job });
+    if (await deps.jobs.save(next)) {
+      await announce(deps, job, next);
+      return counted(deps, { job: next, changed: true, previous: job });
+    }
   }
   throw new Error(`job ${id}: gave up after ${MAX_CONFLICTS} conflicting writes`);
 }

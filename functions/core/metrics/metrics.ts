@@ -28,6 +28,14 @@ export const METRIC = {
   archiveDeadLettered: 'ArchiveMessageDeadLettered',
   /** An archive lease ran out and another worker took the job over: a worker died or stalled holding it. */
   archiveLeaseTakenOver: 'ArchiveLeaseTakenOver',
+  /** A client event reached a receiver (2xx); metadata names the sink. */
+  webhookDelivered: 'WebhookDelivered',
+  /** A client event's delivery attempt failed (non-2xx, timeout, refused address). */
+  webhookDeliveryFailed: 'WebhookDeliveryFailed',
+  /** A client event used up its attempts and went to the event dead-letter queue. */
+  webhookEventDeadLettered: 'WebhookEventDeadLettered',
+  /** An endpoint was disabled (410 Gone, or days of failures). */
+  webhookEndpointDisabled: 'WebhookEndpointDisabled',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

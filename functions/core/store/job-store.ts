@@ -26,6 +26,8 @@ export interface JobStore {
   listByTenant(tenant: string, query: ListQuery): Promise<JobPage>;
   /** Active jobs in `state` whose `dueAt` has passed, oldest first (jobs waiting for a slot are not among them). */
   listDue(state: ActiveState, now: number, limit: number): Promise<Job[]>;
+  /** Ended jobs whose event delivery is due (the outbox), oldest due first. */
+  listEventsDue(now: number, limit: number): Promise<Job[]>;
   /** Jobs waiting for a concurrency slot, all tenants, longest waiting first. */
   listWaiting(limit: number): Promise<Job[]>;
   /**

@@ -118,4 +118,26 @@ describe('the chaos report', () => {
     expect(stuck.takeovers).toMatchObject({ orphanedLeases: 1, takenOver: 0, longestKillToTakeoverMs: null });
     expect(stuck.problems).toEqual([expect.stringContaining('archive lease of d')]);
   });
+
+  it('an ended job whose event the receiver never accepted is an event lost; repeats are duplicates, not losses', () => {
+    const ended = (id: string, state: 'completed' | 'failed') => ({ ...newJob(), id, state });
+    const jobs = [ended('video_a', 'completed'), ended('video_b', 'failed'), ended('video_c', 'completed')];
+    const report = analyse(
+      evidence([], {
+        runs: jobs.map((job) => ({ tag: job.id, id: job.id, createAttempts: 1 })),
+        jobs: new Map(jobs.map((job) => [job.id, job])),
+        events: {
+          accepted: new Map([
+            ['video_a', ['video.completed', 'video.completed']],
+            // the wrong event for how the job ended does not count
+            ['video_c', ['video.failed']],
+            ['video_b', ['video.failed']],
+          ]),
+          badSignatures: 0,
+        },
+      }),
+    );
+    expect(report).toMatchObject({ eventsLost: 1, duplicateDeliveries: 1, eventsDelivered: 2 });
+    expect(report.problems.join('\n')).toContain('video_c');
+  });
 });

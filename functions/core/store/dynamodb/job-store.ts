@@ -18,6 +18,11 @@ function toItem(job: Job): Item {
   // waiting jobs get their own partition: the reconciler's queued pass must not wade through a long queue
   if (!isTerminal(job.state) && job.dueAt !== undefined)
     item.activeState = job.waitingSince !== undefined ? JOBS_TABLE.byDue.waitingPartition : job.state;
+  // an ended job's undelivered event: its delivery's due time stands in as the index's sort key
+  if (isTerminal(job.state) && job.outbox?.dueAt !== undefined) {
+    item.activeState = JOBS_TABLE.byDue.outboxPartition;
+    item.dueAt = job.outbox.dueAt;
+  }
   if (job.deletedAt) item.expiresAt = Math.floor(job.deletedAt / 1000) + TOMBSTONE_SECONDS;
   return item;
 }
@@ -32,6 +37,8 @@ const idempotencyItemId = (tenant: string, key: string) =>
 function fromItem(item: Record<string, unknown>): Job {
   // the table holds only what toItem wrote
   const { listTenant: _l, activeState: _a, expiresAt: _e, ...job } = item as unknown as Item;
+  // an ended job has no due time of its own (toItem lent it the outbox's)
+  if (isTerminal(job.state)) delete job.dueAt;
   return job;
 }
 
@@ -145,6 +152,21 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
           KeyConditionExpression: '#pk = :state AND #sk <= :now',
           ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
           ExpressionAttributeValues: { ':state': state, ':now': now },
+          Limit: limit,
+        }),
+      );
+      return Items.map(fromItem);
+    },
+
+    async listEventsDue(now, limit) {
+      const { indexName, partitionKey, sortKey, outboxPartition } = JOBS_TABLE.byDue;
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :outbox AND #sk <= :now',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          ExpressionAttributeValues: { ':outbox': outboxPartition, ':now': now },
           Limit: limit,
         }),
       );

@@ -8,9 +8,16 @@ export const JOBS_TABLE = {
   byTenant: { indexName: 'byTenant', partitionKey: 'listTenant', sortKey: 'id' },
   /**
    * Active jobs by state and the time they are next due. Removed when terminal. Jobs waiting for a
-   * concurrency slot sit in the `waiting` partition instead, due from when they started waiting.
+   * concurrency slot sit in the `waiting` partition instead, due from when they started waiting;
+   * ended jobs whose event is not yet delivered sit in `outbox`, due when their delivery is.
    */
-  byDue: { indexName: 'byDue', partitionKey: 'activeState', sortKey: 'dueAt', waitingPartition: 'waiting' },
+  byDue: {
+    indexName: 'byDue',
+    partitionKey: 'activeState',
+    sortKey: 'dueAt',
+    waitingPartition: 'waiting',
+    outboxPartition: 'outbox',
+  },
   /** Epoch seconds after which DynamoDB may drop a deleted job's tombstone (set as the table's TTL attribute at deploy). */
   ttlAttribute: 'expiresAt',
 } as const;

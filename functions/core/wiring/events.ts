@@ -1,0 +1,36 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Config, ConfigError } from '../config.ts';
+import type { Deps } from '../deps.ts';
+import { createHttpWebhookSender } from '../events/http/webhook-sender.ts';
+import { createAesSecretBox } from '../events/secret-box.ts';
+import { createDynamoWebhookStore } from '../store/dynamodb/webhook-store.ts';
+import { dynamoClient } from './aws-clients.ts';
+import { readSecret } from './common.ts';
+
+/** The key that seals signing secrets: from the environment, or from Secrets Manager (read once an hour). */
+function webhookSecretsKey(config: Config): () => Promise<string> {
+  return async () => {
+    const { secretsKey, secretsKeySecretId } = config.webhooks;
+    if (secretsKey) return secretsKey;
+    if (!secretsKeySecretId)
+      throw new ConfigError('set REELAY_WEBHOOK_SECRETS_KEY or REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID');
+    const secret = await readSecret(secretsKeySecretId, 3_600);
+    if (!secret || secret.length < 32) throw new ConfigError(`secret ${secretsKeySecretId} holds no key`);
+    return secret;
+  };
+}
+
+/** Client webhooks: endpoints and callback secrets (sealed at rest), and the guarded HTTP sender. */
+export function webhookAdapters(
+  config: Config,
+  client: DynamoDBClient = dynamoClient(config),
+): Pick<Deps, 'webhooks' | 'secretBox' | 'sendWebhook'> {
+  return {
+    webhooks: createDynamoWebhookStore(client, config.webhooks.table),
+    secretBox: createAesSecretBox(webhookSecretsKey(config)),
+    sendWebhook: createHttpWebhookSender({
+      rules: { allowLocal: config.allowLocalUrls },
+      timeoutMs: config.webhooks.timeoutMs,
+    }),
+  };
+}
