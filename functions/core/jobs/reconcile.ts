@@ -142,7 +142,11 @@ const STEPS: Record<ActiveState, typeof resubmit> = {
 };
 
 /** The outbox pass: every ended job whose event delivery is due gets its message again. */
-async function reconcileEvents(deps: EngineDeps, limits: ReconcileLimits, report: ReconcileReport): Promise<void> {
+async function reconcileEvents(
+  deps: EngineDeps,
+  limits: ReconcileLimits,
+  report: ReconcileReport,
+): Promise<void> {
   for (const job of await deps.jobs.listEventsDue(deps.now(), limits.batch)) {
     if (deps.now() >= limits.deadline) return;
     try {
