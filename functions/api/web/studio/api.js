@@ -63,6 +63,15 @@ export function createClient(key) {
       request(`/v1/videos?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`),
     get: (id) => request(video(id)),
     remove: (id) => request(video(id), { method: 'DELETE' }),
+    /** This key's feedback on a video; a 404 means none yet. */
+    feedback: (id) => request(`${video(id)}/feedback`),
+    /** Replaces this key's feedback: criteria not sent are cleared. */
+    rate: (id, feedback) =>
+      request(`${video(id)}/feedback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(feedback),
+      }),
     /** The presigned URL of a finished video (a <video> plays it; the API would otherwise redirect). */
     contentUrl: (id) => request(`${video(id)}/content?redirect=false`),
     /** JSON, or multipart when an image file is given; the idempotency key makes a repeated click harmless. */

@@ -1,5 +1,6 @@
 import { html, useEffect, useRef, useState } from '/assets/vendor/htm-preact.js';
 import { adviceFor } from './advice.js';
+import { Rating } from './rating.js';
 import { statusLine, timing } from './time.js';
 
 const isActive = (video) => video.status === 'queued' || video.status === 'in_progress';
@@ -101,6 +102,7 @@ export function VideoCard({ video, client, onGone, announce }) {
         </p>`
       }
       ${problem && html`<p class="error" role="alert"><strong>${problem.message}</strong> ${adviceFor(problem.code, problem.retryAfter)}</p>`}
+      ${video.status === 'completed' && html`<${Rating} client=${client} video=${video} announce=${announce} />`}
       <div class="actions">
         ${video.status === 'completed' && !url && html`<button type="button" class="primary" disabled=${working} onClick=${play}>Play</button>`}
         ${video.status === 'completed' && html`<button type="button" disabled=${working} onClick=${download}>Download</button>`}
