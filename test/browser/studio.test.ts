@@ -80,7 +80,7 @@ async function signInWithDevKey(page: Page) {
 }
 
 async function createVideo(page: Page, prompt: string) {
-  await page.getByLabel('Prompt').fill(prompt);
+  await page.getByLabel('Prompt', { exact: true }).fill(prompt);
   await page.getByRole('button', { name: 'Create video' }).click();
   return page.locator('article.video', { hasText: prompt });
 }
@@ -88,7 +88,8 @@ async function createVideo(page: Page, prompt: string) {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // long enough a generation that the page shows it running, short enough for a test
-  stack = await startTestStack({ emulator: { generationMs: 4_000 } });
+  // and fal's billable units priced, as on AWS, so a card shows what a video actually cost
+  stack = await startTestStack({ emulator: { generationMs: 4_000 }, env: { REELAY_ACTUAL_COST: 'fal' } });
   browser = await launchChromium();
 });
 
@@ -133,6 +134,11 @@ describe('the studio in Chromium', () => {
     const again = page.locator('article.video', { hasText: 'a fox in the snow, from the browser' });
     await again.getByRole('button', { name: 'Play' }).waitFor();
     const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
+    // once it ended, the card shows what fal billed beside the estimate
+    const billed = (await (await stack.api(`/v1/videos/${id}`)).json()) as { cost_usd: number };
+    expect(await again.locator('.meta').textContent()).toContain(
+      `cost $${billed.cost_usd.toFixed(2)} (estimated $`,
+    );
 
     // Download hands the browser the presigned URL, which answers as an attachment: the page stays
     const [download] = await Promise.all([
@@ -196,6 +202,47 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
+  it('previews the enhanced, styled prompt and creates with a style, enhancement and fallbacks', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page.getByLabel('Prompt', { exact: true }).fill('a dog in a park');
+    await page.getByLabel('Style').selectOption({ label: 'Vibrant anime' });
+    await expect.poll(() => page.locator('#style-hint').textContent()).not.toBe('');
+    const before = (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length;
+    await page.getByRole('button', { name: 'Preview the enhanced prompt' }).click();
+    const preview = page.locator('.enhanced');
+    await expect.poll(() => preview.locator('dd').first().textContent()).toMatch(/^a dog in a park.+/);
+    const [enhanced = '', final = ''] = await preview.locator('dd').allTextContents();
+    expect(final.startsWith(enhanced.replace(/\.$/, ''))).toBe(true);
+    expect(final).toMatch(/\. Vibrant anime style: hand-drawn 2D animation, .+\.$/);
+    expect(requests).toContain('POST /v1/prompts/enhance');
+    // the preview made no video
+    expect((await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length).toBe(
+      before,
+    );
+
+    await page.getByLabel('Enhance the prompt').check();
+    const fallbacks = page.getByRole('group', { name: /Fallback models/ }).getByRole('checkbox');
+    const fallback = (await fallbacks.first().getAttribute('value')) as string;
+    await fallbacks.first().check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-creative-desktop.png'), fullPage: true });
+    const card = await createVideo(page, 'a dog in a park');
+    await card.waitFor();
+    await expect.poll(() => card.locator('.meta').textContent()).toContain(' · anime · ');
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
+    const video = await (await stack.api(`/v1/videos/${id}`)).json();
+    expect(video).toMatchObject({
+      prompt: 'a dog in a park',
+      style: 'anime',
+      enhanced_prompt: enhanced,
+      final_prompt: final,
+      prompt_enhancement: { status: 'enhanced' },
+      fallback_models: [fallback],
+    });
+    await page.context().close();
+  });
+
   it('sends a refused key back to sign-in with the reason, and forgets it', async () => {
     const page = await openPage('/');
     await page.getByLabel('API key').fill('rly_not_a_key_of_this_server_000000000000');
@@ -231,8 +278,10 @@ describe('the studio in Chromium', () => {
     expect(create.headers()['idempotency-key']).toMatch(/^studio-[0-9a-f]{32}$/);
     const alert = page.locator('#create-error');
     await expect.poll(() => alert.textContent()).toMatch(/prompt/i);
-    expect(await page.getByLabel('Prompt').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Prompt').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByLabel('Prompt', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(
+      await page.getByLabel('Prompt', { exact: true }).evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     expect((await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length).toBe(
       before,
     );
