@@ -327,6 +327,60 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the statistics by model and by style as the API counts them', async () => {
+    // the counters move when a job ends: wait until none of this test's videos is still running
+    await expect
+      .poll(
+        async () =>
+          (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.every(
+            (job) => job.state === 'completed' || job.state === 'failed',
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page.getByRole('link', { name: 'Statistics' }).click();
+    await page.getByRole('heading', { name: 'Statistics' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Statistics' }).getAttribute('aria-current')).toBe('page');
+    const byModel = page.getByRole('table', { name: 'By model' });
+    await byModel.waitFor();
+
+    interface Group {
+      key: string;
+      jobs: number;
+      success_rate: number | null;
+    }
+    const stats = async (groupBy: string) =>
+      (await (await stack.api(`/v1/stats?group_by=${groupBy}`)).json()) as {
+        total: Group & { completed: number; failed: number };
+        groups: Group[];
+      };
+    const models = await stats('model');
+    // this file made videos that completed and one the content policy refused
+    expect(models.total.completed).toBeGreaterThan(0);
+    expect(models.total.failed).toBeGreaterThan(0);
+    const percent = (rate: number | null) => `${Math.round((rate ?? 0) * 100)} %`;
+    expect(await page.locator('.totals').textContent()).toContain(percent(models.total.success_rate));
+    for (const group of models.groups) {
+      const row = byModel.getByRole('row', { name: new RegExp(`^${group.key} `) });
+      const cells = await row.getByRole('cell').allTextContents();
+      expect(cells[0]).toBe(String(group.jobs));
+      expect(cells[1]).toBe(percent(group.success_rate));
+    }
+    const styles = await stats('style');
+    const byStyle = page.getByRole('table', { name: 'By style' });
+    expect(await byStyle.getByRole('rowheader').allTextContents()).toEqual(styles.groups.map((g) => g.key));
+    expect(styles.groups.map((g) => g.key)).toEqual(expect.arrayContaining(['anime', 'none']));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-stats-desktop.png'), fullPage: true });
+
+    // the address keeps the page: a reload opens the statistics again
+    await page.reload();
+    await page.getByRole('table', { name: 'By style' }).waitFor();
+    await page.context().close();
+  });
+
   it('pages through the videos, newest first', async () => {
     for (let i = 1; i <= 13; i++) await stack.createVideo({ prompt: `paging scene ${i}` });
     const page = await openPage('/');
