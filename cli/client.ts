@@ -23,6 +23,44 @@ export interface ModelInfo {
   options: string[];
 }
 
+export interface StyleInfo {
+  id: string;
+  title: string;
+  description: string;
+}
+export interface Feedback {
+  video_id: string;
+  rating: number;
+  visual_quality: number | null;
+  prompt_adherence: number | null;
+  consistency: number | null;
+  narrative: number | null;
+  comment: string | null;
+}
+export interface StatsSummary {
+  jobs: number;
+  completed: number;
+  failed: number;
+  success_rate: number | null;
+  failures_by_code: Record<string, number>;
+  time_to_completed_seconds: { p50: number | null; p90: number | null };
+  ratings: { count: number; rating: number | null };
+  spend: {
+    estimated_usd: number;
+    actual_usd: number;
+    jobs_with_actual_cost: number;
+    estimated_usd_of_jobs_with_actual_cost: number;
+  };
+}
+export interface Stats {
+  since: string;
+  until: string;
+  model: string | null;
+  group_by: string | null;
+  total: StatsSummary;
+  groups?: Array<StatsSummary & { key: string }>;
+}
+
 /** An API error answer, kept with its code so a waiting loop can act on 429's Retry-After. */
 export class ApiAnswerError extends CliError {
   constructor(
@@ -95,13 +133,26 @@ export function createClient(
       return json<VideoPage>(`/v1/videos${params.size ? `?${params}` : ''}`);
     },
     get: (id: string) => json<Video>(video(id)),
+    styles: () => json<{ data: StyleInfo[] }>('/v1/styles'),
+    /** Replaces this key's feedback on a video (criteria not sent are cleared). */
+    rate: (id: string, feedback: Record<string, string | number>) =>
+      json<Feedback>(`${video(id)}/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(feedback),
+      }),
+    stats: (query: Record<string, string | undefined>) => {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) if (value) params.set(name, value);
+      return json<Stats>(`/v1/stats${params.size ? `?${params}` : ''}`);
+    },
     remove: (id: string) => json<{ id: string; deleted: true }>(video(id), { method: 'DELETE' }),
     /**
      * JSON, or multipart when an image file is given. A network error or a 5xx is sent again with the
      * same idempotency key: the answer is the video the first attempt may already have made, never a second.
      */
     async create(
-      fields: Record<string, string | number | boolean>,
+      fields: Record<string, string | number | boolean | string[]>,
       image: (Blob & { name?: string }) | undefined,
       idempotencyKey: string,
     ): Promise<Video> {
@@ -109,6 +160,7 @@ export function createClient(
       let body: string | FormData;
       if (image) {
         body = new FormData();
+        // multipart is text: a list (fallback_models) goes comma-separated, as the API reads it
         for (const [name, value] of Object.entries(fields)) body.append(name, String(value));
         body.append('input_reference', image, image.name ?? 'image');
       } else {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { formatDuration, statusLine, timing } from '../functions/api/web/studio/time.js';
-import { ApiAnswerError, type Client, type Video } from './client.ts';
+import { ApiAnswerError, type Client, type StatsSummary, type Video } from './client.ts';
 import { CliError, EXIT } from './errors.ts';
 import type { ProgressReporter } from './progress.ts';
 
@@ -106,17 +106,23 @@ export interface CreateOptions {
   image?: string;
   seed?: string;
   audio?: boolean;
+  style?: string;
+  enhance?: boolean;
+  fallbacks?: string[];
   wait: boolean;
   out?: string;
 }
 
 export async function create(client: Client, io: Io, prompt: string, options: CreateOptions): Promise<void> {
-  const fields: Record<string, string | number | boolean> = { prompt };
+  const fields: Record<string, string | number | boolean | string[]> = { prompt };
   if (options.model) fields.model = options.model;
   if (options.seconds) fields.seconds = options.seconds;
   if (options.size) fields.size = options.size;
   if (options.seed !== undefined) fields.seed = options.seed;
   if (options.audio === false) fields.generate_audio = false;
+  if (options.style) fields.style = options.style;
+  if (options.enhance) fields.enhance_prompt = true;
+  if (options.fallbacks?.length) fields.fallback_models = options.fallbacks;
   const isUrl = options.image !== undefined && /^https?:\/\//i.test(options.image);
   if (isUrl) fields.image_url = options.image as string;
   const image = options.image && !isUrl ? await readImage(options.image) : undefined;
@@ -144,6 +150,16 @@ export async function create(client: Client, io: Io, prompt: string, options: Cr
   if (io.json) io.out(JSON.stringify(video, null, 2));
 }
 
+/** What fal billed once the video ended, else the estimate. */
+export function cost(video: Video): string {
+  const estimate = `$${video.estimated_cost_usd.toFixed(2)}`;
+  if (video.cost_basis === 'not_billed') return 'not billed';
+  if (video.cost_basis === 'actual' && video.cost_usd !== null) {
+    return `$${video.cost_usd.toFixed(2)} billed (estimated ${estimate})`;
+  }
+  return `about ${estimate} (estimated)`;
+}
+
 function describe(video: Video): string {
   const lines = [
     `${video.id}  ${statusLine(video)}`,
@@ -151,6 +167,16 @@ function describe(video: Video): string {
     `  model    ${video.model} · ${video.seconds} s · ${video.size}`,
     `  created  ${new Date(video.created_at * 1000).toISOString()}`,
   ];
+  if (video.style) lines.push(`  style    ${video.style}`);
+  if (video.prompt_enhancement) {
+    lines.push(
+      video.enhanced_prompt
+        ? `  enhanced ${video.enhanced_prompt}`
+        : `  enhanced no: ${video.prompt_enhancement.reason ?? video.prompt_enhancement.status}`,
+    );
+  }
+  if (video.fallback_models) lines.push(`  fallback ${video.fallback_models.join(', ')}`);
+  lines.push(`  cost     ${cost(video)}`);
   if (isActive(video)) lines.push(`  progress ${video.progress} % · ${timing(video, Date.now())}`);
   if (video.error) lines.push(`  error    ${video.error.message} (${video.error.code})`);
   if (video.status === 'completed') lines.push(`  download reelay download ${video.id}`);
@@ -215,6 +241,73 @@ export async function models(client: Client, io: Io): Promise<void> {
     io.out(`${m.id}  ${m.title}`);
     io.out(
       `  --seconds ${m.seconds.join('|')} (default ${m.default_seconds})  --size ${m.sizes.map((s) => s.size).join('|')} (default ${m.default_size})`,
+    );
+  }
+}
+
+export async function styles(client: Client, io: Io): Promise<void> {
+  const { data } = await client.styles();
+  if (io.json) return io.out(JSON.stringify(data, null, 2));
+  for (const style of data) io.out(`${style.id.padEnd(16)} ${style.title}: ${style.description}`);
+}
+
+export interface Rating {
+  rating: number;
+  visual_quality?: number;
+  prompt_adherence?: number;
+  consistency?: number;
+  narrative?: number;
+  comment?: string;
+}
+
+/** Rates a completed video; rating it again replaces the key's earlier rating. */
+export async function rate(client: Client, io: Io, id: string, rating: Rating): Promise<void> {
+  const feedback = await client.rate(id, { ...rating });
+  if (io.json) return io.out(JSON.stringify(feedback, null, 2));
+  const criteria = (['visual_quality', 'prompt_adherence', 'consistency', 'narrative'] as const)
+    .filter((c) => feedback[c] !== null)
+    .map((c) => `${c.replace('_', ' ')} ${feedback[c]}`);
+  io.out(`rated ${id}: ${[`${feedback.rating} of 5`, ...criteria].join(' · ')}`);
+}
+
+const percent = (rate: number | null) => (rate === null ? '-' : `${Math.round(rate * 100)} %`);
+const secondsText = (s: number | null) => (s === null ? '-' : formatDuration(s));
+const mean = (r: number | null) => (r === null ? '-' : r.toFixed(1));
+/** What a group cost: fal's bill where it was recorded, the estimate for the rest. */
+const spent = (s: StatsSummary) =>
+  s.spend.actual_usd + s.spend.estimated_usd - s.spend.estimated_usd_of_jobs_with_actual_cost;
+
+export async function stats(
+  client: Client,
+  io: Io,
+  query: { group_by?: string; since?: string; until?: string; model?: string },
+): Promise<void> {
+  const answer = await client.stats(query);
+  if (io.json) return io.out(JSON.stringify(answer, null, 2));
+  const t = answer.total;
+  io.out(`${answer.since} to ${answer.until}${answer.model ? ` · ${answer.model}` : ''}`);
+  io.out(`  ended        ${t.jobs} (${t.completed} completed, ${t.failed} failed)`);
+  io.out(`  success      ${percent(t.success_rate)}`);
+  io.out(
+    `  time         median ${secondsText(t.time_to_completed_seconds.p50)}, p90 ${secondsText(t.time_to_completed_seconds.p90)}`,
+  );
+  io.out(
+    `  spend        $${t.spend.actual_usd.toFixed(2)} billed for ${t.spend.jobs_with_actual_cost} (estimated $${t.spend.estimated_usd_of_jobs_with_actual_cost.toFixed(2)}); $${t.spend.estimated_usd.toFixed(2)} estimated in all`,
+  );
+  io.out(
+    `  rating       ${mean(t.ratings.rating)} of 5 (${t.ratings.count} rating${t.ratings.count === 1 ? '' : 's'})`,
+  );
+  const failures = Object.entries(t.failures_by_code);
+  if (failures.length) io.out(`  failures     ${failures.map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  if (!answer.groups) return;
+  const width = Math.max(answer.group_by?.length ?? 0, ...answer.groups.map((g) => g.key.length));
+  io.out('');
+  io.out(
+    `${(answer.group_by ?? '').padEnd(width)}  ${'ended'.padStart(5)}  ${'success'.padStart(7)}  ${'median'.padStart(7)}  ${'spend'.padStart(8)}  rating`,
+  );
+  for (const g of answer.groups) {
+    io.out(
+      `${g.key.padEnd(width)}  ${String(g.jobs).padStart(5)}  ${percent(g.success_rate).padStart(7)}  ${secondsText(g.time_to_completed_seconds.p50).padStart(7)}  ${`$${spent(g).toFixed(2)}`.padStart(8)}  ${mean(g.ratings.rating)}`,
     );
   }
 }

@@ -8,13 +8,20 @@ import { createReporter, progressMode } from './progress.ts';
 const USAGE = `reelay: make videos with a Reelay server from the terminal
 
   reelay create "prompt" [--model M] [--seconds S] [--size WxH] [--image FILE|URL]
-                         [--seed N] [--no-audio] [--wait] [--out FILE] [--json]
+                         [--seed N] [--no-audio] [--style ID] [--enhance]
+                         [--fallback M[,M…]] [--wait] [--out FILE] [--json]
   reelay list [--limit N] [--after ID] [--json]
   reelay get ID [--json]
   reelay download ID [--out FILE]
   reelay cancel ID          stop a running video (it is removed)
   reelay delete ID          remove a video and its file
   reelay models [--json]    the models and the seconds and sizes each offers
+  reelay styles [--json]    the style presets for --style
+  reelay rate ID 1-5 [--comment TEXT] [--visual-quality N] [--prompt-adherence N]
+                     [--consistency N] [--narrative N] [--json]
+                            rate a finished video (rating again replaces it)
+  reelay stats [--group-by model|style|day] [--since DAY] [--until DAY] [--model M] [--json]
+                            success rate, times, spend and ratings
 
 Settings: --url / REELAY_URL, --key / REELAY_API_KEY, or {"url", "api_key"} in
 --config FILE / $REELAY_CONFIG / ~/.config/reelay/config.json (in that order).
@@ -38,18 +45,54 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   limit: { type: 'string' },
   after: { type: 'string' },
+  style: { type: 'string' },
+  enhance: { type: 'boolean', default: false },
+  fallback: { type: 'string', multiple: true },
+  comment: { type: 'string' },
+  'visual-quality': { type: 'string' },
+  'prompt-adherence': { type: 'string' },
+  consistency: { type: 'string' },
+  narrative: { type: 'string' },
+  'group-by': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
 } as const;
 
 /** Which flags each command takes, beyond --url, --key, --config, --json and --help. */
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  create: ['model', 'seconds', 'size', 'image', 'seed', 'no-audio', 'wait', 'out'],
+  create: [
+    'model',
+    'seconds',
+    'size',
+    'image',
+    'seed',
+    'no-audio',
+    'style',
+    'enhance',
+    'fallback',
+    'wait',
+    'out',
+  ],
   list: ['limit', 'after'],
   get: [],
   download: ['out'],
   cancel: [],
   delete: [],
   models: [],
+  styles: [],
+  rate: ['comment', 'visual-quality', 'prompt-adherence', 'consistency', 'narrative'],
+  stats: ['group-by', 'since', 'until', 'model'],
 };
+const CRITERIA = ['visual-quality', 'prompt-adherence', 'consistency', 'narrative'] as const;
+const GROUP_BY = ['model', 'style', 'day'];
+
+/** A 1–5 score from the command line, or a usage error naming where it came from. */
+function score(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^[1-5]$/.test(value.trim()) || !Number.isInteger(n))
+    throw usage(`${what} is a whole number from 1 to 5`);
+  return n;
+}
 const COMMON = new Set(['url', 'key', 'config', 'json', 'help']);
 
 const usage = (message: string) => new CliError(EXIT.usage, `${message}; see reelay --help.`);
@@ -87,17 +130,40 @@ export async function run(
       if (value === undefined || value === false || COMMON.has(flag) || allowed.includes(flag)) continue;
       throw usage(`${command} does not take --${flag}`);
     }
-    const wantsId = command !== 'create' && command !== 'list' && command !== 'models';
-    const expected = command === 'create' || wantsId ? 1 : 0;
+    const noArguments = ['list', 'models', 'styles', 'stats'];
+    const expected = command === 'rate' ? 2 : noArguments.includes(command) ? 0 : 1;
     if (rest.length !== expected) {
       throw usage(
         command === 'create'
           ? 'create takes one prompt, in quotes'
-          : expected
-            ? `${command} takes one video id`
-            : `${command} takes no arguments`,
+          : command === 'rate'
+            ? 'rate takes a video id and a rating from 1 to 5'
+            : expected
+              ? `${command} takes one video id`
+              : `${command} takes no arguments`,
       );
     }
+    const groupBy = values['group-by'];
+    if (groupBy !== undefined && !GROUP_BY.includes(groupBy)) {
+      throw usage(`--group-by is one of ${GROUP_BY.join(', ')}`);
+    }
+    const rating =
+      command === 'rate'
+        ? {
+            rating: score(rest[1] as string, 'the rating'),
+            ...Object.fromEntries(
+              CRITERIA.filter((c) => values[c] !== undefined).map((c) => [
+                c.replace('-', '_'),
+                score(values[c] as string, `--${c}`),
+              ]),
+            ),
+            ...(values.comment !== undefined && { comment: values.comment }),
+          }
+        : undefined;
+    const fallbacks = values.fallback
+      ?.flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
       throw usage('--limit is a whole number from 1 to 100');
@@ -122,6 +188,9 @@ export async function run(
           image: values.image,
           seed: values.seed,
           audio: values['no-audio'] ? false : undefined,
+          style: values.style,
+          enhance: values.enhance,
+          fallbacks,
           wait: values.wait,
           out: values.out,
         });
@@ -143,6 +212,20 @@ export async function run(
         break;
       case 'models':
         await commands.models(client, ctx);
+        break;
+      case 'styles':
+        await commands.styles(client, ctx);
+        break;
+      case 'rate':
+        await commands.rate(client, ctx, arg, rating as commands.Rating);
+        break;
+      case 'stats':
+        await commands.stats(client, ctx, {
+          group_by: groupBy,
+          since: values.since,
+          until: values.until,
+          model: values.model,
+        });
         break;
     }
     return EXIT.ok;

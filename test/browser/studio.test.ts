@@ -80,7 +80,7 @@ async function signInWithDevKey(page: Page) {
 }
 
 async function createVideo(page: Page, prompt: string) {
-  await page.getByLabel('Prompt').fill(prompt);
+  await page.getByLabel('Prompt', { exact: true }).fill(prompt);
   await page.getByRole('button', { name: 'Create video' }).click();
   return page.locator('article.video', { hasText: prompt });
 }
@@ -88,7 +88,8 @@ async function createVideo(page: Page, prompt: string) {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // long enough a generation that the page shows it running, short enough for a test
-  stack = await startTestStack({ emulator: { generationMs: 4_000 } });
+  // and fal's billable units priced, as on AWS, so a card shows what a video actually cost
+  stack = await startTestStack({ emulator: { generationMs: 4_000 }, env: { REELAY_ACTUAL_COST: 'fal' } });
   browser = await launchChromium();
 });
 
@@ -98,7 +99,7 @@ afterAll(async () => {
 });
 
 describe('the studio in Chromium', () => {
-  it('signs in, creates, shows progress and ETA, plays, finds it after a reload, deletes', async () => {
+  it('signs in, creates, shows progress and ETA, plays, finds it after a reload, rates, deletes', async () => {
     const page = await openPage('/');
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
@@ -133,6 +134,11 @@ describe('the studio in Chromium', () => {
     const again = page.locator('article.video', { hasText: 'a fox in the snow, from the browser' });
     await again.getByRole('button', { name: 'Play' }).waitFor();
     const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
+    // once it ended, the card shows what fal billed beside the estimate
+    const billed = (await (await stack.api(`/v1/videos/${id}`)).json()) as { cost_usd: number };
+    expect(await again.locator('.meta').textContent()).toContain(
+      `cost $${billed.cost_usd.toFixed(2)} (estimated $`,
+    );
 
     // Download hands the browser the presigned URL, which answers as an attachment: the page stays
     const [download] = await Promise.all([
@@ -142,6 +148,50 @@ describe('the studio in Chromium', () => {
     expect(download.suggestedFilename()).toBe(`${id}.mp4`);
     expect(new URL(page.url()).pathname).toBe('/');
 
+    // rate it with the guide's criteria, by keyboard where a person would, then find the rating after a reload
+    await again.getByRole('button', { name: 'Rate' }).click();
+    const rateForm = page.getByRole('form', { name: 'Rate: a fox in the snow, from the browser' });
+    const overall = rateForm.getByRole('group', { name: /Overall/ });
+    // the form takes the focus to its first choice; arrow keys move within a radio group
+    expect(
+      await overall.getByRole('radio', { name: '1' }).evaluate((el) => el === document.activeElement),
+    ).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await overall.getByRole('radio', { name: '4' }).isChecked()).toBe(true);
+    await rateForm
+      .getByRole('group', { name: /Visual quality/ })
+      .getByRole('radio', { name: '5' })
+      .check();
+    await rateForm
+      .getByRole('group', { name: /Narrative/ })
+      .getByRole('radio', { name: '3' })
+      .check();
+    await rateForm.getByLabel('Comment (optional)').fill('lovely light on the snow');
+    expect(await seriousViolations(page)).toEqual([]);
+    await rateForm.getByRole('button', { name: 'Save rating' }).click();
+    await expect.poll(() => again.locator('.rated').textContent()).toContain('4 of 5');
+    expect(
+      await again
+        .getByRole('button', { name: 'Change rating' })
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
+    const feedback = await (await stack.api(`/v1/videos/${id}/feedback`)).json();
+    expect(feedback).toMatchObject({
+      rating: 4,
+      visual_quality: 5,
+      prompt_adherence: null,
+      consistency: null,
+      narrative: 3,
+      comment: 'lovely light on the snow',
+    });
+    await page.reload();
+    await expect
+      .poll(() => again.locator('.rated').textContent())
+      .toMatch(/Your rating: 4 of 5 · Visual quality 5 · Narrative 3\s*lovely light on the snow/);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-rated-desktop.png'), fullPage: true });
+
     await again.getByRole('button', { name: 'Delete' }).click();
     const confirm = again.getByRole('button', { name: 'Yes, delete' });
     expect(await confirm.evaluate((button) => button === document.activeElement)).toBe(true);
@@ -149,6 +199,47 @@ describe('the studio in Chromium', () => {
     await expect.poll(() => again.count()).toBe(0);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('gallery-title');
     expect((await stack.api(`/v1/videos/${id}`)).status).toBe(404);
+    await page.context().close();
+  });
+
+  it('previews the enhanced, styled prompt and creates with a style, enhancement and fallbacks', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page.getByLabel('Prompt', { exact: true }).fill('a dog in a park');
+    await page.getByLabel('Style').selectOption({ label: 'Vibrant anime' });
+    await expect.poll(() => page.locator('#style-hint').textContent()).not.toBe('');
+    const before = (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length;
+    await page.getByRole('button', { name: 'Preview the enhanced prompt' }).click();
+    const preview = page.locator('.enhanced');
+    await expect.poll(() => preview.locator('dd').first().textContent()).toMatch(/^a dog in a park.+/);
+    const [enhanced = '', final = ''] = await preview.locator('dd').allTextContents();
+    expect(final.startsWith(enhanced.replace(/\.$/, ''))).toBe(true);
+    expect(final).toMatch(/\. Vibrant anime style: hand-drawn 2D animation, .+\.$/);
+    expect(requests).toContain('POST /v1/prompts/enhance');
+    // the preview made no video
+    expect((await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length).toBe(
+      before,
+    );
+
+    await page.getByLabel('Enhance the prompt').check();
+    const fallbacks = page.getByRole('group', { name: /Fallback models/ }).getByRole('checkbox');
+    const fallback = (await fallbacks.first().getAttribute('value')) as string;
+    await fallbacks.first().check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-creative-desktop.png'), fullPage: true });
+    const card = await createVideo(page, 'a dog in a park');
+    await card.waitFor();
+    await expect.poll(() => card.locator('.meta').textContent()).toContain(' · anime · ');
+    const id = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0]?.id;
+    const video = await (await stack.api(`/v1/videos/${id}`)).json();
+    expect(video).toMatchObject({
+      prompt: 'a dog in a park',
+      style: 'anime',
+      enhanced_prompt: enhanced,
+      final_prompt: final,
+      prompt_enhancement: { status: 'enhanced' },
+      fallback_models: [fallback],
+    });
     await page.context().close();
   });
 
@@ -187,8 +278,10 @@ describe('the studio in Chromium', () => {
     expect(create.headers()['idempotency-key']).toMatch(/^studio-[0-9a-f]{32}$/);
     const alert = page.locator('#create-error');
     await expect.poll(() => alert.textContent()).toMatch(/prompt/i);
-    expect(await page.getByLabel('Prompt').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Prompt').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByLabel('Prompt', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(
+      await page.getByLabel('Prompt', { exact: true }).evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     expect((await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length).toBe(
       before,
     );
@@ -234,6 +327,60 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the statistics by model and by style as the API counts them', async () => {
+    // the counters move when a job ends: wait until none of this test's videos is still running
+    await expect
+      .poll(
+        async () =>
+          (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.every(
+            (job) => job.state === 'completed' || job.state === 'failed',
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    await page.getByRole('link', { name: 'Statistics' }).click();
+    await page.getByRole('heading', { name: 'Statistics' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Statistics' }).getAttribute('aria-current')).toBe('page');
+    const byModel = page.getByRole('table', { name: 'By model' });
+    await byModel.waitFor();
+
+    interface Group {
+      key: string;
+      jobs: number;
+      success_rate: number | null;
+    }
+    const stats = async (groupBy: string) =>
+      (await (await stack.api(`/v1/stats?group_by=${groupBy}`)).json()) as {
+        total: Group & { completed: number; failed: number };
+        groups: Group[];
+      };
+    const models = await stats('model');
+    // this file made videos that completed and one the content policy refused
+    expect(models.total.completed).toBeGreaterThan(0);
+    expect(models.total.failed).toBeGreaterThan(0);
+    const percent = (rate: number | null) => `${Math.round((rate ?? 0) * 100)} %`;
+    expect(await page.locator('.totals').textContent()).toContain(percent(models.total.success_rate));
+    for (const group of models.groups) {
+      const row = byModel.getByRole('row', { name: new RegExp(`^${group.key} `) });
+      const cells = await row.getByRole('cell').allTextContents();
+      expect(cells[0]).toBe(String(group.jobs));
+      expect(cells[1]).toBe(percent(group.success_rate));
+    }
+    const styles = await stats('style');
+    const byStyle = page.getByRole('table', { name: 'By style' });
+    expect(await byStyle.getByRole('rowheader').allTextContents()).toEqual(styles.groups.map((g) => g.key));
+    expect(styles.groups.map((g) => g.key)).toEqual(expect.arrayContaining(['anime', 'none']));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'studio-stats-desktop.png'), fullPage: true });
+
+    // the address keeps the page: a reload opens the statistics again
+    await page.reload();
+    await page.getByRole('table', { name: 'By style' }).waitFor();
+    await page.context().close();
+  });
+
   it('pages through the videos, newest first', async () => {
     for (let i = 1; i <= 13; i++) await stack.createVideo({ prompt: `paging scene ${i}` });
     const page = await openPage('/');
@@ -262,6 +409,11 @@ describe('the studio in Chromium', () => {
 
   it('met no console error, CSP refusal or uncaught exception on any page', () => {
     expect(problems).toEqual([]);
-    expect(refusals.sort()).toEqual(['GET /v1/models 401', 'POST /v1/videos 400']);
+    // a completed video's card asks for this key's feedback: a 404 there only means "not rated yet"
+    const unrated = /^GET \/v1\/videos\/video_\w+\/feedback 404$/;
+    expect(refusals.filter((r) => !unrated.test(r)).sort()).toEqual([
+      'GET /v1/models 401',
+      'POST /v1/videos 400',
+    ]);
   });
 });

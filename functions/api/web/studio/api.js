@@ -59,10 +59,31 @@ export function createClient(key) {
   const video = (id) => `/v1/videos/${encodeURIComponent(id)}`;
   return {
     models: () => request('/v1/models'),
+    styles: () => request('/v1/styles'),
+    /** The prompt as enhance_prompt would rewrite it (and the style wrap it), without generating. */
+    enhance: (fields) =>
+      request('/v1/prompts/enhance', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fields),
+      }),
+    stats: (query = {}) => {
+      const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value));
+      return request(`/v1/stats${params.size ? `?${params}` : ''}`);
+    },
     list: (after, limit = 12) =>
       request(`/v1/videos?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`),
     get: (id) => request(video(id)),
     remove: (id) => request(video(id), { method: 'DELETE' }),
+    /** This key's feedback on a video; a 404 means none yet. */
+    feedback: (id) => request(`${video(id)}/feedback`),
+    /** Replaces this key's feedback: criteria not sent are cleared. */
+    rate: (id, feedback) =>
+      request(`${video(id)}/feedback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(feedback),
+      }),
     /** The presigned URL of a finished video (a <video> plays it; the API would otherwise redirect). */
     contentUrl: (id) => request(`${video(id)}/content?redirect=false`),
     /** JSON, or multipart when an image file is given; the idempotency key makes a repeated click harmless. */
@@ -73,6 +94,7 @@ export function createClient(key) {
         return request('/v1/videos', { method: 'POST', headers, body: JSON.stringify(fields) });
       }
       const form = new FormData();
+      // multipart is text: a list (fallback_models) goes comma-separated, as the API reads it
       for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
       form.append('input_reference', image, image.name);
       return request('/v1/videos', { method: 'POST', headers, body: form });

@@ -5,6 +5,7 @@ import { CreateForm } from './create-form.js';
 import { Gallery } from './gallery.js';
 import { useActivePolling } from './poll.js';
 import { SignIn } from './sign-in.js';
+import { StatsPage } from './stats.js';
 
 /** The studio page: make videos, watch them run, find them again. */
 function StudioPage({ client, models, announce }) {
@@ -52,16 +53,20 @@ function StudioPage({ client, models, announce }) {
 }
 
 /**
- * Pages of the signed-in studio. Webhook endpoints, statistics and sequences join this list as their
+ * Pages of the signed-in studio. Webhook endpoints and sequences join this list as their
  * APIs land; the navigation shows whatever is here.
  */
-const PAGES = [{ id: 'studio', title: 'Studio', Page: StudioPage }];
+const PAGES = [
+  { id: 'studio', title: 'Studio', Page: StudioPage },
+  { id: 'stats', title: 'Statistics', Page: StatsPage },
+];
 
 function App() {
   const [key, setKey] = useState(storedKey());
   const [models, setModels] = useState();
   const [signInError, setSignInError] = useState();
-  const [pageId, setPageId] = useState(PAGES[0].id);
+  // the address's #page opens that page, so a reload or a link stays where it was
+  const [pageId, setPageId] = useState(PAGES.find((p) => `#${p.id}` === location.hash)?.id ?? PAGES[0].id);
   const [message, setMessage] = useState('');
   const client = useMemo(() => (key ? createClient(key) : undefined), [key]);
 

@@ -3,6 +3,23 @@ import { adviceFor } from './advice.js';
 import { idempotencyKey } from './api.js';
 
 const IMAGE_TYPES = 'image/png,image/jpeg,image/webp';
+const MAX_FALLBACKS = 3;
+
+/** The style presets (GET /v1/styles), or an empty list while they load or when they cannot. */
+function useStyles(client) {
+  const [styles, setStyles] = useState([]);
+  useEffect(() => {
+    let current = true;
+    client
+      .styles()
+      .then((list) => current && setStyles(list.data))
+      .catch(() => current && setStyles([]));
+    return () => {
+      current = false;
+    };
+  }, [client]);
+  return styles;
+}
 
 /** A prompt, a model and only what that model offers, and an optional image to start from. */
 export function CreateForm({ client, models, onCreated }) {
@@ -19,6 +36,13 @@ export function CreateForm({ client, models, onCreated }) {
   const [preview, setPreview] = useState();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState();
+  const allStyles = useStyles(client);
+  const [styleId, setStyleId] = useState('');
+  const [enhance, setEnhance] = useState(false);
+  const [fallbacks, setFallbacks] = useState([]);
+  const [enhanced, setEnhanced] = useState();
+  const [previewing, setPreviewing] = useState(false);
+  const [previewFailure, setPreviewFailure] = useState();
   const form = useRef();
 
   // a model offers its own seconds and sizes: switching resets them to its defaults
@@ -27,6 +51,30 @@ export function CreateForm({ client, models, onCreated }) {
     setModelId(id);
     setSeconds(next?.default_seconds ?? '');
     setSize(next?.default_size ?? '');
+    setFallbacks((chosen) => chosen.filter((m) => m !== id));
+    if (!next?.styles.some((s) => s.id === styleId)) setStyleId('');
+  };
+  // the styles this model takes (each leaves it a shorter prompt), with their titles and descriptions
+  const styles = allStyles.filter((s) => model?.styles.some((offered) => offered.id === s.id));
+  const style = styles.find((s) => s.id === styleId);
+  const maxPrompt =
+    model?.styles.find((s) => s.id === styleId)?.max_prompt_length ?? model?.max_prompt_length;
+  const toggleFallback = (id, on) =>
+    setFallbacks((chosen) => (on ? [...chosen.filter((m) => m !== id), id] : chosen.filter((m) => m !== id)));
+  const previewEnhanced = async () => {
+    if (previewing) return;
+    setPreviewing(true);
+    setPreviewFailure(undefined);
+    setEnhanced(undefined);
+    try {
+      const fields = { prompt, model: model.id };
+      if (styleId) fields.style = styleId;
+      setEnhanced(await client.enhance(fields));
+    } catch (error) {
+      setPreviewFailure(error);
+    } finally {
+      setPreviewing(false);
+    }
   };
   useEffect(() => {
     if (!imageFile) return setPreview(undefined);
@@ -34,6 +82,12 @@ export function CreateForm({ client, models, onCreated }) {
     setPreview(url);
     return () => URL.revokeObjectURL(url);
   }, [imageFile]);
+
+  // a preview shows what one prompt, model and style make: it goes when any of them changes
+  useEffect(() => {
+    setEnhanced(undefined);
+    setPreviewFailure(undefined);
+  }, [prompt, styleId, modelId]);
 
   // a refusal takes the focus to the field it names, or to the message once it is on the page
   useEffect(() => {
@@ -53,9 +107,13 @@ export function CreateForm({ client, models, onCreated }) {
     if (offers('negative_prompt') && negative.trim()) fields.negative_prompt = negative.trim();
     if (offers('seed') && seed !== '') fields.seed = Number(seed);
     if (!imageFile && imageUrl.trim()) fields.image_url = imageUrl.trim();
+    if (styleId) fields.style = styleId;
+    if (enhance && model.prompt_enhancement) fields.enhance_prompt = true;
+    if (fallbacks.length) fields.fallback_models = fallbacks;
     try {
       const video = await client.create(fields, imageFile, idempotencyKey());
       setPrompt('');
+      setEnhanced(undefined);
       onCreated(video);
     } catch (error) {
       setFailure(error);
@@ -76,7 +134,7 @@ export function CreateForm({ client, models, onCreated }) {
       <h2 id="create-title">New video</h2>
       <form ref=${form} onSubmit=${submit} novalidate>
         <label for="prompt">Prompt</label>
-        <textarea id="prompt" name="prompt" required rows="4" maxlength=${model?.max_prompt_length}
+        <textarea id="prompt" name="prompt" required rows="4" maxlength=${maxPrompt}
           placeholder="A red fox running through fresh snow at dawn, cinematic"
           value=${prompt} onInput=${(e) => setPrompt(e.currentTarget.value)} onKeyDown=${onPromptKey}
           aria-invalid=${invalid('prompt') ? 'true' : undefined} aria-describedby=${describedBy('prompt', 'prompt-hint')}></textarea>
@@ -104,6 +162,63 @@ export function CreateForm({ client, models, onCreated }) {
             </select>
           </div>
         </div>
+        <div class="row">
+          <div>
+            <label for="style">Style</label>
+            <select id="style" name="style" value=${styleId} onChange=${(e) => setStyleId(e.currentTarget.value)}
+              aria-invalid=${invalid('style') ? 'true' : undefined} aria-describedby=${style ? 'style-hint' : undefined}>
+              <option value="">None</option>
+              ${styles.map((s) => html`<option value=${s.id}>${s.title}</option>`)}
+            </select>
+            ${style && html`<p id="style-hint" class="hint">${style.description}</p>`}
+          </div>
+        </div>
+        ${
+          model?.prompt_enhancement &&
+          html`<fieldset>
+            <legend>Prompt enhancement</legend>
+            <label class="check"><input type="checkbox" name="enhance_prompt" checked=${enhance}
+              onChange=${(e) => setEnhance(e.currentTarget.checked)} aria-describedby="enhance-hint" />
+              Enhance the prompt</label>
+            <p id="enhance-hint" class="hint">An LLM rewrites it first, after the prompting guide (subject, motion,
+              camera, light); if it is unavailable the video is made from your prompt and says so.</p>
+            <div class="actions">
+              <button type="button" onClick=${previewEnhanced} disabled=${previewing || !prompt.trim()}
+                aria-busy=${previewing ? 'true' : undefined}>${previewing ? 'Enhancing…' : 'Preview the enhanced prompt'}</button>
+            </div>
+            <div aria-live="polite">
+              ${
+                enhanced &&
+                html`<dl class="enhanced">
+                  <dt>Enhanced prompt</dt><dd>${enhanced.enhanced_prompt}</dd>
+                  ${enhanced.style && html`<dt>Sent to the model, with the style</dt><dd>${enhanced.final_prompt}</dd>`}
+                </dl>`
+              }
+            </div>
+            ${
+              previewFailure &&
+              html`<p class="error" role="alert"><strong>${previewFailure.message}</strong> ${adviceFor(previewFailure.code, previewFailure.retryAfter)}</p>`
+            }
+          </fieldset>`
+        }
+        ${
+          models.length > 1 &&
+          html`<fieldset>
+            <legend>Fallback models (optional, up to ${MAX_FALLBACKS})</legend>
+            <p id="fallback-hint" class="hint">If ${model?.title} keeps failing for a reason that may pass (not a refused
+              prompt), the video moves to these, in the order ticked${fallbacks.length ? `: ${fallbacks.map((id) => models.find((m) => m.id === id)?.title ?? id).join(', ')}` : ''}.</p>
+            <div class="choices">
+              ${models
+                .filter((m) => m.id !== model?.id)
+                .map(
+                  (m) => html`<label class="check"><input type="checkbox" name="fallback_models" value=${m.id}
+                    checked=${fallbacks.includes(m.id)}
+                    disabled=${!fallbacks.includes(m.id) && fallbacks.length >= MAX_FALLBACKS}
+                    onChange=${(e) => toggleFallback(m.id, e.currentTarget.checked)} /> ${m.title}</label>`,
+                )}
+            </div>
+          </fieldset>`
+        }
         <fieldset>
           <legend>Start from an image (optional)</legend>
           <div class="row">

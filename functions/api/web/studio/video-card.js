@@ -1,7 +1,16 @@
 import { html, useEffect, useRef, useState } from '/assets/vendor/htm-preact.js';
 import { adviceFor } from './advice.js';
+import { Rating } from './rating.js';
 import { statusLine, timing } from './time.js';
 
+/** What fal billed once the video ended, else the estimate. */
+export function cost(video) {
+  if (video.cost_basis === 'not_billed') return 'not billed';
+  if (video.cost_basis === 'actual' && typeof video.cost_usd === 'number') {
+    return `cost $${video.cost_usd.toFixed(2)} (estimated $${video.estimated_cost_usd.toFixed(2)})`;
+  }
+  return `about $${video.estimated_cost_usd.toFixed(2)}`;
+}
 const isActive = (video) => video.status === 'queued' || video.status === 'in_progress';
 
 /** The current time, ticking each second while `on`: elapsed and time left move without a request. */
@@ -84,7 +93,7 @@ export function VideoCard({ video, client, onGone, announce }) {
       <h3 id=${titleId} class="prompt">${video.prompt}</h3>
       <p class="meta">
         <span class=${`badge ${video.status}`} aria-live="polite">${statusLine(video)}</span>
-        <span>${video.model} · ${video.seconds} s · ${video.size} · about $${video.estimated_cost_usd.toFixed(2)}</span>
+        <span>${video.model}${video.style ? ` · ${video.style}` : ''} · ${video.seconds} s · ${video.size} · ${cost(video)}</span>
         <span><time datetime=${new Date(video.created_at * 1000).toISOString()}>${created}</time></span>
       </p>
       ${
@@ -101,6 +110,7 @@ export function VideoCard({ video, client, onGone, announce }) {
         </p>`
       }
       ${problem && html`<p class="error" role="alert"><strong>${problem.message}</strong> ${adviceFor(problem.code, problem.retryAfter)}</p>`}
+      ${video.status === 'completed' && html`<${Rating} client=${client} video=${video} announce=${announce} />`}
       <div class="actions">
         ${video.status === 'completed' && !url && html`<button type="button" class="primary" disabled=${working} onClick=${play}>Play</button>`}
         ${video.status === 'completed' && html`<button type="button" disabled=${working} onClick=${download}>Download</button>`}
