@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { FUNCTION_NAMES, handlerEntry } from '../../infra/bundling.ts';
+import { assetCopies, FUNCTION_NAMES, type FunctionName, handlerEntry } from '../../infra/bundling.ts';
 import { type Bundle, bundle } from '../../infra/local-bundle.ts';
 import { BENCH_DIR } from './paths.ts';
 import { median, round } from './stats.ts';
@@ -46,8 +46,13 @@ async function run(): Promise<BenchResult> {
     ...FUNCTION_NAMES.map((name): [string, string] => [name, handlerEntry(name)]),
   ];
   const bundles = new Map<string, Bundle>();
-  for (const [name, entry] of entries)
-    bundles.set(name, await bundle(entry, join(outdir, name.split(' ')[0] as string, 'index.mjs')));
+  for (const [name, entry] of entries) {
+    // a function's page files go beside its bundle, as the stack ships them (the API's studio)
+    const assets = (FUNCTION_NAMES as readonly string[]).includes(name)
+      ? assetCopies(name as FunctionName)
+      : [];
+    bundles.set(name, await bundle(entry, join(outdir, name.split(' ')[0] as string, 'index.mjs'), assets));
+  }
 
   const timings = new Map<string, Timing[]>(entries.map(([name]) => [name, []]));
   // round-robin, so drift on the machine spreads over every bundle alike
