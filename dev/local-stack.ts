@@ -223,30 +223,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FAL_API_URL: emulator.url,
       }),
     });
-    const queue = new LocalQueue({
-      name: 'reelay-archive',
-      region: config.region,
-      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
-      maxReceiveCount: config.archiveMaxReceives,
-      concurrency: 4,
-      file: options.inMemory ? undefined : join(dataDir, 'archive-queue.json'),
-    });
-    const followUps = new LocalQueue({
-      name: 'reelay-follow-up',
-      region: config.region,
-      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
-      maxReceiveCount: config.archiveMaxReceives,
-      concurrency: 2,
-      file: options.inMemory ? undefined : join(dataDir, 'follow-up-queue.json'),
-    });
-    const eventQueue = new LocalQueue({
-      name: 'reelay-events',
-      region: config.region,
-      visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
-      maxReceiveCount: config.archiveMaxReceives,
-      concurrency: 4,
-      file: options.inMemory ? undefined : join(dataDir, 'event-queue.json'),
-    });
+    // the SQS twins: at-least-once, redelivery after the visibility timeout, a dead-letter store
+    const localQueue = (name: string, concurrency: number) =>
+      new LocalQueue({
+        name: `reelay-${name}`,
+        region: config.region,
+        visibilityTimeoutMs: settings.REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS * 1000,
+        maxReceiveCount: config.archiveMaxReceives,
+        concurrency,
+        file: options.inMemory ? undefined : join(dataDir, `${name}-queue.json`),
+      });
+    const queue = localQueue('archive', 4);
+    const followUps = localQueue('follow-up', 2);
+    const eventQueue = localQueue('events', 4);
     const metrics = createPrometheusMetrics();
     const deps = buildDeps(config, { archiveQueue: queue, followUps, eventQueue, metrics, ...options.deps });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
