@@ -79,7 +79,7 @@ describe('archiving fal’s video into S3', () => {
 
   it('a repeated message for a completed job is a no-op', async () => {
     const video = await stack.createVideo({ prompt: 'done once', seconds: '4' });
-    const job = await stack.waitForJob(video.id, ['completed']);
+    const job = await stack.waitForEnd(video.id);
     const downloads = stack.emulator?.stats().cdnDownloads ?? 0;
     await stack.deps.archiveQueue.enqueue(video.id);
     await stack.queue.drained();
