@@ -35,6 +35,14 @@ module.exports = {
       to: { dependencyTypes: ['core'], pathNot: '^(node:)?(crypto|net)$' },
     },
     {
+      name: 'core-chooses-no-status',
+      severity: 'error',
+      comment:
+        'Core throws its own errors (core/errors.ts); only the HTTP edge (core/http, functions/api, functions/fal-webhook) knows statuses.',
+      from: { path: '^functions/core/', pathNot: '^functions/core/http/' },
+      to: { path: '^functions/core/http/' },
+    },
+    {
       name: 'limits-below-jobs',
       severity: 'error',
       comment: 'limits/ is pool bookkeeping (slots, queues, spend); the job use cases sit above it.',

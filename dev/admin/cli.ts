@@ -5,7 +5,7 @@ import { resendEvent } from '../../functions/core/domain/outbox.ts';
 import { GROUP_BY, type GroupBy } from '../../functions/core/domain/stats-summary.ts';
 import { effectiveLimits, type TenantLimits } from '../../functions/core/domain/tenant.ts';
 import { toEndpointObject } from '../../functions/core/domain/webhook-endpoint.ts';
-import { ApiError } from '../../functions/core/errors.ts';
+import { InvalidRequest } from '../../functions/core/errors.ts';
 import type { SecretBox } from '../../functions/core/events/secret-box.ts';
 import { callbackSecret, rotateCallbackSecret } from '../../functions/core/events/secrets.ts';
 import { readStats } from '../../functions/core/insights/read-stats.ts';
@@ -262,7 +262,7 @@ export async function runAdmin(argv: string[], context: AdminContext): Promise<v
         groupBy: groupBy as GroupBy | undefined,
       }).catch((error: unknown) => {
         // a bad --since or --until is the same 400 the API gives: a usage error here
-        throw error instanceof ApiError ? new UsageError(error.message) : error;
+        throw error instanceof InvalidRequest ? new UsageError(error.message) : error;
       });
       print(JSON.stringify({ tenant: tenant === ALL_TENANTS ? 'all' : tenant, ...stats }, null, 2));
       return;

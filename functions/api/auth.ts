@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { KeyResolver } from '../core/accounts/key-resolver.ts';
-import { ApiError } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
 
 export type AuthEnv = { Variables: { tenant: string; keyId: string } };
 

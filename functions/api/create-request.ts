@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { VideoRequest } from '../core/domain/catalog/index.ts';
 import { IMAGE_HEADER_BYTES, readImageHeader } from '../core/domain/image-header.ts';
-import { ApiError, invalidRequest } from '../core/errors.ts';
+import { type InvalidRequest, invalidRequest } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
 import { MB } from '../core/http/body-size.ts';
 import { MAX_FORM_FIELDS, readFormFields, tooManyFields } from './form-fields.ts';
 import { CreateVideoBody, MAX_METADATA_KEYS } from './schemas.ts';
@@ -13,7 +14,7 @@ const MAX_IMAGE_BYTES = 10 * MB;
 const MAX_IMAGE_SIDE = 8_192;
 
 /** A zod failure as the client's 400: the first issue, with the field it concerns in `param`. */
-export function zodToApiError(error: z.ZodError): ApiError {
+export function invalidRequestOf(error: z.ZodError): InvalidRequest {
   const issue = error.issues[0];
   if (!issue) return invalidRequest('The request is not valid.');
   if (issue.code === 'unrecognized_keys') {
@@ -97,7 +98,7 @@ export async function readCreateRequest(c: Context): Promise<{ request: VideoReq
       throw invalidRequest(`metadata holds at most ${MAX_METADATA_KEYS} keys`, 'metadata');
   }
   const parsed = CreateVideoBody.safeParse(fields);
-  if (!parsed.success) throw zodToApiError(parsed.error);
+  if (!parsed.success) throw invalidRequestOf(parsed.error);
   const body = parsed.data;
   if (body.input_reference?.file_id) {
     throw invalidRequest(

@@ -1,4 +1,5 @@
-import { ApiError, invalidRequest } from '../core/errors.ts';
+import { invalidRequest } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
 
 /**
  * Most fields a create form may carry. The API has about twenty; a form of thousands is an attack

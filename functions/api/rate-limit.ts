@@ -9,7 +9,8 @@ import {
   windowStart,
 } from '../core/domain/rate-limit.ts';
 import { effectiveLimits } from '../core/domain/tenant.ts';
-import { ApiError } from '../core/errors.ts';
+import { ReelayError } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
 import type { AuthEnv } from './auth.ts';
 
 /** Refusals of a create's input, all made before anything is reserved, uploaded, moderated or sent to fal. */
@@ -24,7 +25,7 @@ const INVALID_INPUT = new Set([
 /** Whether the answer refused the request's input as it was sent (400, 413, 415), before any spend. */
 function refusedAsInvalid(c: Context): boolean {
   const error = c.error;
-  if (error instanceof ApiError) return INVALID_INPUT.has(error.code);
+  if (error instanceof ApiError || error instanceof ReelayError) return INVALID_INPUT.has(error.code);
   // the error handler answers Hono's own 4xx (an unreadable body) as invalid_request
   return error instanceof HTTPException && error.status < 500;
 }

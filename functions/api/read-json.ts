@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ApiError, invalidRequest } from '../core/errors.ts';
-import { zodToApiError } from './create-request.ts';
+import { invalidRequest } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
+import { invalidRequestOf } from './create-request.ts';
 
 /**
  * A small JSON body, validated by `schema`. An empty body reads as `{}` (the openai SDK sends none
@@ -21,6 +22,6 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     }
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw zodToApiError(parsed.error);
+  if (!parsed.success) throw invalidRequestOf(parsed.error);
   return parsed.data;
 }

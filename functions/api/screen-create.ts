@@ -1,7 +1,7 @@
 import type { Deps } from '../core/deps.ts';
 import { resolveVideo, type VideoRequest } from '../core/domain/catalog/index.ts';
 import { effectiveLimits } from '../core/domain/tenant.ts';
-import { ApiError } from '../core/errors.ts';
+import { ApiError } from '../core/http/api-error.ts';
 import { checkPrompt } from '../core/safety/check-prompt.ts';
 
 /** Stands in for an uploaded image while a request is checked against its model. */

@@ -6,7 +6,7 @@ import { applyStyle } from '../../core/domain/styles.ts';
 import { invalidRequest } from '../../core/errors.ts';
 import { checkPrompt } from '../../core/safety/check-prompt.ts';
 import type { AuthEnv } from '../auth.ts';
-import { zodToApiError } from '../create-request.ts';
+import { invalidRequestOf } from '../create-request.ts';
 import { EnhancePromptBody, PromptEnhancement, StyleList } from '../creative-schemas.ts';
 import { ErrorBody } from '../schemas.ts';
 
@@ -49,7 +49,7 @@ const enhanceRoute = createRoute({
 export function creativeRoutes(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw zodToApiError(result.error);
+      if (!result.success) throw invalidRequestOf(result.error);
     },
   });
 

@@ -6,7 +6,7 @@ import { notFound } from '../../core/errors.ts';
 import { getFeedback, giveFeedback } from '../../core/insights/give-feedback.ts';
 import { readStats } from '../../core/insights/read-stats.ts';
 import type { AuthEnv } from '../auth.ts';
-import { zodToApiError } from '../create-request.ts';
+import { invalidRequestOf } from '../create-request.ts';
 import { FeedbackBody, FeedbackObject, StatsObject, StatsQuery } from '../insights-schemas.ts';
 import { ErrorBody, VideoIdParam } from '../schemas.ts';
 
@@ -81,7 +81,7 @@ function present(feedback: Feedback) {
 export function insightRoutes(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw zodToApiError(result.error);
+      if (!result.success) throw invalidRequestOf(result.error);
     },
   });
   const caller = (c: { get(key: 'tenant' | 'keyId'): string }) => ({

@@ -4,12 +4,13 @@ import type { Deps } from '../../core/deps.ts';
 import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
 import type { Job } from '../../core/domain/job.ts';
 import { toVideoObject } from '../../core/domain/video-object.ts';
-import { ApiError, invalidRequest, notFound } from '../../core/errors.ts';
+import { invalidRequest, notFound } from '../../core/errors.ts';
+import { ApiError } from '../../core/http/api-error.ts';
 import { createVideo } from '../../core/jobs/create-video.ts';
 import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
 import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
-import { readCreateRequest, zodToApiError } from '../create-request.ts';
+import { invalidRequestOf, readCreateRequest } from '../create-request.ts';
 import {
   ContentQuery,
   ContentUrl,
@@ -106,7 +107,7 @@ const checkedId = (id: string) => {
 export function videoRoutes(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw zodToApiError(result.error);
+      if (!result.success) throw invalidRequestOf(result.error);
     },
   });
   // a waiting video also shows its place in the tenant's queue: one read, for a whole page too

@@ -14,7 +14,7 @@ import {
 } from '../../core/events/endpoints.ts';
 import type { DeliveryAttempt } from '../../core/store/webhook-store.ts';
 import type { AuthEnv } from '../auth.ts';
-import { zodToApiError } from '../create-request.ts';
+import { invalidRequestOf } from '../create-request.ts';
 import { readJson } from '../read-json.ts';
 import { ErrorBody } from '../schemas.ts';
 import {
@@ -150,7 +150,7 @@ const toDelivery = (attempt: DeliveryAttempt) => ({
 export function webhookEndpointRoutes(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw zodToApiError(result.error);
+      if (!result.success) throw invalidRequestOf(result.error);
     },
   });
 

@@ -3,7 +3,7 @@ import { DEFAULT_MODEL, findModel, type VideoRequest } from '../domain/catalog/i
 import type { CreativeSpec } from '../domain/creative.ts';
 import { applyStyle, type StylePreset } from '../domain/styles.ts';
 import { effectiveLimits } from '../domain/tenant.ts';
-import { ApiError, invalidRequest } from '../errors.ts';
+import { invalidRequest, Unavailable } from '../errors.ts';
 import { checkPrompt } from '../safety/check-prompt.ts';
 import { EnhancementUnavailableError } from './prompt-enhancer.ts';
 
@@ -28,9 +28,9 @@ function roomFor(preset: StylePreset | undefined, maxLength: number): number {
 }
 
 export const enhancementUnavailable = (cause: unknown) =>
-  new ApiError(503, 'prompt_enhancement_unavailable', 'Prompt enhancement is unavailable; please retry.', {
+  new Unavailable('prompt_enhancement_unavailable', 'Prompt enhancement is unavailable; please retry.', {
     param: 'enhance_prompt',
-    headers: { 'Retry-After': '5' },
+    retryAfterSeconds: 5,
     cause,
   });
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts';
+import { ReelayError } from '../errors.ts';
 import { findModel, type ModelSpec, type ResolvedVideo, resolveVideo } from './catalog/index.ts';
 import type { Job, VideoSpec } from './job.ts';
 
@@ -94,7 +94,7 @@ export function mapToModel(spec: VideoSpec, name: string): ResolvedVideo | strin
     const fallbackModels = spec.fallbackModels;
     return { ...resolved, spec: { ...resolved.spec, ...(fallbackModels && { fallbackModels }) } };
   } catch (error) {
-    if (error instanceof ApiError) return `${model.name}: ${error.message}`;
+    if (error instanceof ReelayError) return `${model.name}: ${error.message}`;
     throw error;
   }
 }

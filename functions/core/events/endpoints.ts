@@ -7,7 +7,7 @@ import {
   rotatedSecrets,
   type WebhookEndpoint,
 } from '../domain/webhook-endpoint.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { Conflict, InvalidRequest, notFound } from '../errors.ts';
 import { newSecret, openLive } from './secrets.ts';
 import { signedHeaders } from './sign.ts';
 
@@ -41,8 +41,7 @@ export async function createEndpoint(
     order: 'asc',
   });
   if (existing.endpoints.length >= deps.config.webhooks.maxEndpoints)
-    throw new ApiError(
-      400,
+    throw new InvalidRequest(
       'too_many_endpoints',
       `A tenant may have at most ${deps.config.webhooks.maxEndpoints} webhook endpoints.`,
     );
@@ -79,7 +78,7 @@ async function changeEndpoint(
     const next = { ...(await change(endpoint, now)), version: endpoint.version + 1, updatedAt: now };
     if (await deps.webhooks.saveEndpoint(next)) return next;
   }
-  throw new ApiError(409, 'conflict', 'The endpoint changed while it was being updated; retry.');
+  throw new Conflict('conflict', 'The endpoint changed while it was being updated; retry.');
 }
 
 /** Replaces what is given; a new URL is checked, and re-enables an endpoint that was disabled. */

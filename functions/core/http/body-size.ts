@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../errors.ts';
+import { ApiError } from './api-error.ts';
 
 export const MB = 1024 * 1024;
 

@@ -1,8 +1,31 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ApiError } from '../errors.ts';
+import { ReelayError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { ApiError } from './api-error.ts';
+
+/** The status of each kind of domain error: the one place core's errors meet HTTP. */
+const STATUS: Record<ReelayError['kind'], number> = {
+  invalid_request: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  limit_exceeded: 429,
+  provider_failed: 502,
+  unavailable: 503,
+};
+
+/** A domain error as the API answers it: its kind's status, its code and param, Retry-After when it says when. */
+export function toApiError(error: ReelayError): ApiError {
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) };
+  return new ApiError(STATUS[error.kind], error.code, error.message, {
+    param: error.param,
+    headers,
+    cause: error,
+  });
+}
 
 /** OpenAI's SDK reads `type` beside code/message/param; we fill it the way OpenAI does. */
 function render(c: Context, error: ApiError) {
@@ -28,10 +51,11 @@ function isTransient(error: Error): boolean {
   return code !== undefined && UNREACHABLE.has(code);
 }
 
-/** The one place an error becomes an HTTP answer: ApiErrors as they are, transient faults a 503, anything else a logged generic 500. */
+/** The one place an error becomes an HTTP answer: ApiErrors as they are, domain errors by their kind, transient faults a 503, anything else a logged generic 500. */
 export function errorHandler(logger: Logger): ErrorHandler {
   return function onError(error, c) {
     if (error instanceof ApiError) return render(c, error);
+    if (error instanceof ReelayError) return render(c, toApiError(error));
     if (error instanceof HTTPException && error.status < 500) {
       return render(
         c,

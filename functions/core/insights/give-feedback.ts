@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { type Feedback, type FeedbackInput, nextFeedback } from '../domain/feedback.ts';
 import { utcDay } from '../domain/limits.ts';
 import { ratingCounters } from '../domain/stats-counters.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { Conflict, notFound } from '../errors.ts';
 import { getVisibleJob } from '../jobs/delete-video.ts';
 import { checkPrompt } from '../safety/check-prompt.ts';
 
@@ -20,7 +20,7 @@ export async function giveFeedback(
 ): Promise<{ feedback: Feedback; created: boolean }> {
   const job = await getVisibleJob(deps, caller.tenant, videoId);
   if (job.state !== 'completed') {
-    throw new ApiError(409, 'video_not_ready', 'Feedback is for completed videos; this one is not.', {
+    throw new Conflict('video_not_ready', 'Feedback is for completed videos; this one is not.', {
       param: 'video_id',
     });
   }
@@ -39,7 +39,7 @@ export async function giveFeedback(
     }
     return { feedback: next, created: previous === undefined };
   }
-  throw new ApiError(409, 'feedback_conflict', 'This feedback is being changed concurrently; retry.');
+  throw new Conflict('feedback_conflict', 'This feedback is being changed concurrently; retry.');
 }
 
 /** The calling key's feedback on a video of its tenant, or a 404. */

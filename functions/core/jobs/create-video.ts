@@ -7,7 +7,7 @@ import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
 import { createJob } from '../domain/transitions.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { Conflict, notFound, ProviderFailed } from '../errors.ts';
 import { admitCreate } from '../limits/admission.ts';
 import { sendFollowUp } from '../limits/settle.ts';
 import { JobConflictError } from '../store/job-store.ts';
@@ -21,8 +21,7 @@ async function uploadImage(deps: Deps, image: Blob): Promise<string> {
     return await deps.fal.upload(image);
   } catch (error) {
     deps.logger.warn('input_reference upload to fal failed', { error: String(error) });
-    throw new ApiError(
-      502,
+    throw new ProviderFailed(
       'provider_unavailable',
       'The input_reference image could not be uploaded to fal; try again.',
       {
@@ -65,8 +64,7 @@ async function claimId(
   const wanted = { jobId: newVideoId(now), fingerprint };
   const claim = await deps.jobs.claimIdempotencyKey(tenant, key, wanted, now, now + IDEMPOTENCY_WINDOW_MS);
   if (claim.fingerprint !== fingerprint) {
-    throw new ApiError(
-      409,
+    throw new Conflict(
       'idempotency_key_reused',
       'This Idempotency-Key was used in the last 24 hours with a different request; use a new key for a new video.',
       { param: 'Idempotency-Key' },

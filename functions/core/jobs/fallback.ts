@@ -3,7 +3,7 @@ import { mapToModel, remainingFallbacks, type TriedModel } from '../domain/fallb
 import type { Job, JobError } from '../domain/job.ts';
 import { toMicros } from '../domain/limits.ts';
 import { switchModel } from '../domain/transitions.ts';
-import { ApiError } from '../errors.ts';
+import { LimitExceeded } from '../errors.ts';
 import { refundBudget, reserveBudget } from '../limits/budget.ts';
 import { tenantLimits } from '../limits/slots.ts';
 import { type Updated, updateJob } from './update-job.ts';
@@ -55,7 +55,7 @@ export async function moveToFallback(
           continue;
         }
       } catch (refused) {
-        if (!(refused instanceof ApiError)) throw refused;
+        if (!(refused instanceof LimitExceeded)) throw refused;
         tried.push({
           model: name,
           reason: `it costs $${usd(extraMicros)} more than the reservation, which the budget cannot cover`,

@@ -1,15 +1,14 @@
 import type { Deps } from '../deps.ts';
-import { ApiError } from '../errors.ts';
+import { LimitExceeded } from '../errors.ts';
 import { JobConflictError } from '../store/job-store.ts';
 import { refundBudget, reserveBudget } from './budget.ts';
 import { admitNewJob, releaseSlot, tenantLimits } from './slots.ts';
 
 const queueFull = (maxQueued: number) =>
-  new ApiError(
-    429,
+  new LimitExceeded(
     'queue_full',
     `Too many videos are waiting: at most ${maxQueued} may wait for a free slot. Retry once some have started.`,
-    { headers: { 'Retry-After': '30' } },
+    { retryAfterSeconds: 30 },
   );
 
 /** A create let through: how it waits (or not), whose budget day holds it, and how to take it back. */

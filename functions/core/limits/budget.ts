@@ -1,16 +1,16 @@
 import type { Deps } from '../deps.ts';
 import { budgetExceededMessage, secondsUntilReset, toMicros, utcDay } from '../domain/limits.ts';
 import type { TenantLimits } from '../domain/tenant.ts';
-import { ApiError } from '../errors.ts';
+import { LimitExceeded } from '../errors.ts';
 
 function budgetExceeded(
   scope: 'tenant' | 'overall',
   limitUsd: number,
   costUsd: number,
   now: number,
-): ApiError {
-  return new ApiError(429, 'budget_exceeded', budgetExceededMessage(scope, limitUsd, costUsd, now), {
-    headers: { 'Retry-After': String(secondsUntilReset(now)) },
+): LimitExceeded {
+  return new LimitExceeded('budget_exceeded', budgetExceededMessage(scope, limitUsd, costUsd, now), {
+    retryAfterSeconds: secondsUntilReset(now),
   });
 }
 

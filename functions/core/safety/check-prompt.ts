@@ -1,9 +1,10 @@
 import { type Blocklist, findBlocked } from '../domain/prompt-safety.ts';
-import { ApiError } from '../errors.ts';
+import { InvalidRequest, Unavailable } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ModerationUnavailableError, type PromptModerator } from './prompt-moderator.ts';
 
-const rejected = (message: string, param: string) => new ApiError(400, 'prompt_rejected', message, { param });
+const rejected = (message: string, param: string) =>
+  new InvalidRequest('prompt_rejected', message, { param });
 
 /**
  * Refuses a prompt before anything is spent on it: the blocklist (pure, always), then the optional
@@ -38,8 +39,8 @@ export async function checkPrompt(
     } catch (error) {
       if (!(error instanceof ModerationUnavailableError)) throw error;
       safety.logger.warn('prompt moderation unavailable', { error: String(error.cause ?? error.message) });
-      throw new ApiError(503, 'moderation_unavailable', 'Prompt moderation is unavailable; please retry.', {
-        headers: { 'Retry-After': '5' },
+      throw new Unavailable('moderation_unavailable', 'Prompt moderation is unavailable; please retry.', {
+        retryAfterSeconds: 5,
         cause: error,
       });
     }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, MODELS, resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import { dimensions } from '../../../functions/core/domain/catalog/sizes.ts';
-import { ApiError } from '../../../functions/core/errors.ts';
+import { InvalidRequest } from '../../../functions/core/errors.ts';
 
-function rejection(run: () => unknown): ApiError {
+function rejection(run: () => unknown): InvalidRequest {
   try {
     run();
   } catch (error) {
-    if (error instanceof ApiError) return error;
+    if (error instanceof InvalidRequest) return error;
     throw error;
   }
   throw new Error('expected a 400');
@@ -82,19 +82,19 @@ describe('model catalog', () => {
 
   it('rejects seconds a model does not offer, listing the allowed values', () => {
     const error = rejection(() => resolveVideo({ prompt: 'p', model: 'sora-2', seconds: '5' }));
-    expect(error).toMatchObject({ status: 400, param: 'seconds' });
+    expect(error).toMatchObject({ kind: 'invalid_request', param: 'seconds' });
     expect(error.message).toContain('4, 8, 12, 16, 20');
   });
 
   it('rejects an unknown model, listing the catalog', () => {
     const error = rejection(() => resolveVideo({ prompt: 'p', model: 'sora-3' }));
-    expect(error).toMatchObject({ status: 400, param: 'model' });
+    expect(error).toMatchObject({ kind: 'invalid_request', param: 'model' });
     expect(error.message).toContain('seedance-1.5-pro, sora-2, sora-2-pro, kling-2.5-turbo-pro, veo-3.1');
   });
 
   it('rejects a size the model cannot make, listing its sizes', () => {
     const error = rejection(() => resolveVideo({ prompt: 'p', model: 'sora-2', size: '1920x1080' }));
-    expect(error).toMatchObject({ status: 400, param: 'size' });
+    expect(error).toMatchObject({ kind: 'invalid_request', param: 'size' });
     expect(error.message).toContain('1280x720, 720x1280');
   });
 

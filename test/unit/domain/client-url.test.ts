@@ -50,7 +50,7 @@ describe('client URL guard', () => {
     'https://example.com/\ud800.png',
   ])('rejects %s with a 400 naming the field', (url) => {
     expect(() => checkClientUrl(url, 'image_url', strict)).toThrow(
-      expect.objectContaining({ status: 400, param: 'image_url' }),
+      expect.objectContaining({ kind: 'invalid_request', param: 'image_url' }),
     );
   });
 
