@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { applyCreative } from '../../core/creative/apply-creative.ts';
 import type { Deps } from '../../core/deps.ts';
 import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
 import type { Job } from '../../core/domain/job.ts';
@@ -22,7 +21,6 @@ import {
   VideoIdParam,
   VideoList,
 } from '../schemas.ts';
-import { screenCreateRequest } from '../screen-create.ts';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(
@@ -122,10 +120,7 @@ export function videoRoutes(deps: Deps) {
   // validated by readCreateRequest (JSON and multipart alike); registered for the OpenAPI document
   app.openAPIRegistry.registerPath(createVideoRoute);
   app.post('/v1/videos', async (c) => {
-    const { request: asked, image } = await readCreateRequest(c);
-    // style and enhance_prompt make the final prompt, which is what gets screened
-    const request = await applyCreative(deps, c.get('tenant'), asked);
-    await screenCreateRequest(deps, c.get('tenant'), request, image !== undefined);
+    const { request, image } = await readCreateRequest(c);
     const idempotencyKey = c.req.header('idempotency-key');
     const { job, replayed } = await createVideo(deps, c.get('tenant'), request, { image, idempotencyKey });
     if (replayed) c.header('Idempotent-Replayed', 'true');

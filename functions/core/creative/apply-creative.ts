@@ -2,12 +2,12 @@ import type { Deps } from '../deps.ts';
 import { DEFAULT_MODEL, findModel, type VideoRequest } from '../domain/catalog/index.ts';
 import type { CreativeSpec } from '../domain/creative.ts';
 import { applyStyle, type StylePreset } from '../domain/styles.ts';
-import { effectiveLimits } from '../domain/tenant.ts';
+import type { TenantLimits } from '../domain/tenant.ts';
 import { invalidRequest, Unavailable } from '../errors.ts';
 import { checkPrompt } from '../safety/check-prompt.ts';
 import { EnhancementUnavailableError } from './prompt-enhancer.ts';
 
-type CreativeDeps = Pick<Deps, 'config' | 'styles' | 'enhancer' | 'tenants' | 'blocklist' | 'logger'>;
+type CreativeDeps = Pick<Deps, 'config' | 'styles' | 'enhancer' | 'blocklist' | 'logger'>;
 
 /** The preset named by `style`, or a 400 that lists the ones there are. */
 export function findStyle(deps: Pick<Deps, 'styles'>, id: string, param = 'style'): StylePreset {
@@ -68,8 +68,8 @@ export async function enhance(
  */
 export async function applyCreative(
   deps: CreativeDeps,
-  tenant: string,
   request: VideoRequest,
+  limits: Pick<TenantLimits, 'strictPromptEnhancement'>,
 ): Promise<VideoRequest> {
   if (request.style === undefined && !request.enhancePrompt) return request;
   const preset = request.style === undefined ? undefined : findStyle(deps, request.style);
@@ -82,7 +82,6 @@ export async function applyCreative(
   };
   let base = request.prompt;
   if (request.enhancePrompt) {
-    const limits = effectiveLimits(deps.config.tenantDefaults, await deps.tenants.get(tenant));
     const result = await enhance(deps, request.prompt, preset, maxLength, limits.strictPromptEnhancement);
     if (result.enhancedPrompt !== undefined) {
       base = result.enhancedPrompt;

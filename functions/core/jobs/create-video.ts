@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
+import { applyCreative } from '../creative/apply-creative.ts';
 import type { Deps } from '../deps.ts';
-import { type ResolvedVideo, resolveVideo, type VideoRequest } from '../domain/catalog/index.ts';
-import { checkClientUrl } from '../domain/client-url.ts';
+import {
+  type ResolvedVideo,
+  resolveVideo,
+  type VideoRequest,
+  withImageUrl,
+} from '../domain/catalog/index.ts';
 import { clientRequest } from '../domain/creative.ts';
 import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '../domain/idempotency.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
@@ -10,6 +15,8 @@ import { createJob } from '../domain/transitions.ts';
 import { Conflict, notFound, ProviderFailed } from '../errors.ts';
 import { admitCreate } from '../limits/admission.ts';
 import { sendFollowUp } from '../limits/settle.ts';
+import { tenantLimits } from '../limits/slots.ts';
+import { screenCreate } from '../safety/screen-create.ts';
 import { JobConflictError } from '../store/job-store.ts';
 import { submitJob } from './submit-job.ts';
 
@@ -76,24 +83,33 @@ async function claimId(
 }
 
 /**
- * Validates, admits (today's budgets, then a concurrency slot or a place in the tenant's queue: 429
- * `budget_exceeded` or `queue_full`), records the job, then submits it if it has a slot: record
- * first, so a webhook that beats the submit call's answer finds its job, and a crash after recording
- * is recovered by the reconciler. After the job is recorded nothing here throws (submitJob records
- * every outcome, or leaves the job to the reconciler): the client always gets the video object. With
- * an Idempotency-Key, repeats of the request (retries, concurrent duplicates) all answer the one video
- * the first one created, and only that one is admitted (budget and slot are taken once).
+ * The one create pipeline every job kind plugs into, in order:
+ * 1. **limits**: the tenant's, read once;
+ * 2. **creative**: style and prompt enhancement make the final prompt (what is screened and sent);
+ * 3. **validate**: the request resolved against its model once (an uploaded image stands in as a
+ *    placeholder until it is uploaded);
+ * 4. **safety**: the safety-checker permission, the client's URLs, the prompt (`screenCreate`);
+ * 5. **idempotency**: an `Idempotency-Key` binds the request to one video (a repeat answers it);
+ * 6. **admit**: today's budgets, then a slot or a place in the tenant's queue (429 `budget_exceeded`,
+ *    `queue_full`), all before the image's trip to fal;
+ * 7. **record**: the image uploaded, the job written (record first, so a webhook that beats the
+ *    submit's answer finds its job, and a crash after recording is the reconciler's);
+ * 8. **submit or wait**: a job with a slot is submitted; a waiting one asks the follow-up worker to
+ *    pump its tenant's queue. After the job is recorded nothing here throws.
+ * With an Idempotency-Key, repeats (retries, concurrent duplicates) all answer the one video the
+ * first one created, and only that one is admitted.
  */
 export async function createVideo(
   deps: Deps,
   tenant: string,
-  request: VideoRequest,
+  asked: VideoRequest,
   options: { image?: Blob; idempotencyKey?: string } = {},
 ): Promise<CreatedVideo> {
   const { image, idempotencyKey } = options;
-  if (request.imageUrl)
-    checkClientUrl(request.imageUrl, 'image_url', { allowLocal: deps.config.allowLocalUrls });
+  const limits = await tenantLimits(deps, tenant);
+  const request = await applyCreative(deps, asked, limits);
   let resolved: ResolvedVideo = resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
+  await screenCreate(deps, request, limits);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
     // what the client sent: an LLM's rewrite differs between repeats of the same request
@@ -103,11 +119,10 @@ export async function createVideo(
     id = claimed.id;
   }
   const now = deps.now();
-  // before the upload: a refused video costs nothing, not even the image's trip to fal
-  const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now);
+  const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now, limits);
   let job: Job;
   try {
-    if (image) resolved = resolveVideo({ ...request, imageUrl: await uploadImage(deps, image) });
+    if (image) resolved = withImageUrl(resolved, await uploadImage(deps, image));
     job = createJob(
       {
         id,

@@ -1,8 +1,9 @@
 import type { Deps } from '../deps.ts';
+import type { TenantLimits } from '../domain/tenant.ts';
 import { LimitExceeded } from '../errors.ts';
 import { JobConflictError } from '../store/job-store.ts';
 import { refundBudget, reserveBudget } from './budget.ts';
-import { admitNewJob, releaseSlot, tenantLimits } from './slots.ts';
+import { admitNewJob, releaseSlot } from './slots.ts';
 
 const queueFull = (maxQueued: number) =>
   new LimitExceeded(
@@ -33,8 +34,8 @@ export async function admitCreate(
   jobId: string,
   costUsd: number,
   now: number,
+  limits: TenantLimits,
 ): Promise<AdmittedCreate> {
-  const limits = await tenantLimits(deps, tenant);
   const budgetDay = await reserveBudget(deps, tenant, limits, costUsd, now);
   const refund = () =>
     refundBudget(deps, tenant, budgetDay, costUsd).catch((error: unknown) =>

@@ -194,3 +194,12 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     estimatedCostUsd: model.priceUsd(spec),
   };
 }
+
+/**
+ * The resolved video with an uploaded image's URL in place of the placeholder it was checked with:
+ * the same model, format and price, only fal's input mapped again (nothing is re-validated).
+ */
+export function withImageUrl(resolved: ResolvedVideo, imageUrl: string): ResolvedVideo {
+  const spec = { ...resolved.spec, imageUrl };
+  return { ...resolved, spec, falInput: resolved.model.falInput(spec) };
+}
