@@ -4,10 +4,9 @@ import type { CallbackSecret } from '../../core/domain/webhook-endpoint.ts';
 import { callbackSecret, rotateCallbackSecret } from '../../core/events/secrets.ts';
 import type { AuthEnv } from '../auth.ts';
 import { readJson } from '../read-json.ts';
-import { ErrorBody } from '../schemas.ts';
 import { CallbackSecretObject, RotateSecretBody } from '../webhook-schemas.ts';
+import { errors } from './route-docs.ts';
 
-const errors = { 401: { description: 'Error', content: { 'application/json': { schema: ErrorBody } } } };
 const answer = {
   description: 'The secret',
   content: { 'application/json': { schema: CallbackSecretObject } },
@@ -18,7 +17,7 @@ const getRoute = createRoute({
   path: '/v1/callback_secret',
   summary: "The secret that signs events sent to a video's callback_url (made on first read)",
   security: [{ Bearer: [] }],
-  responses: { 200: answer, ...errors },
+  responses: { 200: answer, ...errors(401) },
 });
 const rotateRoute = createRoute({
   method: 'post',
@@ -26,7 +25,7 @@ const rotateRoute = createRoute({
   summary: 'Rotate the callback secret (optionally keeping the old one signing for 24 h)',
   security: [{ Bearer: [] }],
   request: { body: { content: { 'application/json': { schema: RotateSecretBody } } } },
-  responses: { 200: answer, ...errors },
+  responses: { 200: answer, ...errors(401) },
 });
 
 /** The tenant's callback_url secret (Reelay's extension): readable and rotatable, like an endpoint's. */

@@ -8,16 +8,7 @@ import { checkPrompt } from '../../core/safety/check-prompt.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf } from '../create-request.ts';
 import { EnhancePromptBody, PromptEnhancement, StyleList } from '../creative-schemas.ts';
-import { ErrorBody } from '../schemas.ts';
-
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
-    ]),
-  );
-const security = [{ Bearer: [] }];
+import { errors, security } from './route-docs.ts';
 
 const listStylesRoute = createRoute({
   method: 'get',

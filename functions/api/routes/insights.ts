@@ -8,20 +8,8 @@ import { readStats } from '../../core/insights/read-stats.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf } from '../create-request.ts';
 import { FeedbackBody, FeedbackObject, StatsObject, StatsQuery } from '../insights-schemas.ts';
-import { ErrorBody, VideoIdParam } from '../schemas.ts';
-
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
-    ]),
-  );
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const security = [{ Bearer: [] }];
+import { VideoIdParam } from '../schemas.ts';
+import { errors, json, security } from './route-docs.ts';
 
 const giveFeedbackRoute = createRoute({
   method: 'post',

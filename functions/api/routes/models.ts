@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { MODELS, type ModelSpec, resolveVideo } from '../../core/domain/catalog/index.ts';
 import { applyStyle, type StyleCatalog } from '../../core/domain/styles.ts';
 import type { AuthEnv } from '../auth.ts';
-import { ErrorBody, ModelList } from '../schemas.ts';
+import { ModelList } from '../schemas.ts';
+import { errors } from './route-docs.ts';
 
 const listModelsRoute = createRoute({
   method: 'get',
@@ -11,7 +12,7 @@ const listModelsRoute = createRoute({
   security: [{ Bearer: [] }],
   responses: {
     200: { description: 'Models', content: { 'application/json': { schema: ModelList } } },
-    401: { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
+    ...errors(401),
   },
 });
 

@@ -15,25 +15,12 @@ import {
   ContentUrl,
   CreateVideoBody,
   DeletedVideo,
-  ErrorBody,
   ListQuery,
   Video,
   VideoIdParam,
   VideoList,
 } from '../schemas.ts';
-
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
-    ]),
-  );
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const security = [{ Bearer: [] }];
+import { errors, json, security } from './route-docs.ts';
 
 const createVideoRoute = createRoute({
   method: 'post',

@@ -16,7 +16,6 @@ import type { DeliveryAttempt } from '../../core/store/webhook-store.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf } from '../create-request.ts';
 import { readJson } from '../read-json.ts';
-import { ErrorBody } from '../schemas.ts';
 import {
   CreateEndpointBody,
   DeletedEndpoint,
@@ -33,20 +32,9 @@ import {
   TestResult,
   UpdateEndpointBody,
 } from '../webhook-schemas.ts';
+import { errors, json, security } from './route-docs.ts';
 
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
-    ]),
-  );
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const body = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const security = [{ Bearer: [] }];
 const ENDPOINT = '/v1/webhook_endpoints/{webhook_endpoint_id}';
 
 const routes = {
