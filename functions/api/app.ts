@@ -11,6 +11,7 @@ import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
 import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
+import { editRoutes } from './routes/edits.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -48,6 +49,7 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
+  app.route('/', editRoutes(deps));
   app.route('/', modelRoutes(deps.styles));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));

@@ -28,7 +28,8 @@ export function invalidRequestOf(error: z.ZodError): InvalidRequest {
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param);
 }
 
-async function readFields(c: Context): Promise<Record<string, unknown>> {
+/** A JSON or form body as fields (JSON must be an object; forms are counted before parsing). */
+export async function readFields(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('application/json')) {
     let body: unknown;

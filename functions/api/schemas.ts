@@ -261,3 +261,27 @@ export const Model = z
   .openapi('Model');
 
 export const ModelList = z.object({ object: z.literal('list'), data: z.array(Model) }).openapi('ModelList');
+
+const editPrompt = text(4_000).trim().min(1, 'prompt must not be empty');
+const editModel = z.string().min(1).max(64).optional().openapi({
+  description:
+    'Optional. A Sora source is remixed by its own model; any other source is edited by kling-o3-edit (default) or kling-o3-standard-edit.',
+});
+
+/** `POST /v1/videos/edits`: JSON `{video: {id}, prompt}`, or the SDK's multipart with `video[id]`. */
+export const EditVideoBody = z
+  .strictObject({
+    video: z
+      .strictObject({
+        id: z.string().min(1).max(64).openapi({ example: 'video_019f6af7308800000000000000000000' }),
+      })
+      .openapi({ description: 'The video to edit: one of yours, completed.' }),
+    prompt: editPrompt,
+    model: editModel,
+  })
+  .openapi('EditVideoBody');
+
+/** `POST /v1/videos/{video_id}/remix`: `{prompt}`. */
+export const RemixVideoBody = z
+  .strictObject({ prompt: editPrompt, model: editModel })
+  .openapi('RemixVideoBody');

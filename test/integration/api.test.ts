@@ -185,6 +185,8 @@ describe('multipart, as the openai SDK sends it', () => {
       resolution: '720p',
       aspect_ratio: '9:16',
       image_url: image,
+      // kept at OpenAI (REELAY_KEEP_SORA_VIDEOS, on by default) so it can be remixed
+      delete_video: false,
     });
   });
 
@@ -334,9 +336,11 @@ describe('catalog and documentation', () => {
       '/v1/stats',
       '/v1/styles',
       '/v1/videos',
+      '/v1/videos/edits',
       '/v1/videos/{video_id}',
       '/v1/videos/{video_id}/content',
       '/v1/videos/{video_id}/feedback',
+      '/v1/videos/{video_id}/remix',
       '/v1/webhook_endpoints',
       '/v1/webhook_endpoints/{webhook_endpoint_id}',
       '/v1/webhook_endpoints/{webhook_endpoint_id}/deliveries',

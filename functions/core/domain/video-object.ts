@@ -116,7 +116,7 @@ export function toVideoObject(
     prompt: spec.creative?.originalPrompt ?? spec.prompt,
     seconds: spec.seconds,
     size: spec.size,
-    remixed_from_video_id: null,
+    remixed_from_video_id: spec.source?.videoId ?? null,
     error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,
     resolution: spec.resolution,
     aspect_ratio: spec.aspectRatio,

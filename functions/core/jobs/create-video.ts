@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { applyCreative } from '../creative/apply-creative.ts';
 import type { Deps } from '../deps.ts';
 import {
+  type ResolvedJob,
   type ResolvedVideo,
   resolveVideo,
   type VideoRequest,
@@ -18,6 +19,7 @@ import { sendFollowUp } from '../limits/settle.ts';
 import { tenantLimits } from '../limits/slots.ts';
 import { screenCreate } from '../safety/screen-create.ts';
 import { JobConflictError } from '../store/job-store.ts';
+import { resolveEditRequest } from './edit-source.ts';
 import { submitJob } from './submit-job.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
@@ -87,7 +89,8 @@ async function claimId(
  * 1. **limits**: the tenant's, read once;
  * 2. **creative**: style and prompt enhancement make the final prompt (what is screened and sent);
  * 3. **validate**: the request resolved against its model once (an uploaded image stands in as a
- *    placeholder until it is uploaded);
+ *    placeholder until it is uploaded), or, for an edit or remix (`request.source`), against its
+ *    source video, which must be the tenant's own and completed;
  * 4. **safety**: the safety-checker permission, the client's URLs, the prompt (`screenCreate`);
  * 5. **idempotency**: an `Idempotency-Key` binds the request to one video (a repeat answers it);
  * 6. **admit**: today's budgets, then a slot or a place in the tenant's queue (429 `budget_exceeded`,
@@ -107,8 +110,11 @@ export async function createVideo(
 ): Promise<CreatedVideo> {
   const { image, idempotencyKey } = options;
   const limits = await tenantLimits(deps, tenant);
-  const request = await applyCreative(deps, asked, limits);
-  let resolved: ResolvedVideo = resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
+  const request = await applyCreative(deps, { ...asked, keepAtOpenAI: deps.config.keepSoraVideos }, limits);
+  const { source } = request;
+  let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> = source
+    ? await resolveEditRequest(deps, tenant, { ...request, source })
+    : resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
   await screenCreate(deps, request, limits);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
@@ -122,7 +128,8 @@ export async function createVideo(
   const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now, limits);
   let job: Job;
   try {
-    if (image) resolved = withImageUrl(resolved, await uploadImage(deps, image));
+    const { model } = resolved;
+    if (image && model) resolved = withImageUrl({ ...resolved, model }, await uploadImage(deps, image));
     job = createJob(
       {
         id,
@@ -131,8 +138,7 @@ export async function createVideo(
         falEndpoint: resolved.falEndpoint,
         falInput: resolved.falInput,
         estimatedCostUsd: resolved.estimatedCostUsd,
-        typicalGenerationMs:
-          deps.policy.typicalGenerationMs ?? resolved.model.typicalGenerationSeconds * 1000,
+        typicalGenerationMs: deps.policy.typicalGenerationMs ?? resolved.typicalGenerationSeconds * 1000,
         webhookToken: newWebhookToken(),
       },
       now,
