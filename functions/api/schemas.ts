@@ -219,7 +219,11 @@ export const ListQuery = z.strictObject({
 });
 
 export const ContentQuery = z.strictObject({
-  variant: z.string().max(32).default('video'),
+  variant: z
+    .string()
+    .max(32)
+    .default('video')
+    .openapi({ description: 'video (MP4), thumbnail or spritesheet' }),
   redirect: z.enum(['true', 'false']).default('true').openapi({
     description:
       'false: answer the presigned URL as JSON instead of redirecting to it (for a page that plays it in <video>).',
