@@ -50,7 +50,7 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
   app.route('/', videoRoutes(deps));
   app.route('/', editRoutes(deps));
-  app.route('/', modelRoutes(deps.styles));
+  app.route('/', modelRoutes(deps.styles, deps.config));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));
   app.route('/', webhookEndpointRoutes(deps));

@@ -260,6 +260,31 @@ export const Model = z
       .boolean()
       .openapi({ description: 'Whether `enhance_prompt` works with this model.' }),
     typical_generation_seconds: z.number(),
+    capabilities: z
+      .object({
+        extend: z.object({
+          method: z.enum(['native', 'last_frame']),
+          fal_endpoint: z.string().nullable(),
+        }),
+        edit: z
+          .object({
+            method: z.enum(['remix', 'video_to_video']),
+            fal_endpoint: z.string(),
+            models: z.array(
+              z.object({ id: z.string(), fal_endpoint: z.string(), price_per_second_usd: z.number() }),
+            ),
+            min_seconds: z.number().nullable(),
+            max_seconds: z.number().nullable(),
+            min_side: z.number().nullable(),
+          })
+          .nullable(),
+        thumbnail: z.enum(['model', 'extracted_frame']).nullable(),
+        spritesheet: z.boolean(),
+      })
+      .openapi({
+        description:
+          'extend: native (fal’s own extension, Veo 3.1) or last_frame (its last frame → image-to-video → merged); edit: how POST /v1/videos/edits and /remix change its videos (Sora remixes its own when kept at OpenAI; others go to Kling O3 video-to-video within its limits), null when they cannot; thumbnail and spritesheet: which ?variant= images its videos have.',
+      }),
     pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
   })
   .openapi('Model');

@@ -264,13 +264,17 @@ describe('listing, isolation, deletion, content', () => {
     expect(await stack.job(video.id)).toEqual(job);
   });
 
-  it('content is 409 video_not_ready until completed, and serves only variant=video', async () => {
+  it('content is 409 video_not_ready until completed, for every variant; an unknown variant is a 400', async () => {
     const video = await stack.createVideo({ prompt: 'not yet [fal:drop_webhook]', seconds: '4' });
     expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content`))).toMatchObject({
       status: 409,
       code: 'video_not_ready',
     });
     expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content?variant=thumbnail`))).toMatchObject({
+      status: 409,
+      code: 'video_not_ready',
+    });
+    expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content?variant=poster`))).toMatchObject({
       status: 400,
       param: 'variant',
     });

@@ -178,4 +178,29 @@ describe('edits and remix', () => {
       await other.close();
     }
   });
+
+  it('GET /v1/models and the OpenAPI document say what each model can do', async () => {
+    const { data } = (await (await stack.api('/v1/models')).json()) as {
+      data: { id: string; capabilities: Record<string, unknown> }[];
+    };
+    const of = (id: string) => data.find((model) => model.id === id)?.capabilities;
+    expect(of('veo-3.1')).toMatchObject({
+      extend: { method: 'native', fal_endpoint: 'fal-ai/veo3.1/extend-video' },
+      edit: { method: 'video_to_video', min_seconds: 3, max_seconds: 10, min_side: 720 },
+    });
+    expect(of('sora-2-pro')).toMatchObject({
+      extend: { method: 'last_frame', fal_endpoint: null },
+      edit: { method: 'remix', fal_endpoint: 'fal-ai/sora-2/video-to-video/remix' },
+    });
+    expect(of('seedance-1.5-pro')).toMatchObject({
+      extend: { method: 'last_frame' },
+      edit: { fal_endpoint: 'fal-ai/kling-video/o3/pro/video-to-video/edit' },
+      // the test stack archives no images (REELAY_THUMBNAILS=false)
+      thumbnail: null,
+      spritesheet: false,
+    });
+    const doc = await (await stack.api('/openapi.json', { key: null })).json();
+    expect(doc.components.schemas.Model.properties.capabilities.properties).toHaveProperty('edit');
+    expect(doc.paths['/v1/videos/edits'].post.requestBody.content).toHaveProperty('multipart/form-data');
+  });
 });

@@ -84,4 +84,13 @@ describe('thumbnails and spritesheets beside the video', () => {
     await client.videos.delete(id);
     for (const key of keys) expect(await stack.deps.archive.stat(key)).toBeUndefined();
   });
+
+  it('GET /v1/models says which models give which images', async () => {
+    const { data } = (await (await stack.api('/v1/models')).json()) as {
+      data: { id: string; capabilities: { thumbnail: string | null; spritesheet: boolean } }[];
+    };
+    const of = (id: string) => data.find((model) => model.id === id)?.capabilities;
+    expect(of('sora-2')).toMatchObject({ thumbnail: 'model', spritesheet: true });
+    expect(of('kling-2.5-turbo-pro')).toMatchObject({ thumbnail: 'extracted_frame', spritesheet: false });
+  });
 });
