@@ -51,7 +51,20 @@ export interface EditAsk {
   kind: 'remix' | 'edit';
 }
 
-const frameOf = (size: string) => size.split('x').map(Number) as [number, number];
+const RESOLUTION_SIDES: Record<string, number> = {
+  '480p': 480,
+  '720p': 720,
+  '1080p': 1080,
+  true_1080p: 1080,
+  '4k': 2160,
+};
+
+/** The frame's short side: from its size, or (an image-led `auto` frame) from its resolution. */
+function shortSide(spec: VideoSpec): number | undefined {
+  const match = /^(\d+)x(\d+)$/.exec(spec.size);
+  if (match) return Math.min(Number(match[1]), Number(match[2]));
+  return RESOLUTION_SIDES[spec.resolution];
+}
 
 /**
  * What an edit of `source` becomes: its fal endpoint and input, its spec (the source's frame and
@@ -110,13 +123,10 @@ export function resolveEdit(source: EditSource, ask: EditAsk, sourceUrl: string)
       'video',
     );
   }
-  const [width, height] = frameOf(source.spec.size);
-  if (
-    source.spec.size !== 'auto' &&
-    (Math.min(width, height) < model.minSide || Math.max(width, height) > model.maxSide * 2)
-  ) {
+  const side = shortSide(source.spec);
+  if (side !== undefined && (side < model.minSide || side > model.maxSide)) {
     throw invalidRequest(
-      `${model.name} edits videos of ${model.minSide} to ${model.maxSide} px; video ${source.id} is ${source.spec.size}.`,
+      `${model.name} edits videos of ${model.minSide} to ${model.maxSide} px on the short side; video ${source.id} is ${source.spec.size === 'auto' ? source.spec.resolution : source.spec.size}.`,
       'video',
     );
   }
