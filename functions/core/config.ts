@@ -359,6 +359,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
       mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
       strictPromptEnhancement: e.REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT,
+      keepSoraVideos: e.REELAY_KEEP_SORA_VIDEOS,
     },
     usageTable: e.REELAY_USAGE_TABLE,
     globalLimits: {

@@ -110,7 +110,7 @@ export async function createVideo(
 ): Promise<CreatedVideo> {
   const { image, idempotencyKey } = options;
   const limits = await tenantLimits(deps, tenant);
-  const request = await applyCreative(deps, { ...asked, keepAtOpenAI: deps.config.keepSoraVideos }, limits);
+  const request = await applyCreative(deps, { ...asked, keepAtOpenAI: limits.keepSoraVideos }, limits);
   const { source } = request;
   let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> = source
     ? await resolveEditRequest(deps, tenant, { ...request, source })

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMp4Header } from '../../../dev/fal-emulator/index.ts';
-import { OTHER_KEY } from '../../support/other-tenant.ts';
+import { OTHER_KEY, OTHER_TENANT } from '../../support/other-tenant.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 let stack: TestStack;
@@ -157,6 +157,22 @@ describe('edits and remix', () => {
       const response = await postJson('/v1/videos/edits', { video: { id }, prompt: 'x' });
       expect(response.status, id).toBe(404);
     }
+  });
+
+  it('one tenant can be set not to keep its Sora videos at OpenAI', async () => {
+    await stack.deps.tenants.setLimits(OTHER_TENANT, { keepSoraVideos: false });
+    const response = await postJson(
+      '/v1/videos',
+      { prompt: 'private', model: 'sora-2', seconds: '4' },
+      OTHER_KEY,
+    );
+    const { id } = (await response.json()) as { id: string };
+    const job = await stack.waitForEnd(id);
+    expect(job.falInput.delete_video).toBeUndefined();
+    expect(job.spec.keepAtOpenAI).toBeUndefined();
+    // this tenant's still are
+    const mine = await stack.createVideo({ prompt: 'kept', model: 'sora-2', seconds: '4' });
+    expect((await stack.job(mine.id)).falInput.delete_video).toBe(false);
   });
 
   it('a Sora video made without keeping it at OpenAI cannot be remixed (400 saying why)', async () => {
