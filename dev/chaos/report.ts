@@ -77,7 +77,9 @@ export interface ChaosReport {
   faults: Record<string, number>;
   falSubmits: number;
   falWebhookAttempts: number;
+  /** Video objects written (`.mp4`); a thumbnail or spritesheet beside one counts in `imageWrites`. */
   s3Writes: number;
+  imageWrites: number;
   restarts: number;
   takeovers: TakeoverSummary;
   clientTrouble: ChaosEvidence['clientTrouble'];
@@ -251,7 +253,8 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     faults,
     falSubmits: evidence.falStats.submits,
     falWebhookAttempts: evidence.falStats.webhookAttempts,
-    s3Writes: [...evidence.s3Writes.values()].reduce((sum, count) => sum + count, 0),
+    s3Writes: writesOf(evidence.s3Writes, (key) => key.endsWith('.mp4')),
+    imageWrites: writesOf(evidence.s3Writes, (key) => !key.endsWith('.mp4')),
     restarts: evidence.restarts,
     takeovers: summariseTakeovers(evidence.kills ?? [], problems),
     clientTrouble: evidence.clientTrouble,
@@ -262,4 +265,8 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     badSignatures: evidence.events?.badSignatures ?? 0,
     problems: problems.slice(0, 50),
   };
+}
+
+function writesOf(writes: Map<string, number>, counted: (key: string) => boolean): number {
+  return [...writes].filter(([key]) => counted(key)).reduce((sum, [, count]) => sum + count, 0);
 }

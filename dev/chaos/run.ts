@@ -74,6 +74,7 @@ function print(report: ChaosReport): void {
     ['fal submits accepted', report.falSubmits],
     ['fal webhook attempts', report.falWebhookAttempts],
     ['S3 writes', report.s3Writes],
+    ['S3 image writes (thumbnails)', report.imageWrites],
     ['events delivered (subscribed receiver)', report.eventsDelivered],
     ['events lost', report.eventsLost],
     ['duplicate deliveries', report.duplicateDeliveries],

@@ -96,7 +96,7 @@ export function resolveEdit(source: EditSource, ask: EditAsk, sourceUrl: string)
       );
     if (!source.openaiVideoId || !source.spec.keepAtOpenAI) {
       throw invalidRequest(
-        `Video ${source.id} cannot be remixed: it was made without keeping it at OpenAI (delete_video), so Sora no longer has it. Sora videos made while REELAY_KEEP_SORA_VIDEOS is on can be.`,
+        `Video ${source.id} cannot be remixed: it was made without keeping it at OpenAI (delete_video), so Sora no longer has it. Only Sora videos made while the operator keeps them (REELAY_KEEP_SORA_VIDEOS, or the tenant's setting) can be remixed.`,
         'video',
       );
     }
