@@ -159,6 +159,42 @@ describe('edits and remix', () => {
     }
   });
 
+  it('an Idempotency-Key makes a repeated edit the same video; the budget holds edits like creates', async () => {
+    const sourceId = await completed({ prompt: 'a fox', model: 'seedance-1.5-pro', seconds: '5' });
+    const send = () =>
+      stack.api('/v1/videos/edits', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'edit-once' },
+        body: JSON.stringify({ video: { id: sourceId }, prompt: 'snow' }),
+      });
+    const first = await send();
+    const again = await send();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await again.json()).id).toBe((await first.json()).id);
+
+    // an edit priced past what is left of the day's budget is refused before anything is recorded
+    const spent = (await stack.deps.usage.get({ tenant: OTHER_TENANT })).spentMicros;
+    await stack.deps.tenants.setLimits(OTHER_TENANT, { dailyBudgetUsd: spent / 1e6 + 0.5 });
+    try {
+      const response = await postJson(
+        '/v1/videos',
+        { prompt: 'theirs', model: 'seedance-1.5-pro', seconds: '5' },
+        OTHER_KEY,
+      );
+      const theirs = (await response.json()) as { id: string };
+      expect((await stack.waitForEnd(theirs.id)).state).toBe('completed');
+      const refused = await postJson(
+        '/v1/videos/edits',
+        { video: { id: theirs.id }, prompt: 'snow' },
+        OTHER_KEY,
+      );
+      expect(refused.status).toBe(429);
+      expect((await refused.json()).error).toMatchObject({ code: 'budget_exceeded' });
+    } finally {
+      await stack.deps.tenants.setLimits(OTHER_TENANT, { dailyBudgetUsd: 100_000 });
+    }
+  });
+
   it('one tenant can be set not to keep its Sora videos at OpenAI', async () => {
     await stack.deps.tenants.setLimits(OTHER_TENANT, { keepSoraVideos: false });
     const response = await postJson(
