@@ -62,7 +62,11 @@ describe('client webhooks: delivery to a real receiver', () => {
     expect(new Webhook(endpoint.signing_secret).verify(delivery.body, headers)).toEqual(event);
     expect(await openai.webhooks.unwrap(delivery.body, headers, endpoint.signing_secret)).toEqual(event);
 
-    const tampered = delivery.body.replace(video.id, `${video.id.slice(0, -1)}0`);
+    // one character changed (an id that already ends in 0 gets a 1)
+    const tampered = delivery.body.replace(
+      video.id,
+      `${video.id.slice(0, -1)}${video.id.endsWith('0') ? '1' : '0'}`,
+    );
     expect(() => new Webhook(endpoint.signing_secret).verify(tampered, headers)).toThrow();
     await expect(openai.webhooks.unwrap(tampered, headers, endpoint.signing_secret)).rejects.toThrow();
     const stale = { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) - 600) };
