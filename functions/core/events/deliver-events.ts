@@ -106,7 +106,7 @@ export async function deliverEvents(
     deps.metrics.count('WebhookEventDeadLettered', { jobId, eventId: event.id });
   }
   const recorded = await updateJob(deps, jobId, (current) =>
-    recordAttempts(current, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
+    recordAttempts(current, event.id, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
   );
   const retryAt = recorded?.job.outbox ? nextAttemptAt(recorded.job.outbox) : undefined;
   if (retryAt !== undefined && retryAt - deps.now() <= MAX_QUEUE_DELAY_MS) {

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import { eventBody, type VideoEvent } from '../domain/events.ts';
+import { eventBody, isTerminalEvent, type VideoEvent } from '../domain/events.ts';
 import type { Job } from '../domain/job.ts';
 import { type AttemptOutcome, CALLBACK_SINK, type SinkProgress } from '../domain/outbox.ts';
 import { afterDelivery } from '../domain/webhook-endpoint.ts';
@@ -33,7 +33,7 @@ export async function subscribedSinks(deps: Deps, job: Job): Promise<string[]> {
     after = page.endpoints.at(-1)?.id;
     more = page.hasMore;
   }
-  if (job.spec.callbackUrl) keys.push(CALLBACK_SINK);
+  if (job.spec.callbackUrl && type && isTerminalEvent(type)) keys.push(CALLBACK_SINK);
   return keys;
 }
 
