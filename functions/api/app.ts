@@ -11,6 +11,7 @@ import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
 import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
+import { eventRoutes } from './routes/events.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -53,6 +54,7 @@ export function createApiApp(deps: Deps) {
   app.route('/', insightRoutes(deps));
   app.route('/', webhookEndpointRoutes(deps));
   app.route('/', callbackSecretRoutes(deps));
+  app.route('/', eventRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.get('/openapi.json', (c) =>

@@ -50,6 +50,10 @@ beforeAll(async () => {
               return shared.eventQueue.enqueue(jobId, delayMs);
             },
             deadLetter: (jobId) => shared.eventQueue.deadLetter(jobId),
+            greet: (connectionId, delayMs) => {
+              record({ action: 'sqs:SendMessage', resource: 'queue/events' });
+              return shared.eventQueue.greet(connectionId, delayMs);
+            },
           },
           followUps: {
             send: (message) => {

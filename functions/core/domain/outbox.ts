@@ -39,6 +39,9 @@ export function recordEvent(event: VideoEvent): Outbox {
 /** The sink key of a video's own callback_url; endpoint sinks are keyed by their `whe_` id. */
 export const CALLBACK_SINK = 'callback';
 
+/** The sink key of the tenant's open event streams (GET /v1/events), one attempt for them all. */
+export const LIVE_SINK = 'live';
+
 /** What a delivery attempt came to. */
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }
