@@ -5,6 +5,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Deps } from '../functions/core/deps.ts';
 import { closeConnection, openConnection, type Refusal } from '../functions/core/live/connect.ts';
 import type { LivePush } from '../functions/core/live/live-push.ts';
+import { EVENTS_PROTOCOL } from '../functions/event-stream/stream.ts';
 
 /** Close codes a refused stream gets (4000–4999 are the application's): the reason says more. */
 export const CLOSE_CODES: Record<Refusal['refused'], number> = {
@@ -14,7 +15,6 @@ export const CLOSE_CODES: Record<Refusal['refused'], number> = {
 };
 
 /** The subprotocol the server answers with; a token may ride beside it as a second one. */
-export const EVENTS_PROTOCOL = 'reelay-events';
 
 /** One message the server posted: the record tests assert against. */
 export interface PostedMessage {

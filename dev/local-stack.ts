@@ -263,7 +263,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureWebhooksTable(dynamoClient, config.webhooks.table);
     await ensureConnectionsTable(dynamoClient, config.events.connectionsTable);
     const apiKey = await devApiKey(dataDir, deps);
-    const depsOf = (fn: FunctionName) => options.depsFor?.(fn, deps) ?? deps;
+    // streams live in this process: whatever a test wires per function, posts go to the local server
+    const depsOf = (fn: FunctionName): Deps => {
+      const own = options.depsFor?.(fn, deps);
+      return own ? { ...own, livePush: deps.livePush } : deps;
+    };
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));
@@ -306,7 +310,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     root.route('/', createApiApp(depsOf('api')));
     built(root);
-    const events = attachEventStream(http as Server, depsOf('api'), {
+    const events = attachEventStream(http as Server, depsOf('event-stream'), {
       pingMs: settings.REELAY_LOCAL_EVENTS_PING_SECONDS * 1000,
     });
     streams = events;

@@ -43,3 +43,14 @@ export function webhookAdapters(
     }),
   };
 }
+
+/** What opening an event stream needs: the key that seals its tokens, and the connections table. */
+export function streamAdapters(
+  config: Config,
+  client: DynamoDBClient = dynamoClient(config),
+): Pick<Deps, 'secretBox' | 'connections'> {
+  return {
+    secretBox: createAesSecretBox(webhookSecretsKey(config)),
+    connections: createDynamoConnectionStore(client, config.events.connectionsTable),
+  };
+}
