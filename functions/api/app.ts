@@ -44,7 +44,9 @@ export function createApiApp(deps: Deps) {
   app.use('*', requestDeadline(deps.config.deadlines.apiMs));
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   sharedAssets ??= createWebAssets();
-  app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config))));
+  const { publicUrl: streamUrl } = deps.config.events;
+  const streamOrigins = streamUrl ? [new URL(streamUrl).origin] : [];
+  app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config), streamOrigins)));
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
