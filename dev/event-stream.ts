@@ -129,6 +129,10 @@ export function attachEventStream(
       if (record.length > 10_000) record.splice(0, record.length - 10_000);
       return 'sent';
     },
+    async isOpen(connectionId) {
+      const ws = sockets.get(connectionId);
+      return ws !== undefined && ws.readyState === ws.OPEN;
+    },
     open: () => sockets.size,
     posted: () => record,
     async close() {

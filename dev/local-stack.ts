@@ -247,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let streams: LivePush | undefined;
     const livePush: LivePush = {
       post: (connectionId, body) => (streams ? streams.post(connectionId, body) : Promise.resolve('gone')),
+      isOpen: (connectionId) => (streams ? streams.isOpen(connectionId) : Promise.resolve(false)),
     };
     const deps = buildDeps(config, {
       archiveQueue: queue,

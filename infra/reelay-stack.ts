@@ -231,6 +231,8 @@ export class ReelayStack extends Stack {
       removalPolicy,
     });
     api.setEnv('REELAY_EVENTS_URL', this.eventStream.url);
+    stream.setEnv('REELAY_EVENTS_MANAGEMENT_URL', this.eventStream.managementUrl);
+    this.eventStream.grantManageConnections(stream.function, 'GET');
 
     const deliverer = bare('event-deliverer', 'EventDeliverer')
       // a greeting lists the tenant's videos (byTenant)
@@ -243,7 +245,7 @@ export class ReelayStack extends Stack {
       .bindUsageTable(usage, ['dynamodb:GetItem'])
       .bindConnectionsTable(connections, ['dynamodb:GetItem', 'dynamodb:DeleteItem'])
       .setEnv('REELAY_EVENTS_MANAGEMENT_URL', this.eventStream.managementUrl);
-    this.eventStream.grantManageConnections(deliverer.function);
+    this.eventStream.grantManageConnections(deliverer.function, 'POST');
     deliverer.function.addEventSource(
       // two at a time leaves a new account's 10 concurrent executions room (docs/deploy.md says how to raise it)
       new SqsEventSource(events.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),

@@ -16,7 +16,7 @@ export interface WebSocketRouteResult {
 
 export type EventStreamDeps = Pick<
   Deps,
-  'resolveKey' | 'secretBox' | 'connections' | 'eventQueue' | 'config' | 'now' | 'logger'
+  'resolveKey' | 'secretBox' | 'connections' | 'livePush' | 'eventQueue' | 'config' | 'now' | 'logger'
 >;
 
 /** The subprotocol a browser names (with its token beside it); answered back, or the browser drops the stream. */

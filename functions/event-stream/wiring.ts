@@ -2,7 +2,7 @@ import { createKeyResolver } from '../core/accounts/key-resolver.ts';
 import { loadConfig } from '../core/config.ts';
 import { apiKeys, commonDeps } from '../core/wiring/common.ts';
 import { accountStores } from '../core/wiring/dynamodb.ts';
-import { streamAdapters } from '../core/wiring/events.ts';
+import { livePushFor, streamAdapters } from '../core/wiring/events.ts';
 import { sqsQueues } from '../core/wiring/sqs.ts';
 import type { EventStreamDeps } from './stream.ts';
 
@@ -21,6 +21,8 @@ export function eventStreamDeps(env: Record<string, string | undefined> = proces
       logger: common.logger,
     }),
     ...streamAdapters(config),
+    // an over-cap key's streams are checked before it is refused (GetConnection)
+    livePush: livePushFor(config),
     eventQueue: sqsQueues(config).eventQueue,
   };
 }

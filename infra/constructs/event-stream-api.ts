@@ -81,18 +81,20 @@ export class EventStreamApi extends Construct {
     return this.stage.callbackUrl;
   }
 
-  /** execute-api:ManageConnections on this stage's connections only (POST for messages, DELETE to drop one). */
-  grantManageConnections(fn: IFunction): void {
+  /**
+   * execute-api:ManageConnections on this stage's connections only, for the given method: POST (the
+   * deliverer's messages) or GET (the connect function asks whether a counted stream is still there).
+   */
+  grantManageConnections(fn: IFunction, method: 'POST' | 'GET'): void {
     const stack = Stack.of(this);
-    const path = `${this.stage.stageName}/POST/@connections/*`;
+    const path = `${this.stage.stageName}/${method}/@connections/*`;
     const arn = stack.formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName: path });
     fn.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [arn] }));
     if (!fn.role) return;
     const apiId = stack.getLogicalId(this.api.node.defaultChild as CfnElement);
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/${path}]`,
-      reason:
-        'Connection ids are minted by API Gateway at each $connect; the grant is ManageConnections on POST @connections of this one API and stage, nothing else.',
+      reason: `Connection ids are minted by API Gateway at each $connect; the grant is ManageConnections on ${method} @connections of this one API and stage, nothing else.`,
     });
   }
 }

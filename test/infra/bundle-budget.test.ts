@@ -62,7 +62,6 @@ const NOT_WIRED: Record<FunctionName, string[]> = {
     '@fal-ai/client',
     'hono',
     '@hono/zod-openapi',
-    '@aws-sdk/client-apigatewaymanagementapi',
   ],
 };
 

@@ -177,6 +177,7 @@ describe('function environment', () => {
       REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
       REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),
       REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
+      REELAY_EVENTS_MANAGEMENT_URL: stack.resolve(stack.eventStream.managementUrl),
     });
   });
 

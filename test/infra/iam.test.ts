@@ -68,8 +68,8 @@ describe('least privilege: each function role holds exactly these statements', (
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
   const connections = () => getAtt(logicalId(stack.connections.table));
   const connectionsByTenant = () => join(connections(), '/index/byTenant');
-  // POST to this API's stage's connections only
-  const manageConnections = () => ({
+  // one method on this API's stage's connections only
+  const manageConnections = (method = 'POST') => ({
     'Fn::Join': [
       '',
       [
@@ -81,7 +81,7 @@ describe('least privilege: each function role holds exactly these statements', (
         { Ref: 'AWS::AccountId' },
         ':',
         { Ref: logicalId(stack.eventStream.api) },
-        '/dev/POST/@connections/*',
+        `/dev/${method}/@connections/*`,
       ],
     ],
   });
@@ -236,6 +236,7 @@ describe('least privilege: each function role holds exactly these statements', (
         },
         { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), webhookKey()] },
         { actions: ['sqs:SendMessage'], resources: [events()] },
+        { actions: ['execute-api:ManageConnections'], resources: [manageConnections('GET')] },
       ]),
     );
   });

@@ -87,6 +87,7 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::*] at ReelayStack/EventStream/Role',
   'AwsSolutions-DDB3 at ReelayStack/Connections/Table',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<EventStreamApiF32454ED>/STAGE/POST/@connections/*] at ReelayStack/EventDeliverer/Role',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<EventStreamApiF32454ED>/STAGE/GET/@connections/*] at ReelayStack/EventStream/Role',
 ];
 
 describe.each([

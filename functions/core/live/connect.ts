@@ -25,7 +25,10 @@ export type Refusal =
  * its greeting (the unfinished videos) is queued for the deliverer.
  */
 export async function openConnection(
-  deps: Pick<Deps, 'resolveKey' | 'secretBox' | 'connections' | 'eventQueue' | 'config' | 'now' | 'logger'>,
+  deps: Pick<
+    Deps,
+    'resolveKey' | 'secretBox' | 'connections' | 'livePush' | 'eventQueue' | 'config' | 'now' | 'logger'
+  >,
   connectionId: string,
   credentials: StreamCredentials,
   greetDelayMs: number,
@@ -51,8 +54,11 @@ export async function openConnection(
   if (videoId !== undefined && !VIDEO_ID_PATTERN.test(videoId))
     return { refused: 'invalid_request', message: 'video_id is not a video id.' };
   const now = deps.now();
-  const open = await deps.connections.listByTenant(caller.tenant, now);
   const cap = deps.config.events.maxConnectionsPerKey;
+  let open = await deps.connections.listByTenant(caller.tenant, now);
+  // before refusing, make sure the streams counted are still there: a record whose $disconnect
+  // never came (a crash, a restart) must not lock its key out until its TTL
+  if (overCap(open, caller.keyId, cap)) open = await withoutGone(deps, open, caller.keyId);
   if (overCap(open, caller.keyId, cap))
     return { refused: 'too_many_connections', message: `This API key already holds ${cap} event streams.` };
   const connection: Connection = {
@@ -69,6 +75,24 @@ export async function openConnection(
     deps.logger.warn('greeting enqueue failed', { connectionId, error: String(error) });
   });
   return connection;
+}
+
+/** The key's streams that are still open; the records of those that are not are removed. */
+async function withoutGone(
+  deps: Pick<Deps, 'connections' | 'livePush' | 'logger'>,
+  open: Connection[],
+  keyId: string,
+): Promise<Connection[]> {
+  const checked = await Promise.all(
+    open.map(async (connection) => {
+      if (connection.keyId !== keyId || (await deps.livePush.isOpen(connection.connectionId)))
+        return connection;
+      await deps.connections.remove(connection.connectionId);
+      deps.logger.info('stale event stream removed', { connectionId: connection.connectionId });
+      return undefined;
+    }),
+  );
+  return checked.filter((connection) => connection !== undefined);
 }
 
 /** `$disconnect`, or the local server's close: the record goes. */

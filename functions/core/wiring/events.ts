@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { createHttpWebhookSender } from '../events/http/webhook-sender.ts';
 import { createAesSecretBox } from '../events/secret-box.ts';
 import { createApiGatewayLivePush } from '../live/api-gateway/live-push.ts';
-import { noLivePush } from '../live/live-push.ts';
+import { type LivePush, noLivePush } from '../live/live-push.ts';
 import { createDynamoConnectionStore } from '../store/dynamodb/connection-store.ts';
 import { createDynamoWebhookStore } from '../store/dynamodb/webhook-store.ts';
 import { dynamoClient } from './aws-clients.ts';
@@ -31,10 +31,10 @@ export function webhookAdapters(
   config: Config,
   client: DynamoDBClient = dynamoClient(config),
 ): Pick<Deps, 'webhooks' | 'secretBox' | 'sendWebhook' | 'connections' | 'livePush'> {
-  const { connectionsTable, managementUrl } = config.events;
+  const { connectionsTable } = config.events;
   return {
     connections: createDynamoConnectionStore(client, connectionsTable),
-    livePush: managementUrl ? createApiGatewayLivePush(managementUrl, config.region) : noLivePush,
+    livePush: livePushFor(config),
     webhooks: createDynamoWebhookStore(client, config.webhooks.table),
     secretBox: createAesSecretBox(webhookSecretsKey(config)),
     sendWebhook: createHttpWebhookSender({
@@ -53,4 +53,10 @@ export function streamAdapters(
     secretBox: createAesSecretBox(webhookSecretsKey(config)),
     connections: createDynamoConnectionStore(client, config.events.connectionsTable),
   };
+}
+
+/** Posts to streams through the WebSocket API's management endpoint; without one, no stream is open. */
+export function livePushFor(config: Config): LivePush {
+  const { managementUrl } = config.events;
+  return managementUrl ? createApiGatewayLivePush(managementUrl, config.region) : noLivePush;
 }

@@ -15,8 +15,15 @@ afterAll(() => stack.close());
 
 /** Greetings asked for, kept here: on AWS they would wait for the deliverer, which has no socket to post to in this test. */
 const greeted: string[] = [];
+/** The connections API Gateway holds open, as GetConnection would answer. */
+const openAtGateway = new Set<string>();
 const handlerDeps = () => ({
   ...stack.deps,
+  livePush: {
+    post: async (connectionId: string) =>
+      openAtGateway.has(connectionId) ? ('sent' as const) : ('gone' as const),
+    isOpen: async (connectionId: string) => openAtGateway.has(connectionId),
+  },
   eventQueue: {
     ...stack.deps.eventQueue,
     greet: async (connectionId: string) => {
@@ -45,16 +52,24 @@ describe("the WebSocket API's $connect and $disconnect (functions/event-stream)"
     expect(answer).toEqual({ statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'reelay-events' } });
     expect(await stack.deps.connections.get('conn-a')).toMatchObject({ tenant: OTHER_TENANT });
     expect(greeted).toEqual(['conn-a']);
+    openAtGateway.add('conn-a');
 
     // the key's one stream is taken: a second is refused with 429, and recorded nowhere
     const over = await handler(connect('conn-b', { headers: { authorization: `Bearer ${OTHER_KEY}` } }));
     expect(over.statusCode).toBe(429);
     expect(await stack.deps.connections.get('conn-b')).toBeUndefined();
 
-    expect(await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-a' } })).toEqual({
+    // conn-a went away without a $disconnect: its stale record no longer holds the key's place
+    openAtGateway.delete('conn-a');
+    expect(
+      (await handler(connect('conn-b', { headers: { authorization: `Bearer ${OTHER_KEY}` } }))).statusCode,
+    ).toBe(200);
+    expect(await stack.deps.connections.get('conn-a')).toBeUndefined();
+
+    expect(await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-b' } })).toEqual({
       statusCode: 200,
     });
-    expect(await stack.deps.connections.get('conn-a')).toBeUndefined();
+    expect(await stack.deps.connections.get('conn-b')).toBeUndefined();
   });
 
   it('takes a token in the query or as a subprotocol; refuses a forged or expired one with 401', async () => {
@@ -102,13 +117,20 @@ describe('posting through the management API (core/live/api-gateway)', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('answers sent for a live connection and gone for a 410', async () => {
+  it('answers sent for a live connection and gone for a 410, and whether a connection is still open', async () => {
     const push = createApiGatewayLivePush(
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`,
       'us-east-1',
     );
     expect(await push.post('live-one', '{"id":"evt_1"}')).toBe('sent');
     expect(await push.post('gone-one', '{"id":"evt_1"}')).toBe('gone');
-    expect(seen).toEqual(['POST /dev/@connections/live-one', 'POST /dev/@connections/gone-one']);
+    expect(await push.isOpen('live-one')).toBe(true);
+    expect(await push.isOpen('gone-one')).toBe(false);
+    expect(seen).toEqual([
+      'POST /dev/@connections/live-one',
+      'POST /dev/@connections/gone-one',
+      'GET /dev/@connections/live-one',
+      'GET /dev/@connections/gone-one',
+    ]);
   });
 });

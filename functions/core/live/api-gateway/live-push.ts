@@ -1,5 +1,6 @@
 import {
   ApiGatewayManagementApiClient,
+  GetConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -18,6 +19,17 @@ export function createApiGatewayLivePush(endpoint: string, region: string): Live
         return 'sent';
       } catch (error) {
         if (error instanceof GoneException) return 'gone';
+        throw error;
+      }
+    },
+    async isOpen(connectionId) {
+      try {
+        await client.send(new GetConnectionCommand({ ConnectionId: connectionId }), {
+          abortSignal: AbortSignal.timeout(callTimeoutMs(5_000)),
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof GoneException) return false;
         throw error;
       }
     },
