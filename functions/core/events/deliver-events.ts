@@ -44,10 +44,15 @@ export async function deliverEvents(
   if (!job?.outbox) return undefined;
   const sinks = job.outbox.sinks ? [] : await subscribedSinks(deps, job);
   const leaseMs = deps.config.webhooks.timeoutMs + LEASE_MARGIN_MS;
+  const eventId = job.outbox.event.id;
   const claimed = await updateJob(
     deps,
     jobId,
-    (current) => claimOutbox(current, { sinks, revive: options.revive ?? false, leaseMs }, deps.now()),
+    // the sinks were chosen for this event: a newer one (a progress event superseded) has its own message
+    (current) =>
+      current.outbox?.event.id === eventId
+        ? claimOutbox(current, { sinks, revive: options.revive ?? false, leaseMs }, deps.now())
+        : undefined,
     job,
   );
   const outbox = claimed?.changed ? claimed.job.outbox : undefined;
