@@ -329,7 +329,6 @@ describe('catalog and documentation', () => {
       '/healthz',
       '/v1/callback_secret',
       '/v1/callback_secret/rotate',
-      '/v1/events',
       '/v1/events/tokens',
       '/v1/models',
       '/v1/prompts/enhance',

@@ -24,15 +24,6 @@ const tokenRoute = createRoute({
   responses: { 200: json(StreamToken, 'The token and where to use it'), ...errors(401, 429) },
 });
 
-const streamRoute = createRoute({
-  method: 'get',
-  path: '/v1/events',
-  summary:
-    'The live event stream: a WebSocket (Authorization header, or ?token=); ?video_id= for one video. A plain GET is answered 426.',
-  security,
-  responses: { ...errors(401, 426) },
-});
-
 /** The stream's URL: the WebSocket API's stage on AWS, this host's own /v1/events locally. */
 function streamUrl(deps: Deps, requestUrl: string): string {
   if (deps.config.events.publicUrl) return deps.config.events.publicUrl;
@@ -60,7 +51,7 @@ export function eventRoutes(deps: Deps) {
       200,
     );
   });
-  app.openAPIRegistry.registerPath(streamRoute);
+  // the upgrade is no HTTP operation (OpenAPI cannot describe it): the guide on /docs explains it
   app.get('/v1/events', (c) => {
     throw new ApiError(
       426,
