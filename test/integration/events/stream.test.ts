@@ -10,7 +10,7 @@ let stack: TestStack;
 beforeAll(async () => {
   // long enough a generation that a client can connect while a video is in progress
   stack = await startTestStack({
-    emulator: { generationMs: 1_500 },
+    emulator: { generationMs: 3_000 },
     env: { REELAY_EVENTS_MAX_CONNECTIONS_PER_KEY: '3', REELAY_LOCAL_EVENTS_PING_SECONDS: '0.2' },
   });
 });
@@ -80,7 +80,7 @@ describe('GET /v1/events', () => {
     await closeAll(first);
 
     const again = await openStream(stack, { token: (await token()).token });
-    // the generation takes 1.5 s: the video is still in progress when the new stream is greeted
+    // the generation takes 3 s: the video is still in progress when the new stream is greeted
     const greeting = await again.waitFor((e) => e.data.id === video.id);
     expect(greeting).toMatchObject({ type: 'video.in_progress', data: { status: 'in_progress' } });
     expect(again.events[0]?.data.id).toBe(video.id);
