@@ -15,6 +15,8 @@ export const localSchema = z.object({
   REELAY_LOCAL_FAL_GENERATION_SECONDS: z.coerce.number().min(0).default(3),
   REELAY_LOCAL_FAL_MEDIA_TTL_SECONDS: positive(3_600),
   REELAY_LOCAL_RECONCILE_SECONDS: positive(5),
+  /** How often the local event stream pings each connection; one that missed the last ping is ended. */
+  REELAY_LOCAL_EVENTS_PING_SECONDS: positive(30),
   REELAY_LOCAL_QUEUE_VISIBILITY_SECONDS: positive(10),
 });
 

@@ -59,6 +59,10 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue, EventQueue {
     await this.sendBody(JSON.stringify({ jobId }), delayMs);
   }
 
+  async greet(connectionId: string, delayMs = 0): Promise<void> {
+    await this.sendBody(JSON.stringify({ connectionId }), delayMs);
+  }
+
   async send(message: FollowUp): Promise<void> {
     await this.sendBody(JSON.stringify(message));
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,6 +14,7 @@ import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { notFound } from '../functions/core/errors.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
+import type { LivePush } from '../functions/core/live/live-push.ts';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
@@ -25,12 +27,14 @@ import { createReconcilerHandler } from '../functions/reconciler/reconciler.ts';
 import type { FunctionName } from '../infra/bundling.ts';
 import {
   ensureAccountsTable,
+  ensureConnectionsTable,
   ensureJobsTable,
   ensureUsageTable,
   ensureWebhooksTable,
   startDynamo,
 } from './embedded/dynamodb.ts';
 import { startS3 } from './embedded/s3.ts';
+import { attachEventStream, type EventStreamServer } from './event-stream.ts';
 import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from './fal-emulator/index.ts';
 import { LOCAL_TENANT_LIMITS, loadLocalSettings } from './local-config.ts';
 import { LocalQueue } from './local-queue.ts';
@@ -66,6 +70,8 @@ export interface LocalStack {
   metrics: PrometheusMetrics;
   /** The event delivery queue (client webhooks) and its dead-letter store. */
   eventQueue: LocalQueue;
+  /** GET /v1/events: the WebSocket API's local twin on the same port. */
+  events: EventStreamServer;
   /** Objects written to the embedded S3, per key (puts and completed multipart uploads). */
   objectWrites: ReadonlyMap<string, number>;
   /** One reconcile pass through the real reconciler handler. */
@@ -237,14 +243,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const followUps = localQueue('follow-up', 2);
     const eventQueue = localQueue('events', 4);
     const metrics = createPrometheusMetrics();
-    const deps = buildDeps(config, { archiveQueue: queue, followUps, eventQueue, metrics, ...options.deps });
+    // the deliverer posts to streams through the local server, as through API Gateway's management API
+    let streams: LivePush | undefined;
+    const livePush: LivePush = {
+      post: (connectionId, body) => (streams ? streams.post(connectionId, body) : Promise.resolve('gone')),
+      isOpen: (connectionId) => (streams ? streams.isOpen(connectionId) : Promise.resolve(false)),
+    };
+    const deps = buildDeps(config, {
+      archiveQueue: queue,
+      followUps,
+      eventQueue,
+      metrics,
+      livePush,
+      ...options.deps,
+    });
     const dynamoClient = new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint });
     await ensureJobsTable(dynamoClient, config.jobsTable);
     await ensureAccountsTable(dynamoClient, config.accountsTable);
     await ensureUsageTable(dynamoClient, config.usageTable);
     await ensureWebhooksTable(dynamoClient, config.webhooks.table);
+    await ensureConnectionsTable(dynamoClient, config.events.connectionsTable);
     const apiKey = await devApiKey(dataDir, deps);
-    const depsOf = (fn: FunctionName) => options.depsFor?.(fn, deps) ?? deps;
+    // streams live in this process: whatever a test wires per function, posts go to the local server
+    const depsOf = (fn: FunctionName): Deps => {
+      const own = options.depsFor?.(fn, deps);
+      return own ? { ...own, livePush: deps.livePush } : deps;
+    };
 
     const root = new Hono();
     root.onError(errorHandler(deps.logger));
@@ -287,6 +311,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     root.route('/', createApiApp(depsOf('api')));
     built(root);
+    const events = attachEventStream(http as Server, depsOf('event-stream'), {
+      pingMs: settings.REELAY_LOCAL_EVENTS_PING_SECONDS * 1000,
+    });
+    streams = events;
+    stoppers.push(() => events.close());
 
     queue.start(createArchiverHandler(depsOf('archiver')));
     stoppers.push(() => queue.close());
@@ -314,6 +343,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       followUps,
       eventQueue,
       metrics,
+      events,
       objectWrites,
       reconcile: schedule.runNow,
       stop,

@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'follow-up',
   'event-deliverer',
   'reconciler',
+  'event-stream',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -9,7 +9,9 @@ import type { FunctionName } from './bundling.ts';
 import type { ReelayConfig } from './config.ts';
 import { AccountsTable } from './constructs/accounts-table.ts';
 import { ArchiveQueue, MAX_RECEIVE_COUNT, WorkerQueue } from './constructs/archive-queue.ts';
+import { ConnectionsTable } from './constructs/connections-table.ts';
 import { EventQueue } from './constructs/event-queue.ts';
+import { EventStreamApi } from './constructs/event-stream-api.ts';
 import { ReelayHttpApi } from './constructs/http-api.ts';
 import { JobsTable } from './constructs/jobs-table.ts';
 import { OperationsAlarms } from './constructs/operations-alarms.ts';
@@ -48,6 +50,8 @@ export class ReelayStack extends Stack {
   readonly followUp: WorkerQueue;
   readonly events: EventQueue;
   readonly webhooks: WebhooksTable;
+  readonly connections: ConnectionsTable;
+  readonly eventStream: EventStreamApi;
   readonly functions: Record<FunctionName, ReelayFunction>;
   readonly alarms: OperationsAlarms;
   readonly dashboard: OperationsDashboard;
@@ -206,12 +210,42 @@ export class ReelayStack extends Stack {
 
     // egress to receivers on the internet is its purpose: no VPC, so receivers see Lambda's public addresses
     // the one function that never talks to fal: no fal key
+    // the live event stream: API Gateway holds the WebSocket connections, $connect records them
+    this.connections = new ConnectionsTable(this, 'Connections');
+    const connections = this.connections.table;
+    const stream = bare('event-stream', 'EventStream')
+      .bindConnectionsTable(connections, ['dynamodb:PutItem', 'dynamodb:DeleteItem'])
+      // a key is looked up as the API looks it up (by its hash; its last use is touched)
+      .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      .bindSecret(this.secrets.apiKeys, 'REELAY_API_KEYS_SECRET_ID')
+      // tokens are sealed with the key that seals webhook secrets
+      .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
+      // the greeting (the tenant's unfinished videos) is the deliverer's to send
+      .bindEventQueue(events.queue, events.deadLetterQueue);
+    this.eventStream = new EventStreamApi(this, 'EventStreamApi', {
+      stage: config.stage,
+      handler: stream.function,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      logRetention: config.logRetention,
+      removalPolicy,
+    });
+    api.setEnv('REELAY_EVENTS_URL', this.eventStream.url);
+    stream.setEnv('REELAY_EVENTS_MANAGEMENT_URL', this.eventStream.managementUrl);
+    this.eventStream.grantManageConnections(stream.function, 'GET');
+
     const deliverer = bare('event-deliverer', 'EventDeliverer')
-      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      // a greeting lists the tenant's videos (byTenant)
+      .bindJobsTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem'], [JOBS_TABLE.byTenant.indexName])
       // endpoints (read, health written back), callback secrets (made on first use), the delivery log
       .bindWebhooksTable(webhooksTable, ['dynamodb:GetItem', 'dynamodb:PutItem'], byOwner)
       .bindSecret(this.secrets.webhookKey, 'REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID')
-      .bindEventQueue(events.queue, events.deadLetterQueue, true);
+      .bindEventQueue(events.queue, events.deadLetterQueue, true)
+      // live events carry queue positions (the usage table) and go to the tenant's streams
+      .bindUsageTable(usage, ['dynamodb:GetItem'])
+      .bindConnectionsTable(connections, ['dynamodb:GetItem', 'dynamodb:DeleteItem'])
+      .setEnv('REELAY_EVENTS_MANAGEMENT_URL', this.eventStream.managementUrl);
+    this.eventStream.grantManageConnections(deliverer.function, 'POST');
     deliverer.function.addEventSource(
       // two at a time leaves a new account's 10 concurrent executions room (docs/deploy.md says how to raise it)
       new SqsEventSource(events.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),
@@ -232,6 +266,7 @@ export class ReelayStack extends Stack {
       'follow-up': followUp,
       'event-deliverer': deliverer,
       reconciler,
+      'event-stream': stream,
     };
     for (const key of SERVICE_SETTING_KEYS) {
       const value = config.serviceSettings[key];
@@ -310,6 +345,12 @@ export class ReelayStack extends Stack {
       'WebhooksTableName',
       this.webhooks.table.tableName,
       'DynamoDB webhooks table: endpoints, callback secrets, deliveries',
+    );
+    output('EventStreamUrl', this.eventStream.url, 'GET /v1/events: the wss:// URL of the live event stream');
+    output(
+      'ConnectionsTableName',
+      this.connections.table.tableName,
+      'DynamoDB connections table: open event streams',
     );
     output('FalKeySecretName', secrets.falKey.secretName, 'Put the fal key here');
     output('ApiKeysSecretName', secrets.apiKeys.secretName, 'Put client API keys here (tenant:key,…)');

@@ -51,4 +51,11 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
     memorySize: 256,
     timeout: Duration.seconds(60),
   },
+  'event-stream': {
+    description:
+      "Reelay event stream: the WebSocket API's $connect (key or token, the cap, the record) and $disconnect",
+    // a key lookup, one query and one write: small, and API Gateway waits for it on every connect
+    memorySize: 256,
+    timeout: Duration.seconds(10),
+  },
 };

@@ -13,6 +13,7 @@ import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
 import { type Receiver, startReceiver } from '../webhook-receiver.ts';
 import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
 import { ArchiveLeaseWatch } from './leases.ts';
+import { LiveWatch } from './live-watch.ts';
 import { analyse, type ChaosReport, type JobRun, type KillRecord } from './report.ts';
 import { ServiceProcess } from './service.ts';
 
@@ -208,6 +209,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     if (subscribed.status !== 200) throw new Error(`subscribing the receiver answered ${subscribed.status}`);
     ({ signing_secret: signingSecret } = (await subscribed.json()) as { signing_secret: string });
+    // a client holding the live event stream open across the kills (reconnecting), as the studio does
+    const watch = new LiveWatch(url, apiKey);
+    watch.start();
+    stoppers.push(async () => {
+      await watch.stop();
+    });
 
     const runs: JobRun[] = [];
     const clientTrouble = { networkErrors: 0, serverErrors: 0, refused: 0, samples: [] as string[] };
@@ -351,6 +358,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (object) objects.set(job.id, sha256(object));
       expected.set(job.id, sha256(await emulator.outputBytes(job.requestId)));
     }
+    // the live stream: every ended job's final event, seen on the held stream or asked for afterwards
+    const finals = new Map(
+      [...jobs.values()]
+        .filter((job) => job.state === 'completed' || job.state === 'failed')
+        .map((job) => [job.id, `video.${job.state}`]),
+    );
+    await watch.catchUp(finals);
+    const live = await watch.stop();
+    stoppers.pop();
+    log(
+      `live stream: reopened ${live.reconnects} time(s); ${live.caughtUp.size} final event(s) asked for afterwards`,
+    );
     const allTenantJobs: string[] = [];
     for (let after: string | undefined; ; ) {
       const page = await store.listByTenant('chaos', { after, limit: 100, order: 'asc' });
@@ -374,6 +393,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills,
       clientTrouble,
       events: { accepted, badSignatures },
+      live,
       timings: {
         createMs: createdAt - started,
         drainMs: drainedAt - createdAt,

@@ -1,6 +1,7 @@
 import type { Job } from '../../functions/core/domain/job.ts';
 import { isTerminal } from '../../functions/core/domain/job.ts';
 import type { EmulatedRequest, FalEmulatorStats } from '../fal-emulator/index.ts';
+import type { LiveEvidence } from './live-watch.ts';
 
 /** One job as its client saw it. */
 export interface JobRun {
@@ -57,6 +58,8 @@ export interface ChaosEvidence {
     /** Deliveries whose signature did not verify with the endpoint's secret. */
     badSignatures: number;
   };
+  /** The client that held the live event stream open (dev/chaos/live-watch.ts). */
+  live?: LiveEvidence;
 }
 
 export interface ChaosReport {
@@ -90,6 +93,19 @@ export interface ChaosReport {
   duplicateDeliveries: number;
   eventsDelivered: number;
   badSignatures: number;
+  /** The live stream: per ended job, where its final event was seen, and the events seen per job. */
+  live?: {
+    /** Final events seen on the held stream. */
+    finalSeenLive: number;
+    /** Final events seen only by a stream opened afterwards for the video. */
+    finalSeenOnReconnect: number;
+    /** Ended jobs whose final event no client saw (must be 0). */
+    finalMissing: number;
+    reconnects: number;
+    /** Events seen on the held stream per job: fewest, median, most. */
+    eventsPerJob: { min: number; median: number; max: number };
+    eventsByType: Record<string, number>;
+  };
   /** The first few problems, each with its job, for whoever reads the report. */
   problems: string[];
 }
@@ -232,6 +248,7 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
       duplicateDeliveries += Math.max(0, got - 1);
     }
   }
+  const live = evidence.live && summariseLive(evidence, evidence.live, problems);
   const answered = new Set(evidence.runs.map((run) => run.id));
   const stray = evidence.tenantJobIds.filter((id) => !answered.has(id));
   for (const id of stray) problems.push(`stray job ${id}: recorded, but no client was answered with it`);
@@ -263,10 +280,47 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     duplicateDeliveries,
     eventsDelivered,
     badSignatures: evidence.events?.badSignatures ?? 0,
+    ...(live && { live }),
     problems: problems.slice(0, 50),
   };
 }
 
 function writesOf(writes: Map<string, number>, counted: (key: string) => boolean): number {
   return [...writes].filter(([key]) => counted(key)).reduce((sum, [, count]) => sum + count, 0);
+}
+
+function summariseLive(evidence: ChaosEvidence, live: LiveEvidence, problems: string[]): ChaosReport['live'] {
+  let finalSeenLive = 0;
+  let finalSeenOnReconnect = 0;
+  let finalMissing = 0;
+  const counts: number[] = [];
+  const eventsByType: Record<string, number> = {};
+  for (const run of evidence.runs) {
+    const job = evidence.jobs.get(run.id);
+    const seen = live.seen.get(run.id) ?? [];
+    counts.push(seen.length);
+    for (const type of seen) eventsByType[type] = (eventsByType[type] ?? 0) + 1;
+    if (!job || !isTerminal(job.state)) continue;
+    if (seen.includes(`video.${job.state}`)) finalSeenLive++;
+    else if (live.caughtUp.has(run.id)) finalSeenOnReconnect++;
+    else {
+      finalMissing++;
+      problems.push(
+        `${run.id} ended ${job.state} but no event stream client saw its video.${job.state} event`,
+      );
+    }
+  }
+  counts.sort((a, b) => a - b);
+  return {
+    finalSeenLive,
+    finalSeenOnReconnect,
+    finalMissing,
+    reconnects: live.reconnects,
+    eventsPerJob: {
+      min: counts[0] ?? 0,
+      median: counts[Math.floor(counts.length / 2)] ?? 0,
+      max: counts.at(-1) ?? 0,
+    },
+    eventsByType,
+  };
 }

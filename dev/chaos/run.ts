@@ -50,6 +50,7 @@ const clean =
     report.duplicateArchives +
     report.strayJobs +
     report.eventsLost +
+    (report.live?.finalMissing ?? 0) +
     report.badSignatures ===
   0;
 console.log(
@@ -79,6 +80,18 @@ function print(report: ChaosReport): void {
     ['events lost', report.eventsLost],
     ['duplicate deliveries', report.duplicateDeliveries],
     ['bad signatures', report.badSignatures],
+    [
+      'live stream: final events seen',
+      report.live
+        ? `${report.live.finalSeenLive} held, ${report.live.finalSeenOnReconnect} on reconnect, ${report.live.finalMissing} missing`
+        : '—',
+    ],
+    ['live stream: reopened after kills', report.live?.reconnects ?? '—'],
+    [
+      'live stream: events per job (min/median/max)',
+      report.live ? Object.values(report.live.eventsPerJob).join('/') : '—',
+    ],
+    ['live stream: events by type', JSON.stringify(report.live?.eventsByType ?? {})],
     ['service restarts (SIGKILL)', report.restarts],
     [
       'archives cut off by a kill',

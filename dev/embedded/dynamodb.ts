@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { ACCOUNTS_TABLE } from '../../functions/core/store/dynamodb/accounts-table.ts';
+import { CONNECTIONS_TABLE } from '../../functions/core/store/dynamodb/connections-table.ts';
 import { JOBS_TABLE } from '../../functions/core/store/dynamodb/jobs-table.ts';
 import { USAGE_TABLE } from '../../functions/core/store/dynamodb/usage-table.ts';
 import { WEBHOOKS_TABLE } from '../../functions/core/store/dynamodb/webhooks-table.ts';
@@ -111,3 +112,10 @@ export const ensureWebhooksTable = (client: DynamoDBClient, tableName: string) =
   });
 
 export { DynamoDBClient };
+
+/** The connections table: open event streams, by tenant. */
+export const ensureConnectionsTable = (client: DynamoDBClient, tableName: string) =>
+  ensureTable(client, tableName, {
+    partitionKey: CONNECTIONS_TABLE.partitionKey,
+    indexes: [CONNECTIONS_TABLE.byTenant],
+  });

@@ -12,6 +12,7 @@ import { rateLimit } from './rate-limit.ts';
 import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
 import { editRoutes } from './routes/edits.ts';
+import { eventRoutes } from './routes/events.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -44,7 +45,9 @@ export function createApiApp(deps: Deps) {
   app.use('*', requestDeadline(deps.config.deadlines.apiMs));
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   sharedAssets ??= createWebAssets();
-  app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config))));
+  const { publicUrl: streamUrl } = deps.config.events;
+  const streamOrigins = streamUrl ? [new URL(streamUrl).origin] : [];
+  app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config), streamOrigins)));
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
@@ -55,6 +58,7 @@ export function createApiApp(deps: Deps) {
   app.route('/', insightRoutes(deps));
   app.route('/', webhookEndpointRoutes(deps));
   app.route('/', callbackSecretRoutes(deps));
+  app.route('/', eventRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.get('/openapi.json', (c) =>

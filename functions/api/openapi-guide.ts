@@ -39,6 +39,17 @@ const link = await (await fetch(url + '/v1/videos/' + video.id + '/content?redir
 // link.url is a presigned URL a <video> element can play until link.expires_at
 \`\`\`
 
+## Be told instead of polling
+\`GET /v1/events\` is a WebSocket (not an HTTP operation, so it is not listed below): every change
+of your videos as \`{id, object: "event", type, created_at, data: <the video object>}\`, with the
+unfinished videos first on every connect. A browser gets a minute's token and the URL from
+\`POST /v1/events/tokens\` and passes the token as a subprotocol; a server may send its key in
+\`Authorization\`. \`?video_id=\` follows one video.
+\`\`\`js
+const { token, url } = await (await fetch('/v1/events/tokens', { method: 'POST', headers })).json();
+new WebSocket(url, ['reelay-events', token]).onmessage = ({ data }) => console.log(JSON.parse(data));
+\`\`\`
+
 ## Headers
 - \`Idempotency-Key\` (request, on create): a retry with the same key and body answers the same
   video (\`Idempotent-Replayed: true\`) instead of making (and charging) a second one.

@@ -197,6 +197,14 @@ export const configSchema = z.object({
     }),
   REELAY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
   REELAY_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Live event connections (GET /v1/events) and who they belong to (functions/core/store/dynamodb/connections-table.ts). */
+  REELAY_CONNECTIONS_TABLE: z.string().min(3).default('reelay-connections'),
+  /** The public wss:// URL of the event stream (the WebSocket API's stage); unset: the API's own host. */
+  REELAY_EVENTS_URL: z.url().optional(),
+  /** The WebSocket API's management endpoint (https://…/stage) the deliverer posts to; unset locally. */
+  REELAY_EVENTS_MANAGEMENT_URL: z.url().optional(),
+  /** Open event connections one API key may hold at once. */
+  REELAY_EVENTS_MAX_CONNECTIONS_PER_KEY: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 const stylePresetSchema = z.strictObject({
@@ -310,6 +318,13 @@ export interface Config {
     timeoutMs: number;
     maxEndpoints: number;
   };
+  /** The live event stream (GET /v1/events). */
+  events: {
+    connectionsTable: string;
+    publicUrl?: string;
+    managementUrl?: string;
+    maxConnectionsPerKey: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -418,6 +433,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryDelaysMs: e.REELAY_WEBHOOK_RETRY_SCHEDULE.map((delay) => Math.round(delay * 1000)),
       timeoutMs: e.REELAY_WEBHOOK_TIMEOUT_SECONDS * 1000,
       maxEndpoints: e.REELAY_WEBHOOK_MAX_ENDPOINTS,
+    },
+    events: {
+      connectionsTable: e.REELAY_CONNECTIONS_TABLE,
+      publicUrl: e.REELAY_EVENTS_URL,
+      managementUrl: e.REELAY_EVENTS_MANAGEMENT_URL,
+      maxConnectionsPerKey: e.REELAY_EVENTS_MAX_CONNECTIONS_PER_KEY,
     },
   };
 }

@@ -11,6 +11,7 @@ import type { FalAccountPin } from './fal/account-pin.ts';
 import type { FalBilling } from './fal/billing.ts';
 import type { FalGateway } from './fal/fal-gateway.ts';
 import type { WebhookVerifier } from './fal/webhook-signature.ts';
+import type { LivePush } from './live/live-push.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { UrlGuard } from './net/url-guard.ts';
@@ -19,6 +20,7 @@ import type { EventQueue } from './queue/event-queue.ts';
 import type { FollowUpQueue } from './queue/follow-up-queue.ts';
 import type { PromptModerator } from './safety/prompt-moderator.ts';
 import type { ApiKeyStore } from './store/api-key-store.ts';
+import type { ConnectionStore } from './store/connection-store.ts';
 import type { FeedbackStore } from './store/feedback-store.ts';
 import type { JobStore } from './store/job-store.ts';
 import type { RateLimitStore } from './store/rate-limit-store.ts';
@@ -69,6 +71,10 @@ export interface Deps {
   /** Posts signed events to receivers, with the URL guard at send time. */
   sendWebhook: WebhookSender;
   eventQueue: EventQueue;
+  /** Open event streams (GET /v1/events), by tenant. */
+  connections: ConnectionStore;
+  /** Posts to one open event stream. */
+  livePush: LivePush;
   fal: FalGateway;
   /** What fal billed: a request's billable units and an endpoint's unit price. */
   billing: FalBilling;

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createKeyResolver } from './accounts/key-resolver.ts';
-import { type ApiKey, type Config, loadConfig, parseApiKeys } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createFalEnhancer } from './creative/fal/fal-enhancer.ts';
 import type { Deps } from './deps.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
@@ -11,7 +11,7 @@ import { createFalAccountPin } from './fal/account-pin.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import { createDynamoFeedbackStore } from './store/dynamodb/feedback-store.ts';
 import { dynamoClient, s3Client, sqsClient } from './wiring/aws-clients.ts';
-import { commonDeps, falCredentials, readSecret } from './wiring/common.ts';
+import { apiKeys, commonDeps, falCredentials } from './wiring/common.ts';
 import { accountStores, jobStores } from './wiring/dynamodb.ts';
 import { webhookAdapters } from './wiring/events.ts';
 import { falAdapters, falBilling } from './wiring/fal.ts';
@@ -20,15 +20,6 @@ import { sqsQueues } from './wiring/sqs.ts';
 import { falWebhookVerifier } from './wiring/webhook-keys.ts';
 
 export { policyFromConfig } from './wiring/common.ts';
-
-/** Keys from config plus those in the keys secret (re-read every 5 minutes, so a new key works without a deploy). */
-function apiKeys(config: Config): () => Promise<ApiKey[]> {
-  return async () => {
-    if (!config.apiKeysSecretId) return config.apiKeys;
-    const secret = await readSecret(config.apiKeysSecretId, 300);
-    return [...config.apiKeys, ...(secret ? parseApiKeys(secret) : [])];
-  };
-}
 
 /** The AWS SDK clients the adapters share. */
 export interface AwsClients {

@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deps } from '../core/deps.ts';
 import { deliverEvents } from '../core/events/deliver-events.ts';
+import { greetConnection } from '../core/live/greet.ts';
 import { parseEventMessage } from '../core/queue/event-queue.ts';
 
 /**
- * SQS → deliverEvents, one record at a time. Retries of a receiver's failures are the outbox's own
+ * SQS → deliverEvents (or a new event stream's greeting), one record at a time. Retries of a receiver's failures are the outbox's own
  * (its schedule, its messages); a record fails here only when Reelay's own stores did, so the queue
  * redelivers it. A malformed one is logged and dropped.
  */
@@ -21,11 +22,12 @@ export function createEventDelivererHandler(deps: Deps) {
         continue;
       }
       try {
-        await deliverEvents(deps, message.jobId, { revive: message.revive });
+        if ('connectionId' in message) await greetConnection(deps, message.connectionId);
+        else await deliverEvents(deps, message.jobId, { revive: message.revive });
       } catch (error) {
         batchItemFailures.push({ itemIdentifier: record.messageId });
         deps.logger.warn('event delivery run failed; the queue will retry', {
-          jobId: message.jobId,
+          ...message,
           error: String(error),
         });
       }

@@ -135,6 +135,21 @@ export class OperationsAlarms extends Construct {
       threshold: WEBHOOK_FAILURE_RATE,
       description: 'Half or more of client webhook attempts failed in 15 minutes (at least 10 attempts).',
     });
+    // live event streams: posts that failed for another reason than a gone connection
+    this.add('LiveEventFailureRate', {
+      metric: new MathExpression({
+        expression: 'IF(failed + sent >= 10, failed / (failed + sent), 0)',
+        usingMetrics: {
+          failed: webhookCount(METRIC.liveEventsFailed),
+          sent: webhookCount(METRIC.liveEventsSent),
+        },
+        period: Duration.minutes(15),
+        label: 'Share of posts to event streams that failed',
+      }),
+      threshold: WEBHOOK_FAILURE_RATE,
+      description:
+        'Half or more of posts to open event streams failed in 15 minutes (at least 10): the management API refused the deliverer (permissions, throttling) or timed out.',
+    });
     this.add('Api5xx', {
       metric: props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: API_5XX_PER_5_MINUTES,

@@ -8,6 +8,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONNECTIONS_TABLE } from '../../functions/core/store/dynamodb/connections-table.ts';
 import { bundlingFor, type FunctionName, handlerEntry } from '../bundling.ts';
 
 /** The current Node.js LTS on Lambda; pinned rather than NODEJS_LATEST so an upgrade is a reviewed change. */
@@ -182,6 +183,13 @@ export class ReelayFunction extends Construct {
     );
     this.setEnv('REELAY_EVENT_DLQ_URL', deadLetterQueue.queueUrl);
     return this.setEnv('REELAY_EVENT_QUEUE_URL', queue.queueUrl);
+  }
+
+  /** Open event streams (functions/core/store/dynamodb/connections-table.ts): these item actions, and Query on byTenant. */
+  bindConnectionsTable(table: ITable, actions: WebhooksAction[]): this {
+    this.allow(actions, [table.tableArn]);
+    this.allow(['dynamodb:Query'], [`${table.tableArn}/index/${CONNECTIONS_TABLE.byTenant.indexName}`]);
+    return this.setEnv('REELAY_CONNECTIONS_TABLE', table.tableName);
   }
 
   /** The secret's ARN goes in the environment, never its value: the function reads it at run time. */

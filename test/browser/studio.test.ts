@@ -25,6 +25,8 @@ const problems: string[] = [];
 const refusals: string[] = [];
 /** Every API request the pages sent, as `METHOD /path`. */
 const requests: string[] = [];
+/** Every message the pages' event streams received. */
+const streamed: string[] = [];
 
 async function openPage(path: string, viewport = DESKTOP): Promise<Page> {
   const context = await browser.newContext({ viewport });
@@ -52,6 +54,9 @@ async function openPage(path: string, viewport = DESKTOP): Promise<Page> {
     }
   });
   page.on('pageerror', (error) => problems.push(`${path}: ${error.message}`));
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', (frame) => streamed.push(String(frame.payload))),
+  );
   await page.goto(`${stack.url}${path}`);
   return page;
 }
@@ -99,6 +104,26 @@ afterAll(async () => {
 });
 
 describe('the studio in Chromium', () => {
+  it('falls back to polling the list, with backoff, when the event stream cannot connect', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const mine: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/v1/')) mine.push(`${request.method()} ${url.pathname}`);
+    });
+    // no token, no stream: as when a proxy on the way refuses WebSockets
+    await page.route('**/v1/events/tokens', (route) => route.abort());
+    await page.goto(`${stack.url}/`);
+    await signInWithDevKey(page);
+    const card = await createVideo(page, 'a heron by a pond, polled');
+    await card.getByRole('button', { name: 'Play' }).waitFor({ timeout: 60_000 });
+    expect(mine.filter((r) => r === 'POST /v1/events/tokens').length).toBeGreaterThanOrEqual(2);
+    expect(mine.filter((r) => r === 'GET /v1/videos').length).toBeGreaterThanOrEqual(2);
+    expect(mine.filter((r) => /^GET \/v1\/videos\/video_\w+$/.test(r))).toEqual([]);
+    await context.close();
+  });
+
   it('signs in, creates, shows progress and ETA, plays, finds it after a reload, rates, deletes', async () => {
     const page = await openPage('/');
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
@@ -115,7 +140,17 @@ describe('the studio in Chromium', () => {
     await expect.poll(() => card.locator('.badge').textContent()).toMatch(/Queued|In progress/);
     await page.screenshot({ path: join(ARTIFACTS, 'studio-running-desktop.png'), fullPage: true });
 
+    // progress stays on view until the end (the stream moves it; the ETA counts down between events)
     const play = card.getByRole('button', { name: 'Play' });
+    const shown: boolean[] = [];
+    while (!(await play.isVisible())) {
+      // hidden progress counts only while the video has not yet become playable
+      shown.push((await progress.isVisible()) || (await play.isVisible()));
+      await page.waitForTimeout(250);
+      expect(shown.length).toBeLessThan(240);
+    }
+    expect(shown.length).toBeGreaterThan(2);
+    expect(shown.every(Boolean)).toBe(true);
     await play.waitFor({ timeout: 60_000 });
     await expect.poll(() => card.locator('.badge').textContent()).toBe('Ready');
     await play.click();
@@ -126,9 +161,17 @@ describe('the studio in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'studio-played-desktop.png'), fullPage: true });
 
-    // progress came from one list request per poll, not a request per video (a key's rate limit is per minute)
-    expect(requests.filter((r) => /^GET \/v1\/videos\/video_\w+$/.test(r))).toEqual([]);
-    expect(requests.filter((r) => r === 'GET /v1/videos').length).toBeGreaterThanOrEqual(2);
+    // progress and completion came over the live stream: the list was read once (the page's load),
+    // at most one GET per video, and no polling at all
+    const perVideo = new Map<string, number>();
+    for (const r of requests.filter((r) => /^GET \/v1\/videos\/video_\w+$/.test(r)))
+      perVideo.set(r, (perVideo.get(r) ?? 0) + 1);
+    expect([...perVideo.values()].every((count) => count <= 1)).toBe(true);
+    expect(requests.filter((r) => r === 'GET /v1/videos')).toEqual(['GET /v1/videos']);
+    expect(requests).toContain('POST /v1/events/tokens');
+    const kinds = streamed.map((frame) => (JSON.parse(frame) as { type: string }).type);
+    expect(kinds).toContain('video.in_progress');
+    expect(kinds.at(-1)).toBe('video.completed');
 
     await page.reload();
     const again = page.locator('article.video', { hasText: 'a fox in the snow, from the browser' });

@@ -43,6 +43,11 @@ describe('chaos: a small run of npm run chaos', () => {
       badSignatures: 0,
       eventsDelivered: CHAOS_FAULTS.length + 16,
     });
+    // a client held the live event stream across the kill (reopening it) and saw every ended job's final
+    // event, on that stream or on one it opened for the video afterwards
+    expect(report.live).toMatchObject({ finalMissing: 0 });
+    expect(report.live?.reconnects).toBeGreaterThanOrEqual(1);
+    expect((report.live?.finalSeenLive ?? 0) + (report.live?.finalSeenOnReconnect ?? 0)).toBe(report.created);
     // every archive the kill cut off was taken over by another worker (how soon: npm run chaos reports it)
     expect(report.takeovers.takenOver).toBe(report.takeovers.orphanedLeases);
     for (const fault of CHAOS_FAULTS) expect(report.faults[fault.name]).toBeGreaterThanOrEqual(1);

@@ -56,6 +56,13 @@ const NOT_WIRED: Record<FunctionName, string[]> = {
   'follow-up': ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
   reconciler: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'hono', '@hono/zod-openapi'],
   'event-deliverer': [],
+  'event-stream': [
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    '@fal-ai/client',
+    'hono',
+    '@hono/zod-openapi',
+  ],
 };
 
 describe('bundle budget', () => {

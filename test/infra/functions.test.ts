@@ -28,8 +28,8 @@ const COMMON_ENV = {
 };
 
 describe('functions', () => {
-  it('are exactly the six workers of functions/', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('are exactly the seven workers of functions/', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
   });
 
   it.each(FUNCTION_NAMES)('%s: ESM bundle on arm64, Node 24, X-Ray, its own log group and role', (name) => {
@@ -53,6 +53,8 @@ describe('functions', () => {
     expect(fnProps('archiver')).toMatchObject({ MemorySize: 1024, Timeout: 600 });
     expect(fnProps('reconciler')).toMatchObject({ MemorySize: 512, Timeout: 55 });
     expect(fnProps('follow-up')).toMatchObject({ MemorySize: 512, Timeout: 300 });
+    // API Gateway waits for $connect: a key lookup, a query and a write
+    expect(fnProps('event-stream')).toMatchObject({ MemorySize: 256, Timeout: 10 });
   });
 
   it('let the archive lease, renewed while a copy runs, not the archiver’s timeout, set the recovery time', () => {
@@ -93,6 +95,8 @@ describe('function environment', () => {
       FAL_KEY_SECRET_ID: ref(stack.secrets.falKey),
       REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),
       PUBLIC_URL: publicUrl(),
+      // POST /v1/events/tokens tells clients where the stream is
+      REELAY_EVENTS_URL: stack.resolve(stack.eventStream.url),
     });
   });
 
@@ -158,6 +162,22 @@ describe('function environment', () => {
       REELAY_JOBS_TABLE: ref(stack.jobs.table),
       REELAY_WEBHOOKS_TABLE: ref(stack.webhooks.table),
       REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
+      // live events: queue positions, the tenant's streams, and where to post to them
+      REELAY_USAGE_TABLE: ref(stack.usage.table),
+      REELAY_CONNECTIONS_TABLE: ref(stack.connections.table),
+      REELAY_EVENTS_MANAGEMENT_URL: stack.resolve(stack.eventStream.managementUrl),
+    });
+  });
+
+  it('event-stream: the connections and accounts tables, the keys and webhook key secrets, the event queue; no fal key', () => {
+    expect(env('event-stream')).toEqual({
+      ...COMMON_ENV,
+      ...eventQueue(),
+      REELAY_CONNECTIONS_TABLE: ref(stack.connections.table),
+      REELAY_ACCOUNTS_TABLE: ref(stack.accounts.table),
+      REELAY_API_KEYS_SECRET_ID: ref(stack.secrets.apiKeys),
+      REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: ref(stack.secrets.webhookKey),
+      REELAY_EVENTS_MANAGEMENT_URL: stack.resolve(stack.eventStream.managementUrl),
     });
   });
 

@@ -66,6 +66,25 @@ describe('least privilege: each function role holds exactly these statements', (
   const webhooks = () => getAtt(logicalId(stack.webhooks.table));
   const byOwner = () => join(getAtt(logicalId(stack.webhooks.table)), '/index/byOwner');
   const apiKeys = () => ({ Ref: logicalId(stack.secrets.apiKeys) });
+  const connections = () => getAtt(logicalId(stack.connections.table));
+  const connectionsByTenant = () => join(connections(), '/index/byTenant');
+  // one method on this API's stage's connections only
+  const manageConnections = (method = 'POST') => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':execute-api:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':',
+        { Ref: logicalId(stack.eventStream.api) },
+        `/dev/${method}/@connections/*`,
+      ],
+    ],
+  });
   // UpdateItem: statistics counters, added to wherever a job ends; the API also reads them (BatchGetItem)
   const items = (...extra: string[]) => ({
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', ...extra].sort(),
@@ -182,7 +201,14 @@ describe('least privilege: each function role holds exactly these statements', (
       expected('event-deliverer', [
         // jobs items and webhooks items: the same actions, merged into one statement
         { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [table(), webhooks()] },
-        { actions: ['dynamodb:Query'], resources: [byOwner()] },
+        // a greeting lists the tenant's videos; live events go to the tenant's streams (a gone one is dropped)
+        { actions: ['dynamodb:Query'], resources: [byOwner(), index('byTenant'), connectionsByTenant()] },
+        { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem'], resources: [connections()] },
+        { actions: ['dynamodb:GetItem'], resources: [getAtt(logicalId(stack.usage.table))] },
+        {
+          actions: ['execute-api:ManageConnections'],
+          resources: [manageConnections()],
+        },
         { actions: ['sqs:SendMessage'], resources: [eventDlq(), events()] },
         {
           actions: [
@@ -195,6 +221,22 @@ describe('least privilege: each function role holds exactly these statements', (
           resources: [events()],
         },
         { actions: ['secretsmanager:GetSecretValue'], resources: [webhookKey()] },
+      ]),
+    );
+  });
+
+  it('event-stream: its connections items and Query on byTenant, key lookups, the keys and webhook key secrets, SendMessage to the event queue; no fal key', () => {
+    expect(statementsOf('event-stream')).toEqual(
+      expected('event-stream', [
+        { actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'], resources: [connections()] },
+        { actions: ['dynamodb:Query'], resources: [connectionsByTenant()] },
+        {
+          actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: [getAtt(logicalId(stack.accounts.table))],
+        },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [apiKeys(), webhookKey()] },
+        { actions: ['sqs:SendMessage'], resources: [events()] },
+        { actions: ['execute-api:ManageConnections'], resources: [manageConnections('GET')] },
       ]),
     );
   });

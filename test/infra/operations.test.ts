@@ -23,12 +23,27 @@ describe('alarms', () => {
   it('all publish to the alarm topic and treat missing data as fine', () => {
     const topic = { Ref: logicalId(stack.alarms.topic) };
     const pipeline = Object.keys(FAILURE_CODE_ALARMS).length + 3;
-    expect(alarms()).toHaveLength(6 + pipeline + 2 * FUNCTION_NAMES.length);
+    // 6 on queues and the API, and the failure rate of posts to event streams
+    expect(alarms()).toHaveLength(7 + pipeline + 2 * FUNCTION_NAMES.length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([topic]);
       expect(alarm.TreatMissingData).toBe('notBreaching');
       expect(alarm.AlarmName).toMatch(/^reelay-dev-/);
     }
+  });
+
+  it('fire when half of the posts to event streams in 15 minutes failed (10 posts at least)', () => {
+    const rate = alarms().filter((a) => a.AlarmName === 'reelay-dev-LiveEventFailureRate');
+    expect(rate).toHaveLength(1);
+    const metrics = rate[0]?.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }>;
+    expect(metrics.map((m) => m.Expression ?? m.MetricStat?.Metric.MetricName).sort()).toEqual([
+      'IF(failed + sent >= 10, failed / (failed + sent), 0)',
+      'LiveEventsFailed',
+      'LiveEventsSent',
+    ]);
   });
 
   it('fire when the archive DLQ holds anything', () => {

@@ -335,6 +335,7 @@ describe('catalog and documentation', () => {
       '/healthz',
       '/v1/callback_secret',
       '/v1/callback_secret/rotate',
+      '/v1/events/tokens',
       '/v1/models',
       '/v1/prompts/enhance',
       '/v1/stats',

@@ -140,7 +140,8 @@ describe('archive leases renewed by a live worker', () => {
     await stack.reconcile();
     expect(sentFor(job.id)).toBe(2);
     expect(await archiveVideo(stack.deps, job.id)).toBe('completed');
-    const done = await stack.job(job.id);
+    // once the video.completed event is taken, nothing else writes the job
+    const done = await stack.waitForEnd(job.id);
     expect(done).toMatchObject({ state: 'completed', archiveAttempts: 2 });
     expect(stack.objectWrites.get(keyOf(job.id))).toBe(1);
     expect(count).toHaveBeenCalledWith('ArchiveLeaseTakenOver', { jobId: job.id });
@@ -173,7 +174,8 @@ describe('archive leases renewed by a live worker', () => {
     slow.thaw();
     expect(await copying).toBe('completed');
 
-    const done = await stack.job(job.id);
+    // once the video.completed event is taken, nothing else writes the job
+    const done = await stack.waitForEnd(job.id);
     expect(done).toMatchObject({ state: 'completed', archiveAttempts: 1 });
     expect(stack.objectWrites.get(keyOf(job.id))).toBe(1);
     expect(count).not.toHaveBeenCalledWith('ArchiveLeaseTakenOver', expect.anything());
@@ -202,7 +204,8 @@ describe('archive leases renewed by a live worker', () => {
     await stack.reconcile();
     expect(sentFor(job.id)).toBe(2);
     expect(await archiveVideo(stack.deps, job.id)).toBe('completed');
-    const done = await stack.job(job.id);
+    // once the video.completed event is taken, nothing else writes the job
+    const done = await stack.waitForEnd(job.id);
     expect(done).toMatchObject({ state: 'completed', archiveAttempts: 2 });
 
     paused.thaw();

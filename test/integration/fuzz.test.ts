@@ -1,6 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { waitUntil } from '../support/wait-until.ts';
 
@@ -564,8 +565,50 @@ function generate(seed: number, count: number): Case[] {
       ])}`,
       headers: {},
     }),
+    // the event stream's routes over plain HTTP: a GET that did not upgrade, tokens without a valid key
+    () =>
+      r.pick<Case>([
+        {
+          method: 'GET',
+          path: `/v1/events?${r.pick([
+            `token=${encodeURIComponent(r.pick(INJECTIONS))}`,
+            `video_id=${encodeURIComponent(r.pick(INJECTIONS))}`,
+            'token=evtok_v1.AAAA.BBBB',
+            `token=${'x'.repeat(600)}`,
+          ])}`,
+          headers: {},
+        },
+        {
+          method: 'POST',
+          path: '/v1/events/tokens',
+          headers: {},
+          key: r.pick<string | null>([null, 'rly_wrong', r.pick(INJECTIONS), 'x'.repeat(300)]),
+        },
+        { method: r.pick(['PUT', 'DELETE', 'PATCH']), path: '/v1/events/tokens', headers: {} },
+      ]),
   ];
   return Array.from({ length: count }, () => r.pick(mutations)());
+}
+
+/** Bad attempts to open the event stream: forged tokens, bad video ids, bad keys, odd subprotocols. */
+function streamCases(seed: number, count: number) {
+  const r = rng(seed);
+  return Array.from({ length: count }, () => {
+    const query = new URLSearchParams();
+    const headers: Record<string, string> = {};
+    const protocols = ['reelay-events'];
+    const kind = r.int(4);
+    if (kind === 0)
+      query.set('token', r.pick([...INJECTIONS, 'evtok_', 'evtok_v1.AAAA.BBBB', 'x'.repeat(600)]));
+    if (kind === 1) protocols.push(r.pick(['evtok_v1.AAAA.BBBB', 'evtok_', 'evtok_v2.x.y']));
+    if (kind === 2)
+      headers.authorization = `Bearer ${r.pick(['rly_wrong', 'x'.repeat(300), 'evtok_v1.A.B'])}`;
+    if (kind === 3) {
+      headers.authorization = 'Bearer KEY';
+      query.set('video_id', r.pick([...INJECTIONS, 'video_1', `video_${'0'.repeat(33)}`]));
+    }
+    return { query: query.toString(), headers, protocols };
+  });
 }
 
 async function jobsInTable(stack: TestStack): Promise<number> {
@@ -587,6 +630,18 @@ async function webhookItems(stack: TestStack): Promise<number> {
   });
   const { Count = 0 } = await client.send(
     new ScanCommand({ TableName: stack.deps.config.webhooks.table, Select: 'COUNT' }),
+  );
+  client.destroy();
+  return Count;
+}
+
+async function connectionItems(stack: TestStack): Promise<number> {
+  const client = new DynamoDBClient({
+    region: stack.deps.config.region,
+    endpoint: stack.deps.config.endpoints.dynamodb,
+  });
+  const { Count = 0 } = await client.send(
+    new ScanCommand({ TableName: stack.deps.config.events.connectionsTable, Select: 'COUNT' }),
   );
   client.destroy();
   return Count;
@@ -684,5 +739,42 @@ describe('fuzz: generated bad requests', () => {
       objects: await objectsInBucket(stack),
       fal: stack.emulator?.stats(),
     }).toEqual(before);
+  });
+
+  it('every bad attempt to open the event stream is closed with a clear code, soon, and records nothing', {
+    timeout: 60_000,
+  }, async () => {
+    const before = await connectionItems(stack);
+    const failures: string[] = [];
+    const cases = streamCases(20261130, Number(process.env.FUZZ_STREAM_CASES ?? 200));
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const index = next++;
+        const test = cases[index] as ReturnType<typeof streamCases>[number];
+        if (test.headers.authorization === 'Bearer KEY')
+          test.headers.authorization = `Bearer ${stack.apiKey}`;
+        const url = `${stack.url.replace(/^http/, 'ws')}/v1/events?${test.query}`;
+        const outcome = await new Promise<string>((resolve) => {
+          const socket = new WebSocket(url, test.protocols, { headers: test.headers });
+          const timer = setTimeout(() => {
+            socket.terminate();
+            resolve('still open after 5 s');
+          }, 5_000);
+          socket.on('close', (code) => {
+            clearTimeout(timer);
+            resolve(String(code));
+          });
+          socket.on('error', () => undefined);
+        });
+        if (outcome !== '4401' && outcome !== '4400')
+          failures.push(
+            `#${index} ${test.query.slice(0, 80)} ${JSON.stringify(test.protocols)} → ${outcome}`,
+          );
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(await connectionItems(stack)).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ import { FUNCTION_NAMES, type FunctionName } from '../../infra/bundling.ts';
 import type { ReelayStack } from '../../infra/reelay-stack.ts';
 import { buildStack, type Json, logicalId } from '../infra/helpers.ts';
 import { type AwsCall, recordingClients } from '../support/aws-calls.ts';
+import { openStream, streamsRecorded } from '../support/event-stream-client.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 /**
@@ -20,6 +21,7 @@ const calls: Record<FunctionName, AwsCall[]> = {
   'follow-up': [],
   'event-deliverer': [],
   reconciler: [],
+  'event-stream': [],
 };
 let stack: TestStack;
 let infra: ReelayStack;
@@ -50,6 +52,10 @@ beforeAll(async () => {
               return shared.eventQueue.enqueue(jobId, delayMs);
             },
             deadLetter: (jobId) => shared.eventQueue.deadLetter(jobId),
+            greet: (connectionId: string, delayMs?: number) => {
+              record({ action: 'sqs:SendMessage', resource: 'queue/events' });
+              return shared.eventQueue.greet(connectionId, delayMs);
+            },
           },
           followUps: {
             send: (message) => {
@@ -83,6 +89,7 @@ function grantsOf(fn: FunctionName): Grant[] {
     [logicalId(infra.followUp.queue), 'queue/follow-up'],
     [logicalId(infra.events.queue), 'queue/events'],
     [logicalId(infra.webhooks.table), `table/${config.webhooks.table}`],
+    [logicalId(infra.connections.table), `table/${config.events.connectionsTable}`],
   ];
   const resolve = (resource: unknown) => {
     const json = JSON.stringify(resource);
@@ -143,6 +150,9 @@ async function removeRecordedCap(tenant: string): Promise<void> {
 
 describe('each function’s AWS calls are allowed by its role', () => {
   it('across the life of videos: create, wait for a slot, webhook, archive (with a retry), read, delete, reconcile', async () => {
+    // a live stream is open throughout: $connect, the greeting and every event's post to it
+    const live = await openStream(stack);
+    await streamsRecorded(stack, 'local', 1);
     stack.emulator?.setGenerationMs(1_500);
     const first = await stack.createVideo({ prompt: 'first of two', seconds: '4' });
     const second = await stack.createVideo({ prompt: 'waits for the first [fal:cdn_500]', seconds: '4' });
@@ -166,6 +176,8 @@ describe('each function’s AWS calls are allowed by its role', () => {
     expect((await stack.api(`/v1/videos/${first.id}`, { method: 'DELETE' })).status).toBe(200);
     await stack.reconcile();
 
+    live.close();
+    await live.closed;
     // the recorder saw each function at work (so the check below is about something)
     const seen = (fn: FunctionName) => new Set(calls[fn].map((call) => call.action));
     expect([...seen('api')]).toEqual(
@@ -180,6 +192,10 @@ describe('each function’s AWS calls are allowed by its role', () => {
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem']),
     );
     expect([...seen('reconciler')]).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan']));
+    expect([...seen('event-stream')]).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'sqs:SendMessage']),
+    );
+    expect(live.events.some((event) => event.type === 'video.completed')).toBe(true);
 
     for (const fn of FUNCTION_NAMES) expect(denied(fn), fn).toEqual([]);
   });

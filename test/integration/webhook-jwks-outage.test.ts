@@ -37,7 +37,9 @@ describe('fal webhook while fal’s JWKS is down', () => {
 
   async function submittedJob(): Promise<Job> {
     const video = await stack.createVideo({ prompt: 'keys [fal:drop_webhook]', seconds: '4' });
-    return stack.waitForJob(video.id, ['submitted']);
+    await stack.waitForJob(video.id, ['submitted']);
+    // its video.in_progress event settled: nothing else writes the job while a test compares it
+    return stack.waitForEventTaken(video.id);
   }
 
   function deliver(job: Job) {

@@ -32,7 +32,9 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
   /** A job fal accepted whose own webhook the emulator drops, so the test speaks for fal. */
   async function submittedJob(): Promise<Job> {
     const video = await stack.createVideo({ prompt: 'deliveries [fal:drop_webhook]', seconds: '4' });
-    return stack.waitForJob(video.id, ['submitted']);
+    await stack.waitForJob(video.id, ['submitted']);
+    // its video.in_progress event settled: nothing else writes the job while a test compares it
+    return stack.waitForEventTaken(video.id);
   }
 
   function okBody(requestId: string, url = 'https://v3b.fal.media/files/b/x/output.mp4') {

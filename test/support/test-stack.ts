@@ -23,6 +23,11 @@ export interface TestStack extends LocalStack {
    */
   waitForEnd(id: string, timeoutMs?: number): Promise<Job>;
   /**
+   * Until the job's latest event (a progress event too: video.in_progress once fal took it) has had
+   * its first delivery run recorded: the write that settles it cannot then land after a snapshot.
+   */
+  waitForEventTaken(id: string, timeoutMs?: number): Promise<Job>;
+  /**
    * Until the job ends, with the schedule's help as on AWS: work a queue dropped (a redelivery that
    * found the job leased deletes its message) is sent again by the reconciler after the pickup time.
    */
@@ -101,21 +106,26 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     }
   };
 
-  const waitForEnd: TestStack['waitForEnd'] = async (id, timeoutMs = 10_000) => {
+  const waitForEventTaken: TestStack['waitForEventTaken'] = async (id, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
-    await waitForJob(id, ['completed', 'failed'], timeoutMs);
     for (;;) {
       const current = await job(id);
       if (current.outbox?.sinks !== undefined && current.outbox.leaseUntil === undefined) return current;
-      if (Date.now() > deadline) throw new Error(`job ${id} ended, but its event was not taken for delivery`);
+      if (Date.now() > deadline) throw new Error(`job ${id}: its event was not taken for delivery`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  };
+
+  const waitForEnd: TestStack['waitForEnd'] = async (id, timeoutMs = 10_000) => {
+    await waitForJob(id, ['completed', 'failed'], timeoutMs);
+    return waitForEventTaken(id, timeoutMs);
   };
 
   return {
     ...stack,
     waitForJob,
     waitForEnd,
+    waitForEventTaken,
     dataDir,
     advance: (ms) => {
       offset += ms;

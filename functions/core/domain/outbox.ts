@@ -14,9 +14,10 @@ export interface SinkProgress {
 }
 
 /**
- * The outbox: an event recorded on its job in the same conditional write that made the job terminal,
- * with each sink's progress. While `dueAt` is set the event is not settled, and the reconciler finds
- * it by that time (the jobs table's due index).
+ * The outbox: an event recorded on its job in the same conditional write that changed the job's
+ * status, with each sink's progress. While `dueAt` is set the event is not settled; an ended job's
+ * the reconciler finds by that time (the jobs table's due index). A progress event (queued,
+ * in_progress) is superseded by the job's next event: the state it announced is gone by then.
  */
 export interface Outbox {
   event: VideoEvent;
@@ -37,6 +38,9 @@ export function recordEvent(event: VideoEvent): Outbox {
 
 /** The sink key of a video's own callback_url; endpoint sinks are keyed by their `whe_` id. */
 export const CALLBACK_SINK = 'callback';
+
+/** The sink key of the tenant's open event streams (GET /v1/events), one attempt for them all. */
+export const LIVE_SINK = 'live';
 
 /** What a delivery attempt came to. */
 export type AttemptOutcome =
@@ -149,12 +153,14 @@ export function claimOutbox<J extends WithOutbox>(
 /** A run's results: each sink it tried moves on, the lease is given back, and the event is due again when a retry is. */
 export function recordAttempts<J extends WithOutbox>(
   job: J,
+  eventId: string,
   results: Record<string, SinkProgress>,
   lease: number | undefined,
   now: number,
 ): J | undefined {
   const { outbox } = job;
-  if (!outbox?.sinks) return undefined;
+  // a later event replaced the one this run sent (a progress event superseded): its sinks are its own
+  if (!outbox?.sinks || outbox.event.id !== eventId) return undefined;
   // a run that outlived its lease still records what it did, but leaves the lease of the run that took over
   const leaseUntil = outbox.leaseUntil === lease ? undefined : outbox.leaseUntil;
   const next: Outbox = { ...outbox, sinks: { ...outbox.sinks, ...results }, leaseUntil };

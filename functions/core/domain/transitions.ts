@@ -73,7 +73,15 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
     ...(admitted?.budgetDay !== undefined && { budgetDay: admitted.budgetDay }),
   };
   if (admitted?.admission === 'active') return { ...base, openSubmits: 1, slotHeldAt: now };
-  if (admitted?.admission === 'waiting') return { ...base, submitAttempts: 0, dueAt: now, waitingSince: now };
+  // a waiting job is announced as queued; an admitted one is in progress a moment later
+  if (admitted?.admission === 'waiting')
+    return {
+      ...base,
+      submitAttempts: 0,
+      dueAt: now,
+      waitingSince: now,
+      outbox: recordEvent(videoEvent(input.id, 'video.queued', now, base.version)),
+    };
   return { ...base, openSubmits: 1 };
 }
 
@@ -109,6 +117,7 @@ export function markSubmitted(job: Job, requestId: string, now: number, policy: 
   return advance(job, ['queued'], 'submitted', now, {
     state: 'submitted',
     requestId,
+    outbox: recordEvent(videoEvent(job.id, 'video.in_progress', now, job.version + 1)),
     openSubmits: Math.max(0, openSubmits(job) - 1),
     submittedAt: now,
     dueAt: now + job.typicalGenerationMs + policy.webhookGraceMs,
@@ -257,6 +266,9 @@ export function requeueGeneration(
 ): Job {
   return advance(job, ['queued', 'submitted'], 'queued (new generation)', now, {
     state: 'queued',
+    ...(job.state !== 'queued' && {
+      outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
+    }),
     priorRequestIds: [...new Set([...job.priorRequestIds, failedRequestId])],
     requestId: undefined,
     submittedAt: undefined,
@@ -294,6 +306,9 @@ export function switchModel(
   return advance(job, ['queued', 'submitted'], 'queued (fallback model)', now, {
     ...next,
     state: 'queued',
+    ...(job.state !== 'queued' && {
+      outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
+    }),
     priorRequestIds,
     requestId: undefined,
     submittedAt: undefined,

@@ -1,4 +1,5 @@
 import { type CostBasis, costOf } from './cost.ts';
+import { isTerminalEvent } from './events.ts';
 import type { Job } from './job.ts';
 import { publicStatus } from './job.ts';
 import { CALLBACK_SINK } from './outbox.ts';
@@ -68,10 +69,12 @@ export interface CallbackState {
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 function callbackState(job: Job): CallbackState {
-  const sink = job.outbox?.sinks?.[CALLBACK_SINK];
+  // the callback_url hears only the ending event; a progress event in the outbox is not its
+  const outbox = job.outbox && isTerminalEvent(job.outbox.event.type) ? job.outbox : undefined;
+  const sink = outbox?.sinks?.[CALLBACK_SINK];
   if (!sink)
     return {
-      status: job.outbox ? 'pending' : 'waiting',
+      status: outbox ? 'pending' : 'waiting',
       attempts: 0,
       last_attempt_at: null,
       last_status_code: null,

@@ -44,10 +44,15 @@ export async function deliverEvents(
   if (!job?.outbox) return undefined;
   const sinks = job.outbox.sinks ? [] : await subscribedSinks(deps, job);
   const leaseMs = deps.config.webhooks.timeoutMs + LEASE_MARGIN_MS;
+  const eventId = job.outbox.event.id;
   const claimed = await updateJob(
     deps,
     jobId,
-    (current) => claimOutbox(current, { sinks, revive: options.revive ?? false, leaseMs }, deps.now()),
+    // the sinks were chosen for this event: a newer one (a progress event superseded) has its own message
+    (current) =>
+      current.outbox?.event.id === eventId
+        ? claimOutbox(current, { sinks, revive: options.revive ?? false, leaseMs }, deps.now())
+        : undefined,
     job,
   );
   const outbox = claimed?.changed ? claimed.job.outbox : undefined;
@@ -106,7 +111,7 @@ export async function deliverEvents(
     deps.metrics.count('WebhookEventDeadLettered', { jobId, eventId: event.id });
   }
   const recorded = await updateJob(deps, jobId, (current) =>
-    recordAttempts(current, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
+    recordAttempts(current, event.id, Object.fromEntries(results), outbox.leaseUntil, deps.now()),
   );
   const retryAt = recorded?.job.outbox ? nextAttemptAt(recorded.job.outbox) : undefined;
   if (retryAt !== undefined && retryAt - deps.now() <= MAX_QUEUE_DELAY_MS) {

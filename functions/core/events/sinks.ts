@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.ts';
-import { eventBody, type VideoEvent } from '../domain/events.ts';
+import { eventBody, isTerminalEvent, liveEventBody, type VideoEvent } from '../domain/events.ts';
 import type { Job } from '../domain/job.ts';
-import { type AttemptOutcome, CALLBACK_SINK, type SinkProgress } from '../domain/outbox.ts';
+import { type AttemptOutcome, CALLBACK_SINK, LIVE_SINK, type SinkProgress } from '../domain/outbox.ts';
 import { afterDelivery } from '../domain/webhook-endpoint.ts';
+import { pushTo, streamsFor } from '../live/fan-out.ts';
+import { liveBodies } from '../live/greet.ts';
 import { callbackSecret, openLive } from './secrets.ts';
 import { signedHeaders } from './sign.ts';
 
@@ -21,7 +23,10 @@ export interface EventSink {
   after?(event: VideoEvent, progress: SinkProgress, delivery: SinkDelivery): Promise<void>;
 }
 
-/** What an event goes to: the endpoints subscribed to its type now, and the video's callback_url. */
+/**
+ * What an event goes to: the endpoints subscribed to its type now, the video's callback_url (its
+ * ending only), and the tenant's open event streams when there are any.
+ */
 export async function subscribedSinks(deps: Deps, job: Job): Promise<string[]> {
   const type = job.outbox?.event.type;
   const keys: string[] = [];
@@ -33,7 +38,8 @@ export async function subscribedSinks(deps: Deps, job: Job): Promise<string[]> {
     after = page.endpoints.at(-1)?.id;
     more = page.hasMore;
   }
-  if (job.spec.callbackUrl) keys.push(CALLBACK_SINK);
+  if (job.spec.callbackUrl && type && isTerminalEvent(type)) keys.push(CALLBACK_SINK);
+  if ((await streamsFor(deps, job.tenant, job.id)).length > 0) keys.push(LIVE_SINK);
   return keys;
 }
 
@@ -118,5 +124,26 @@ function callbackSink(deps: Deps, job: Job): EventSink {
   };
 }
 
-export const openSink = (deps: Deps, job: Job, key: string): EventSink =>
-  key === CALLBACK_SINK ? callbackSink(deps, job) : endpointSink(deps, job, key);
+/**
+ * The tenant's open streams, as they are at the attempt, each sent the event with the video object
+ * as it is now. One attempt: a stream that missed it is greeted with the current state when it
+ * reconnects, so the event counts as delivered whatever each stream made of it.
+ */
+function liveSink(deps: Deps, job: Job): EventSink {
+  return {
+    key: LIVE_SINK,
+    async deliver(event) {
+      const started = deps.now();
+      const [body] = await liveBodies(deps, [job]);
+      const streams = await streamsFor(deps, job.tenant, job.id);
+      if (body) await pushTo(deps, streams, liveEventBody(event, body.video));
+      return { outcome: { kind: 'delivered', statusCode: 200 }, durationMs: deps.now() - started };
+    },
+  };
+}
+
+export function openSink(deps: Deps, job: Job, key: string): EventSink {
+  if (key === CALLBACK_SINK) return callbackSink(deps, job);
+  if (key === LIVE_SINK) return liveSink(deps, job);
+  return endpointSink(deps, job, key);
+}

@@ -161,6 +161,13 @@ export async function createVideo(
     costUsd: job.estimatedCostUsd,
     waiting: job.waitingSince !== undefined,
   });
+  // a waiting job's video.queued event (the outbox createJob wrote); lost, it is superseded by the next
+  if (job.outbox) {
+    const jobId = job.id;
+    await deps.eventQueue.enqueue(jobId).catch((error: unknown) => {
+      deps.logger.warn('event enqueue failed', { jobId, error: String(error) });
+    });
+  }
   return { job: await startRecorded(deps, job), replayed: false };
 }
 

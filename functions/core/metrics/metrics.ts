@@ -36,6 +36,12 @@ export const METRIC = {
   webhookEventDeadLettered: 'WebhookEventDeadLettered',
   /** An endpoint was disabled (410 Gone, or days of failures). */
   webhookEndpointDisabled: 'WebhookEndpointDisabled',
+  /** Messages posted to open event streams (GET /v1/events). */
+  liveEventsSent: 'LiveEventsSent',
+  /** Event streams found gone (410) and removed. */
+  liveConnectionsGone: 'LiveConnectionsGone',
+  /** Posts to an event stream that failed (not gone): the client catches up when it reconnects. */
+  liveEventsFailed: 'LiveEventsFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { type Config, ConfigError } from '../config.ts';
+import { type ApiKey, type Config, ConfigError, parseApiKeys } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { DEFAULT_POLICY, type JobPolicy } from '../domain/policy.ts';
 import { logger } from '../logger.ts';
@@ -30,6 +30,15 @@ const UNSET_SECRET = /^\s*(unset)?\s*$/;
 export async function readSecret(id: string, maxAge: number): Promise<string | undefined> {
   const value = await getSecret(id, { maxAge });
   return typeof value === 'string' && !UNSET_SECRET.test(value) ? value.trim() : undefined;
+}
+
+/** Keys from config plus those in the keys secret (re-read every 5 minutes, so a new key works without a deploy). */
+export function apiKeys(config: Config): () => Promise<ApiKey[]> {
+  return async () => {
+    if (!config.apiKeysSecretId) return config.apiKeys;
+    const secret = await readSecret(config.apiKeysSecretId, 300);
+    return [...config.apiKeys, ...(secret ? parseApiKeys(secret) : [])];
+  };
 }
 
 /** The fal key from the environment, or from Secrets Manager (cached 5 minutes: setting or rotating it needs no deploy). */

@@ -3,6 +3,9 @@ import { type Config, ConfigError } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createHttpWebhookSender } from '../events/http/webhook-sender.ts';
 import { createAesSecretBox } from '../events/secret-box.ts';
+import { createApiGatewayLivePush } from '../live/api-gateway/live-push.ts';
+import { type LivePush, noLivePush } from '../live/live-push.ts';
+import { createDynamoConnectionStore } from '../store/dynamodb/connection-store.ts';
 import { createDynamoWebhookStore } from '../store/dynamodb/webhook-store.ts';
 import { dynamoClient } from './aws-clients.ts';
 import { readSecret } from './common.ts';
@@ -20,12 +23,18 @@ function webhookSecretsKey(config: Config): () => Promise<string> {
   };
 }
 
-/** Client webhooks: endpoints and callback secrets (sealed at rest), and the guarded HTTP sender. */
+/**
+ * Client webhooks: endpoints and callback secrets (sealed at rest), and the guarded HTTP sender; the
+ * open event streams and the WebSocket API's management endpoint that posts to them.
+ */
 export function webhookAdapters(
   config: Config,
   client: DynamoDBClient = dynamoClient(config),
-): Pick<Deps, 'webhooks' | 'secretBox' | 'sendWebhook'> {
+): Pick<Deps, 'webhooks' | 'secretBox' | 'sendWebhook' | 'connections' | 'livePush'> {
+  const { connectionsTable } = config.events;
   return {
+    connections: createDynamoConnectionStore(client, connectionsTable),
+    livePush: livePushFor(config),
     webhooks: createDynamoWebhookStore(client, config.webhooks.table),
     secretBox: createAesSecretBox(webhookSecretsKey(config)),
     sendWebhook: createHttpWebhookSender({
@@ -33,4 +42,21 @@ export function webhookAdapters(
       timeoutMs: config.webhooks.timeoutMs,
     }),
   };
+}
+
+/** What opening an event stream needs: the key that seals its tokens, and the connections table. */
+export function streamAdapters(
+  config: Config,
+  client: DynamoDBClient = dynamoClient(config),
+): Pick<Deps, 'secretBox' | 'connections'> {
+  return {
+    secretBox: createAesSecretBox(webhookSecretsKey(config)),
+    connections: createDynamoConnectionStore(client, config.events.connectionsTable),
+  };
+}
+
+/** Posts to streams through the WebSocket API's management endpoint; without one, no stream is open. */
+export function livePushFor(config: Config): LivePush {
+  const { managementUrl } = config.events;
+  return managementUrl ? createApiGatewayLivePush(managementUrl, config.region) : noLivePush;
 }

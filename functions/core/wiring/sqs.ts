@@ -22,7 +22,7 @@ export function sqsQueues(
     eventQueue:
       eventQueueUrl && eventDeadLetterUrl
         ? createSqsEventQueue(client, eventQueueUrl, eventDeadLetterUrl)
-        : { enqueue: eventsUnset, deadLetter: eventsUnset },
+        : { enqueue: eventsUnset, deadLetter: eventsUnset, greet: eventsUnset },
     archiveQueue: archiveQueueUrl
       ? createSqsArchiveQueue(client, archiveQueueUrl)
       : { enqueue: () => Promise.reject(new ConfigError('REELAY_ARCHIVE_QUEUE_URL is not set')) },

@@ -3,7 +3,8 @@ import { createApiApp } from '../../../functions/api/app.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 
 /** Routes that are pages or the document itself, not API operations. */
-const NOT_OPERATIONS = new Set(['/', '/docs', '/assets/*', '/openapi.json']);
+// GET /v1/events answers only a client that did not upgrade (426): the stream itself is a WebSocket
+const NOT_OPERATIONS = new Set(['/', '/docs', '/assets/*', '/openapi.json', '/v1/events']);
 
 interface Operation {
   responses: Record<string, { headers?: Record<string, unknown> }>;

@@ -67,7 +67,7 @@ describe('webhook endpoints through the official openai SDK', () => {
 
     expect(await mine.webhooks.eventTypes.list()).toEqual({
       object: 'list',
-      data: ['video.completed', 'video.failed'],
+      data: ['video.completed', 'video.failed', 'video.queued', 'video.in_progress'],
     });
 
     expect(await mine.webhooks.delete(created.id)).toEqual({

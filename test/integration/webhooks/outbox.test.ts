@@ -29,6 +29,9 @@ const lossy = {
     }
     return (lossy.target as EventQueue).deadLetter(jobId);
   },
+  greet(connectionId: string, delayMs?: number) {
+    return (lossy.target as EventQueue).greet(connectionId, delayMs);
+  },
 };
 
 /** DNS the test controls: a name can resolve to loopback at registration and elsewhere later. */

@@ -120,6 +120,7 @@ describe('the outbox on a job', () => {
     const lease = claimed.outbox?.leaseUntil;
     const after = recordAttempts(
       claimed,
+      recorded.event.id,
       {
         whe_a: { state: 'delivered', attempts: 1 },
         whe_b: { state: 'pending', attempts: 1, nextAt: NOW + 5_000 },
@@ -134,11 +135,27 @@ describe('the outbox on a job', () => {
     ).toBeUndefined();
     const done = recordAttempts(
       after as ReturnType<typeof job>,
+      recorded.event.id,
       { whe_b: { state: 'delivered', attempts: 2 } },
       undefined,
       NOW,
     );
     expect(done?.outbox?.dueAt).toBeUndefined();
+  });
+
+  it("a run's results are not written onto the event that superseded the one it sent", () => {
+    const progress = recordEvent(videoEvent('video_x', 'video.in_progress', NOW, 2));
+    const claimed = claimOutbox(
+      job(progress),
+      { sinks: ['live'], revive: false, leaseMs: 1_000 },
+      NOW,
+    ) as ReturnType<typeof job>;
+    // the job ended while the run was sending: its terminal event took the outbox
+    const ended = { ...claimed, outbox: recorded, version: claimed.version + 1 };
+    expect(
+      recordAttempts(ended, progress.event.id, { live: { state: 'delivered', attempts: 1 } }, undefined, NOW),
+    ).toBeUndefined();
+    expect(progress.event.id).not.toBe(videoEvent('video_x', 'video.in_progress', NOW, 5).id);
   });
 
   it('a redriven dead letter revives only the sinks that gave up', () => {

@@ -71,6 +71,8 @@ export function createClient(key) {
       const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value));
       return request(`/v1/stats${params.size ? `?${params}` : ''}`);
     },
+    /** A minute's token for the live event stream, and the stream's URL. */
+    eventToken: () => request('/v1/events/tokens', { method: 'POST' }),
     list: (after, limit = 12) =>
       request(`/v1/videos?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`),
     get: (id) => request(video(id)),

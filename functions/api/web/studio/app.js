@@ -3,9 +3,12 @@ import { adviceFor } from './advice.js';
 import { createClient, forgetKey, storedKey, storeKey } from './api.js';
 import { CreateForm } from './create-form.js';
 import { Gallery } from './gallery.js';
+import { useLiveVideos } from './live.js';
 import { useActivePolling } from './poll.js';
 import { SignIn } from './sign-in.js';
 import { StatsPage } from './stats.js';
+
+const ended = (video) => video.status === 'completed' || video.status === 'failed';
 
 /** The studio page: make videos, watch them run, find them again. */
 function StudioPage({ client, models, announce }) {
@@ -39,7 +42,18 @@ function StudioPage({ client, models, announce }) {
     const fresh = new Map(page.data.map((video) => [video.id, video]));
     setVideos((shown) => shown.map((video) => fresh.get(video.id) ?? video));
   }, []);
-  useActivePolling(client, videos, onPage);
+  // the stream tells of every change (and of videos made elsewhere); polling only when it cannot connect
+  const onVideo = useCallback((video) => {
+    setVideos((shown) => {
+      const current = shown.find((v) => v.id === video.id);
+      // a greeting may cross a later event: a card never steps back from its end
+      if (current) return shown.map((v) => (v === current && !(ended(v) && !ended(video)) ? video : v));
+      // a video made elsewhere joins the top; an older one stays on its own page
+      return video.created_at >= (shown[0]?.created_at ?? 0) ? [video, ...shown] : shown;
+    });
+  }, []);
+  const live = useLiveVideos(client, onVideo);
+  useActivePolling(client, videos, onPage, !live);
   const onGone = useCallback((id) => setVideos((shown) => shown.filter((v) => v.id !== id)), []);
   const onCreated = (video) => {
     setVideos((shown) => [video, ...shown.filter((v) => v.id !== video.id)]);

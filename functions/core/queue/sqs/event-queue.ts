@@ -1,8 +1,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type EventMessage, type EventQueue, MAX_QUEUE_DELAY_MS } from '../event-queue.ts';
+import { type EventMessage, type EventQueue, type GreetMessage, MAX_QUEUE_DELAY_MS } from '../event-queue.ts';
 
 export function createSqsEventQueue(client: SQSClient, queueUrl: string, deadLetterUrl: string): EventQueue {
-  const send = (url: string, message: EventMessage, delayMs = 0) =>
+  const send = (url: string, message: EventMessage | GreetMessage, delayMs = 0) =>
     client.send(
       new SendMessageCommand({
         QueueUrl: url,
@@ -13,6 +13,9 @@ export function createSqsEventQueue(client: SQSClient, queueUrl: string, deadLet
   return {
     async enqueue(jobId, delayMs) {
       await send(queueUrl, { jobId }, delayMs);
+    },
+    async greet(connectionId, delayMs) {
+      await send(queueUrl, { connectionId }, delayMs);
     },
     async deadLetter(jobId) {
       await send(deadLetterUrl, { jobId, revive: true });
