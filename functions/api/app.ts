@@ -11,6 +11,7 @@ import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
 import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
+import { extensionRoutes } from './routes/extensions.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
@@ -47,6 +48,8 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
+  // before videoRoutes: /v1/videos/extensions is no video id
+  app.route('/', extensionRoutes(deps));
   app.route('/', videoRoutes(deps));
   app.route('/', modelRoutes(deps.styles));
   app.route('/', creativeRoutes(deps));

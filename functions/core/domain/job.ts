@@ -3,6 +3,7 @@ import type { CreativeSpec } from './creative.ts';
 import type { FallbackState } from './fallback.ts';
 import type { Lease } from './lease.ts';
 import type { Outbox } from './outbox.ts';
+import type { JobPlan } from './steps.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
@@ -38,6 +39,8 @@ export interface VideoSpec {
   creative?: CreativeSpec;
   /** Models to move to, in order, when `model` keeps failing retryably (by catalog name). */
   fallbackModels?: string[];
+  /** An extension: the video it continues, and how many extensions the chain holds with this one. */
+  extendedFrom?: { videoId: string; chain: number };
 }
 
 /** fal's output while the archive is pending. */
@@ -70,6 +73,8 @@ export interface Job {
   actualCostUsd?: number;
   /** Each fal request's billable units and cost, measured when the video is archived. */
   falCosts?: FalRequestCost[];
+  /** A video made by several fal requests (domain/steps.ts); the fal fields above describe its current step. */
+  plan?: JobPlan;
   /** Set once the job left a model (`spec.model` is then the one it moved to). */
   fallback?: FallbackState;
   typicalGenerationMs: number;

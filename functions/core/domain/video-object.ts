@@ -18,6 +18,8 @@ export interface VideoObject {
   seconds: string;
   size: string;
   remixed_from_video_id: string | null;
+  /** Reelay's: the video an extension continues (OpenAI's extensions name it nowhere else). */
+  extended_from_video_id?: string;
   error: { code: string; message: string } | null;
   resolution: string;
   aspect_ratio: string;
@@ -117,6 +119,7 @@ export function toVideoObject(
     seconds: spec.seconds,
     size: spec.size,
     remixed_from_video_id: null,
+    ...(spec.extendedFrom !== undefined && { extended_from_video_id: spec.extendedFrom.videoId }),
     error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,
     resolution: spec.resolution,
     aspect_ratio: spec.aspectRatio,

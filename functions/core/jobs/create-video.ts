@@ -8,6 +8,7 @@ import {
   withImageUrl,
 } from '../domain/catalog/index.ts';
 import { clientRequest } from '../domain/creative.ts';
+import type { PlannedVideo } from '../domain/extension.ts';
 import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '../domain/idempotency.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
@@ -37,6 +38,17 @@ async function uploadImage(deps: Deps, image: Blob): Promise<string> {
       },
     );
   }
+}
+
+/**
+ * How a multi-step kind (an extension, a sequence) plugs into the pipeline: the request is resolved
+ * with `imageFrom` as its image (a step's output), then `plan` turns it into the steps recorded.
+ */
+export interface StepsPlanner {
+  imageFrom?: string;
+  /** What else makes the request itself beside its fields (the video extended), for the Idempotency-Key. */
+  identity?: string;
+  plan(resolved: ResolvedVideo): PlannedVideo;
 }
 
 export interface CreatedVideo {
@@ -103,17 +115,24 @@ export async function createVideo(
   deps: Deps,
   tenant: string,
   asked: VideoRequest,
-  options: { image?: Blob; idempotencyKey?: string } = {},
+  options: { image?: Blob; idempotencyKey?: string; steps?: StepsPlanner } = {},
 ): Promise<CreatedVideo> {
-  const { image, idempotencyKey } = options;
+  const { image, idempotencyKey, steps } = options;
   const limits = await tenantLimits(deps, tenant);
   const request = await applyCreative(deps, asked, limits);
-  let resolved: ResolvedVideo = resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
+  const placeholder = image ? PENDING_UPLOAD : steps?.imageFrom;
+  let resolved: ResolvedVideo = resolveVideo(placeholder ? { ...request, imageUrl: placeholder } : request);
+  // a multi-step video: the resolved request becomes one of its steps, and the plan is what is recorded
+  const planned = steps?.plan(resolved);
+  if (planned) resolved = planned;
   await screenCreate(deps, request, limits);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
     // what the client sent: an LLM's rewrite differs between repeats of the same request
-    const fingerprint = requestFingerprint(clientRequest(request), image && (await sha256(image)));
+    const fingerprint = requestFingerprint(
+      clientRequest(request),
+      image ? await sha256(image) : steps?.identity,
+    );
     const claimed = await claimId(deps, tenant, checkIdempotencyKey(idempotencyKey), fingerprint);
     if (claimed.existing) return replay(claimed.existing, claimed.id);
     id = claimed.id;
@@ -132,8 +151,11 @@ export async function createVideo(
         falInput: resolved.falInput,
         estimatedCostUsd: resolved.estimatedCostUsd,
         typicalGenerationMs:
-          deps.policy.typicalGenerationMs ?? resolved.model.typicalGenerationSeconds * 1000,
+          planned?.typicalGenerationMs ??
+          deps.policy.typicalGenerationMs ??
+          resolved.model.typicalGenerationSeconds * 1000,
         webhookToken: newWebhookToken(),
+        ...(planned && { plan: planned.plan }),
       },
       now,
       deps.policy,
