@@ -132,6 +132,10 @@ export const Video = z
       .string()
       .optional()
       .openapi({ description: 'An extension: the video it continues (its seconds are the stitched total).' }),
+    sequence_id: z
+      .string()
+      .optional()
+      .openapi({ description: 'The sequence whose scenes this video merges (GET /v1/sequences/{id}).' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     resolution: z.string(),
     aspect_ratio: z.string(),

@@ -3,6 +3,7 @@ import type { CreativeSpec } from './creative.ts';
 import type { FallbackState } from './fallback.ts';
 import type { Lease } from './lease.ts';
 import type { Outbox } from './outbox.ts';
+import type { SequenceSpec } from './sequence.ts';
 import type { JobPlan } from './steps.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
@@ -41,6 +42,8 @@ export interface VideoSpec {
   fallbackModels?: string[];
   /** An extension: the video it continues, and how many extensions the chain holds with this one. */
   extendedFrom?: { videoId: string; chain: number };
+  /** A sequence: its scenes as asked, merged into this video (domain/sequence.ts). */
+  sequence?: SequenceSpec;
 }
 
 /** fal's output while the archive is pending. */

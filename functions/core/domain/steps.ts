@@ -9,6 +9,8 @@ export type StepKind = 'extract-frame' | 'generate' | 'merge' | 'extend';
 
 export interface JobStep {
   kind: StepKind;
+  /** A sequence's scene this step generates. */
+  scene?: number;
   endpoint: string;
   /** fal's input; a string `stepOutput(i)` anywhere in it is replaced by step i's output URL when it starts. */
   input: Record<string, unknown>;

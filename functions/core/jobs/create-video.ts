@@ -41,14 +41,17 @@ async function uploadImage(deps: Deps, image: Blob): Promise<string> {
 }
 
 /**
- * How a multi-step kind (an extension, a sequence) plugs into the pipeline: the request is resolved
- * with `imageFrom` as its image (a step's output), then `plan` turns it into the steps recorded.
+ * How a multi-step kind (an extension, a sequence) plugs into the pipeline: each request is resolved
+ * with `imageFrom` as its image (a step's output), then `plan` turns them into the steps recorded.
  */
 export interface StepsPlanner {
-  imageFrom?: string;
+  /** Further requests the video is made of (a sequence's other scenes), in order after the first. */
+  more?: VideoRequest[];
+  /** The image request `index` (0: the first) is resolved with: a step's output, or none. */
+  imageFrom?(index: number): string | undefined;
   /** What else makes the request itself beside its fields (the video extended), for the Idempotency-Key. */
   identity?: string;
-  plan(resolved: ResolvedVideo): PlannedVideo;
+  plan(resolved: ResolvedVideo[]): PlannedVideo;
 }
 
 export interface CreatedVideo {
@@ -120,12 +123,20 @@ export async function createVideo(
   const { image, idempotencyKey, steps } = options;
   const limits = await tenantLimits(deps, tenant);
   const request = await applyCreative(deps, asked, limits);
-  const placeholder = image ? PENDING_UPLOAD : steps?.imageFrom;
+  // a sequence's other scenes: each styled, enhanced, validated and screened like the first
+  const more = await Promise.all((steps?.more ?? []).map((scene) => applyCreative(deps, scene, limits)));
+  const placeholder = image ? PENDING_UPLOAD : steps?.imageFrom?.(0);
   let resolved: ResolvedVideo = resolveVideo(placeholder ? { ...request, imageUrl: placeholder } : request);
-  // a multi-step video: the resolved request becomes one of its steps, and the plan is what is recorded
-  const planned = steps?.plan(resolved);
+  // a multi-step video: the resolved requests become its steps, and the plan is what is recorded
+  const planned = steps?.plan([
+    resolved,
+    ...more.map((scene, index) => {
+      const frame = steps.imageFrom?.(index + 1);
+      return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
+    }),
+  ]);
   if (planned) resolved = planned;
-  await screenCreate(deps, request, limits);
+  for (const screened of [request, ...more]) await screenCreate(deps, screened, limits);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
     // what the client sent: an LLM's rewrite differs between repeats of the same request

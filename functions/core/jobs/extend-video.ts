@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import type { ResolvedVideo } from '../domain/catalog/index.ts';
 import { checkExtendable, EXTENSION_FRAME, planExtension } from '../domain/extension.ts';
 import { type CreatedVideo, createVideo } from './create-video.ts';
 import { getVisibleJob } from './delete-video.ts';
@@ -38,10 +39,11 @@ export async function extendVideo(
   return createVideo(deps, tenant, request, {
     ...options,
     steps: {
-      imageFrom: EXTENSION_FRAME,
+      imageFrom: () => EXTENSION_FRAME,
       // the same prompt extending another video is another request (the Idempotency-Key's fingerprint)
       identity: `extension of ${source.id}`,
-      plan: (clip) => planExtension(clip, source, sourceUrl, deps.policy.typicalGenerationMs),
+      plan: ([clip]) =>
+        planExtension(clip as ResolvedVideo, source, sourceUrl, deps.policy.typicalGenerationMs),
     },
   });
 }
