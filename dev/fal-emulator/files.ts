@@ -1,7 +1,9 @@
 import { randomToken } from './ids.ts';
 import { bytesLayout, type MediaLayout, type OutputClip, outputLayout } from './media.ts';
 import type { StateFile } from './persistence.ts';
-import type { FileRecord } from './types.ts';
+import type { FileRecord, ImageSpec } from './types.ts';
+import type { ClipSpec } from './video/clip.ts';
+import { tiledPng } from './video/png.ts';
 
 /** Where a CDN file lives, relative to the emulator's base URL. */
 export function filePath(file: FileRecord): string {
@@ -43,12 +45,14 @@ export class FileStore {
     return now >= file.expiresAt;
   }
 
+  /** A request's video: its clip, or `spec` (a merge, an extension, an edit) when its scenes are given. */
   createOutput(
     requestId: string,
     paddingBytes: number,
     clip: OutputClip,
     ttlMs: number,
     now = Date.now(),
+    spec?: ClipSpec,
   ): FileRecord {
     // An opaque folder per file, as on fal's CDN, so URLs are unguessable and names can repeat.
     const file: FileRecord = {
@@ -57,7 +61,22 @@ export class FileStore {
       contentType: 'video/mp4',
       createdAt: now,
       expiresAt: now + ttlMs,
-      source: { kind: 'output', requestId, paddingBytes, clip },
+      source: { kind: 'output', requestId, paddingBytes, clip, ...(spec && { spec }) },
+    };
+    this.#files.set(file.fileId, file);
+    this.#save();
+    return file;
+  }
+
+  /** A generated PNG (an extracted frame, a thumbnail, a spritesheet), redrawn from its spec on every read. */
+  createImage(fileName: string, image: ImageSpec, ttlMs: number, now = Date.now()): FileRecord {
+    const file: FileRecord = {
+      fileId: randomToken(),
+      fileName,
+      contentType: 'image/png',
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      source: { kind: 'image', image },
     };
     this.#files.set(file.fileId, file);
     this.#save();
@@ -88,9 +107,19 @@ export class FileStore {
   /** The bytes as a layout, or undefined for an upload whose PUT never came. */
   async layout(file: FileRecord): Promise<MediaLayout | undefined> {
     if (file.source.kind === 'output')
-      return outputLayout(file.source.requestId, file.source.paddingBytes, file.source.clip);
+      return outputLayout(
+        file.source.requestId,
+        file.source.paddingBytes,
+        file.source.clip,
+        file.source.spec,
+      );
+    if (file.source.kind === 'image') return bytesLayout(imageBytes(file.source.image));
     if (file.source.size === null) return undefined;
     const bytes = this.#disk ? await this.#disk.readUpload(file.fileId) : this.#memory.get(file.fileId);
     return bytes ? bytesLayout(bytes) : undefined;
   }
+}
+
+export function imageBytes(image: ImageSpec): Buffer {
+  return tiledPng(image.tileWidth, image.tileHeight, image.columns, image.tiles);
 }

@@ -36,7 +36,8 @@ export async function checkInputImages(
   return { error: null, startFrame };
 }
 
-async function download(url: string, options: ImageCheckOptions): Promise<Buffer | null> {
+/** A runner's download of an input URL: the emulator's own CDN directly, `data:` URIs, else HTTP with a timeout. */
+export async function download(url: string, options: ImageCheckOptions): Promise<Buffer | null> {
   if (url.startsWith('data:')) return decodeDataUri(url);
   const local = await options.readLocal(url);
   if (local === 'missing') return null;

@@ -146,7 +146,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       webhooks.attempts().filter((entry) => requestId === undefined || entry.requestId === requestId),
     outputBytes: async (requestId) => {
       const outcome = queue.get(requestId)?.outcome;
-      const file = outcome?.kind === 'ok' ? files.get(outcome.fileId) : undefined;
+      const file = outcome?.kind === 'ok' && outcome.fileId ? files.get(outcome.fileId) : undefined;
       const layout = file ? await files.layout(file) : undefined;
       if (!layout) throw new Error(`fal emulator: request ${requestId} has no output video`);
       return layoutBuffer(layout);

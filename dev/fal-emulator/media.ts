@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clipSpec, renderClip } from './video/clip.ts';
+import { type ClipSpec, clipSpec, renderClip } from './video/clip.ts';
 
 /** What a request's video shows: its frame size and duration. */
 export interface OutputClip {
@@ -26,12 +26,14 @@ const BOX_32_LIMIT = 0xffffffff;
 const rendered = new Map<string, Buffer>();
 const RENDERED_KEPT = 8;
 
-/** The request's clip (its size and duration, colours seeded by its id), rendered once. */
-function outputClip(requestId: string, clip: OutputClip): Buffer {
-  const key = `${requestId}:${clip.width}x${clip.height}:${clip.seconds}`;
+/** The request's clip (its size and duration, colours seeded by its id, or the scenes `spec` gives), rendered once. */
+function outputClip(requestId: string, clip: OutputClip, spec?: ClipSpec): Buffer {
+  const key = spec
+    ? `${requestId}:${JSON.stringify(spec)}`
+    : `${requestId}:${clip.width}x${clip.height}:${clip.seconds}`;
   let bytes = rendered.get(key);
   if (!bytes) {
-    bytes = renderClip(clipSpec({ ...clip, seed: requestId }));
+    bytes = renderClip(spec ?? clipSpec({ ...clip, seed: requestId }));
     rendered.set(key, bytes);
     if (rendered.size > RENDERED_KEPT) rendered.delete(rendered.keys().next().value as string);
   }
@@ -47,8 +49,9 @@ export function outputLayout(
   requestId: string,
   paddingBytes: number,
   clip: OutputClip = LEGACY_CLIP,
+  spec?: ClipSpec,
 ): MediaLayout {
-  const video = outputClip(requestId, clip);
+  const video = outputClip(requestId, clip, spec);
   const tag = Buffer.from(`fal-emulator request_id=${requestId}\n`, 'utf8');
   const payload = tag.length + paddingBytes;
   const small = 8 + payload <= BOX_32_LIMIT;

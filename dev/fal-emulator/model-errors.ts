@@ -11,6 +11,10 @@ export interface ModelError {
 export type ModelErrorName =
   | GenerationErrorName
   | 'file_download_error'
+  | 'unsupported_video_format'
+  | 'video_duration_too_short'
+  | 'video_duration_too_long'
+  | 'video_not_remixable'
   | 'startup_timeout'
   | 'client_cancelled';
 
@@ -19,6 +23,8 @@ export interface ErrorContext {
   /** The image field that failed, and its value, for image errors. */
   field?: string;
   fieldValue?: unknown;
+  /** The bound a video broke (seconds), for the duration errors. */
+  limit?: number;
 }
 
 const DOCS = 'https://docs.fal.ai/errors/#';
@@ -113,6 +119,41 @@ export function buildModelError(name: ModelErrorName, context: ErrorContext): Mo
           loc: ['body', field],
           msg: 'Failed to load the image. Please ensure the image file is not corrupted and is in a supported format.',
           type: 'image_load_error',
+          input: context.fieldValue ?? null,
+        },
+        false,
+      );
+    case 'unsupported_video_format':
+      return modelError(
+        422,
+        {
+          loc: ['body', field],
+          msg: 'The video format is not supported. Please provide a valid MP4 or MOV file.',
+          type: 'unsupported_video_format',
+          input: context.fieldValue ?? null,
+        },
+        false,
+      );
+    case 'video_duration_too_short':
+    case 'video_duration_too_long':
+      return modelError(
+        422,
+        {
+          loc: ['body', field],
+          msg: `The video is too ${name.endsWith('short') ? 'short' : 'long'}: it must be ${name.endsWith('short') ? 'at least' : 'at most'} ${context.limit} seconds.`,
+          type: name,
+          input: context.fieldValue ?? null,
+        },
+        false,
+      );
+    case 'video_not_remixable':
+      // fal.md: a Sora video made with delete_video true (the default) "cannot be used for remixing".
+      return modelError(
+        422,
+        {
+          loc: ['body', 'video_id'],
+          msg: 'The video cannot be used for remixing: it does not exist or was created with delete_video set to true.',
+          type: 'value_error',
           input: context.fieldValue ?? null,
         },
         false,

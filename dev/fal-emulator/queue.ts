@@ -1,12 +1,12 @@
 import type { BoundFaults } from './faults/schema.ts';
 import type { FileStore } from './files.ts';
-import { randomSeed, uuidv7 } from './ids.ts';
+import { uuidv7 } from './ids.ts';
 import { checkInputImages, type LocalFileReader } from './images.ts';
-import { outputLayout } from './media.ts';
 import { buildModelError } from './model-errors.ts';
 import { appPathOf, findEndpoint, type ModelEndpoint } from './models/catalog.ts';
+import { produceOutput } from './outputs.ts';
 import type { Outcome, RequestRecord } from './types.ts';
-import { requestedClip } from './video/request-clip.ts';
+import { checkInputVideos } from './videos.ts';
 import { webhookBody } from './views.ts';
 import { newWebhookState, type WebhookSender } from './webhooks.ts';
 
@@ -183,6 +183,16 @@ export class RequestQueue {
     if (record.status !== 'IN_PROGRESS' || this.#closed) return;
     if (images?.error) return this.#end(record, { kind: 'error', error: images.error });
     record.startFrame = images?.startFrame ?? null;
+    const videos =
+      endpoint && endpoint.videoFields.length > 0
+        ? await checkInputVideos(endpoint, record.input, record.prompt, {
+            readLocal: this.#options.readLocal,
+            timeoutMs: this.#options.imageTimeoutMs,
+          })
+        : null;
+    if (record.status !== 'IN_PROGRESS' || this.#closed) return;
+    if (videos?.error) return this.#end(record, { kind: 'error', error: videos.error });
+    record.inputClips = videos?.clips ?? null;
     if (instant) return this.#finish(record);
     this.#schedule(record);
   }
@@ -197,22 +207,15 @@ export class RequestQueue {
       });
       return this.#end(record, { kind: 'error', error });
     }
-    // the video has the frame size and duration the request asked for
-    const clip = requestedClip(record.endpointId, record.input, record.startFrame ?? null);
-    const file = this.#options.files.createOutput(
-      record.requestId,
-      record.paddingBytes,
-      clip,
-      record.mediaTtlMs,
-    );
-    const size = outputLayout(record.requestId, record.paddingBytes, clip).size;
-    return this.#end(record, {
-      kind: 'ok',
-      seed: String(seedOf(record.input)),
-      fileId: file.fileId,
-      fileName: file.fileName,
-      fileSize: size,
+    // the output follows the request and its input media (frame size, duration, a source video)
+    const outcome = produceOutput(record, {
+      files: this.#options.files,
+      findSoraVideo: (videoId) =>
+        this.all().find(
+          (other) => other.outcome?.kind === 'ok' && other.outcome.fields?.video_id === videoId,
+        ),
     });
+    return this.#end(record, outcome);
   }
 
   #end(record: RequestRecord, outcome: Outcome, sendWebhook = true): Promise<void> {
@@ -227,12 +230,4 @@ export class RequestQueue {
     this.#options.log(`request ${record.requestId}: COMPLETED (${outcome.kind})`);
     return wanted ? this.#options.webhooks.start(record) : Promise.resolve();
   }
-}
-
-// A caller-chosen seed is echoed (Seedance/Veo); otherwise a fresh 64-bit one like the real models.
-function seedOf(input: Record<string, unknown>): bigint {
-  const seed = input.seed;
-  if (typeof seed === 'bigint' && seed >= 0n) return seed;
-  if (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) return BigInt(seed);
-  return randomSeed();
 }

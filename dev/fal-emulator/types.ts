@@ -1,12 +1,26 @@
 import type { BoundFaults } from './faults/schema.ts';
 import type { OutputClip } from './media.ts';
 import type { ModelError } from './model-errors.ts';
+import type { ClipSpec } from './video/clip.ts';
 
 export type QueueStatus = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
 
-/** How a request ended. `seed` is a decimal string so the state file keeps 64-bit seeds exact. */
+/**
+ * How a request ended. `seed` is a decimal string so the state file keeps 64-bit seeds exact. A
+ * successful output is its `video` file (none for extract-frame and metadata), then `fields`, in
+ * which `{$file}` references are rendered as fal's File objects, then `seed` (if the model has one).
+ */
 export type Outcome =
-  | { kind: 'ok'; seed: string; fileId: string; fileName: string; fileSize: number }
+  | {
+      kind: 'ok';
+      seed?: string;
+      fileId: string | null;
+      fileName?: string;
+      fileSize?: number;
+      fields?: Record<string, unknown>;
+      /** What fal bills (`x-fal-billable-units`), when not the input's duration. */
+      billableUnits?: number;
+    }
   | { kind: 'error'; error: ModelError }
   | { kind: 'cancelled'; error: ModelError };
 
@@ -48,6 +62,8 @@ export interface RequestRecord {
   paddingBytes: number;
   /** The size of the image an image-to-video request starts from (its 'auto' frame follows it). */
   startFrame?: { width: number; height: number } | null;
+  /** The videos a video-to-video or ffmpeg request was given, read from their bytes (by input field). */
+  inputClips?: Record<string, ClipSpec[]> | null;
   outcome: Outcome | null;
   webhook: WebhookState | null;
 }
@@ -60,7 +76,8 @@ export interface FileRecord {
   createdAt: number;
   expiresAt: number;
   source:
-    | { kind: 'output'; requestId: string; paddingBytes: number; clip?: OutputClip }
+    | { kind: 'output'; requestId: string; paddingBytes: number; clip?: OutputClip; spec?: ClipSpec }
+    | { kind: 'image'; image: ImageSpec }
     | { kind: 'upload'; size: number | null };
 }
 
@@ -113,4 +130,21 @@ export interface FalEmulatorStats {
   runs: number;
   /** Of those, prompt enhancements (the rest are moderation). */
   enhancements: number;
+}
+
+/** A generated PNG: tiles of flat colours in rows of `columns` (one tile is a frame; several, a spritesheet). */
+export interface ImageSpec {
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  tiles: (readonly [number, number, number])[];
+}
+
+/** A reference to one of the request's CDN files inside `Outcome.fields`, rendered as fal's File. */
+export interface FileRef {
+  $file: string;
+  width?: number;
+  height?: number;
+  /** Rendered as the bare URL (metadata's start_frame_url) rather than a File object. */
+  urlOnly?: boolean;
 }

@@ -1,8 +1,8 @@
 import { emulatedBillableUnits } from './billing.ts';
 import type { FileStore } from './files.ts';
-import { filePath } from './files.ts';
+import { filePath, imageBytes } from './files.ts';
 import { jsonResponse } from './json.ts';
-import type { EmulatedRequest, RequestRecord } from './types.ts';
+import type { EmulatedRequest, FileRef, RequestRecord } from './types.ts';
 import { toFalWireJson } from './wire-json.ts';
 
 /** fal's fixed message when a webhook payload could not be serialised (fixture ok-payload-error.json). */
@@ -26,16 +26,40 @@ export function outputPayload(
 ): Record<string, unknown> | null {
   const outcome = record.outcome;
   if (outcome?.kind !== 'ok') return null;
-  const file = files.get(outcome.fileId);
+  const file = outcome.fileId ? files.get(outcome.fileId) : undefined;
   return {
-    video: {
-      url: file ? `${base}${filePath(file)}` : null,
-      content_type: 'video/mp4',
-      file_name: outcome.fileName,
-      file_size: outcome.fileSize,
-    },
-    seed: BigInt(outcome.seed),
+    ...(outcome.fileId && {
+      video: {
+        url: file ? `${base}${filePath(file)}` : null,
+        content_type: 'video/mp4',
+        file_name: outcome.fileName,
+        file_size: outcome.fileSize,
+      },
+    }),
+    ...(outcome.fields && (renderFileRefs(base, outcome.fields, files) as Record<string, unknown>)),
+    ...(outcome.seed !== undefined && { seed: BigInt(outcome.seed) }),
   };
+}
+
+/** Replaces each `{$file}` reference with fal's File object: url, content_type, file_name, file_size (+ size). */
+function renderFileRefs(base: string, value: unknown, files: FileStore): unknown {
+  if (Array.isArray(value)) return value.map((item) => renderFileRefs(base, item, files));
+  if (typeof value !== 'object' || value === null || typeof value === 'bigint') return value;
+  const ref = value as Partial<FileRef>;
+  if (typeof ref.$file === 'string') {
+    const file = files.get(ref.$file);
+    if (ref.urlOnly) return file ? `${base}${filePath(file)}` : null;
+    return {
+      url: file ? `${base}${filePath(file)}` : null,
+      content_type: file?.contentType ?? null,
+      file_name: file?.fileName ?? null,
+      file_size: file?.source.kind === 'image' ? imageBytes(file.source.image).length : null,
+      ...(ref.width !== undefined && { width: ref.width, height: ref.height }),
+    };
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, renderFileRefs(base, item, files)]),
+  );
 }
 
 /** The webhook body in fal's wire form, fixed once so every retry sends identical bytes. */
@@ -111,7 +135,7 @@ export function resultResponse(base: string, record: RequestRecord, files: FileS
     return jsonResponse(outcome.error.status, outcome.error.body, { ...outcome.error.headers, ...headers });
   }
   // what fal bills for the output, as fal reports it on results
-  const units = emulatedBillableUnits(record.input);
+  const units = outcome.billableUnits ?? emulatedBillableUnits(record.input);
   return jsonResponse(200, outputPayload(base, record, files), {
     ...headers,
     ...(units !== undefined && { 'x-fal-billable-units': String(units) }),
@@ -132,7 +156,7 @@ export function toEmulatedRequest(base: string, record: RequestRecord, files: Fi
     startedAt: record.startedAt,
     completedAt: record.completedAt,
     videoUrl: video?.url ?? null,
-    seed: outcome?.kind === 'ok' ? BigInt(outcome.seed) : null,
+    seed: outcome?.kind === 'ok' && outcome.seed !== undefined ? BigInt(outcome.seed) : null,
     error: outcome && outcome.kind !== 'ok' ? outcome.error : null,
     faults: record.faults,
     webhook: record.webhook,

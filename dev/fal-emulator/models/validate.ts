@@ -9,6 +9,8 @@ export type FieldSpec =
       loose?: boolean;
     }
   | { type: 'bool'; default?: boolean }
+  /** A list of strings (URLs), e.g. merge-videos' `video_urls`. */
+  | { type: 'list'; required?: boolean; minItems?: number }
   | { type: 'int'; default?: number; ge?: number; le?: number }
   | { type: 'float'; default?: number; ge?: number; le?: number };
 
@@ -47,9 +49,16 @@ export function validateInput(schema: InputSchema, body: unknown): Validation {
     const raw = input[name];
     if (raw === undefined || raw === null) {
       if ('default' in spec && spec.default !== undefined) value[name] = spec.default;
-      else if (spec.type === 'str' && spec.required) {
+      else if ((spec.type === 'str' || spec.type === 'list') && spec.required) {
         errors.push({ loc: ['body', name], msg: 'field required', type: 'value_error.missing' });
       }
+      continue;
+    }
+    if (spec.type === 'list') {
+      const listErrors = checkList(spec, raw);
+      if (listErrors.length > 0)
+        errors.push(...listErrors.map((e) => ({ ...e, loc: ['body', name, ...e.loc] })));
+      else value[name] = raw;
       continue;
     }
     const result = checkField(spec, raw);
@@ -61,7 +70,26 @@ export function validateInput(schema: InputSchema, body: unknown): Validation {
 
 type FieldResult = { value: unknown } | { error: Omit<PydanticError, 'loc'> };
 
-function checkField(spec: FieldSpec, raw: unknown): FieldResult {
+// pydantic v1's List[str] with min_items: each bad item reported at its index.
+function checkList(spec: Extract<FieldSpec, { type: 'list' }>, raw: unknown): PydanticError[] {
+  if (!Array.isArray(raw)) return [{ loc: [], msg: 'value is not a valid list', type: 'type_error.list' }];
+  const min = spec.minItems ?? 0;
+  if (raw.length < min) {
+    return [
+      {
+        loc: [],
+        msg: `ensure this value has at least ${min} items`,
+        type: 'value_error.list.min_items',
+        ctx: { limit_value: min },
+      },
+    ];
+  }
+  return raw.flatMap((item, index) =>
+    typeof item === 'string' ? [] : [{ loc: [index], msg: 'str type expected', type: 'type_error.str' }],
+  );
+}
+
+function checkField(spec: Exclude<FieldSpec, { type: 'list' }>, raw: unknown): FieldResult {
   switch (spec.type) {
     case 'str':
       return typeof raw === 'string'

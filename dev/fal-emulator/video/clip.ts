@@ -10,7 +10,7 @@ import { solidPng } from './png.ts';
  * (durations add up) and extract a frame as an image.
  */
 
-type Rgb = readonly [number, number, number];
+export type Rgb = readonly [number, number, number];
 
 export interface Scene {
   seconds: number;
@@ -102,19 +102,35 @@ export function readClip(data: Buffer): ClipSpec {
 
 /** The clips one after another, re-encoded to the first one's frame size and rate (as fal's merge-videos does). */
 export function mergeClips(clips: readonly Buffer[]): Buffer {
-  const specs = clips.map(readClip);
-  const [first] = specs;
-  if (!first) throw new RangeError('mergeClips needs at least one clip');
-  return renderClip({ ...first, scenes: specs.flatMap((spec) => spec.scenes) });
+  return renderClip(mergeSpecs(clips.map(readClip)));
 }
+
+/** The scenes of every clip in order, at the first one's frame size and rate (or `fps`). */
+export function mergeSpecs(specs: readonly ClipSpec[], fps?: number): ClipSpec {
+  const [first] = specs;
+  if (!first) throw new RangeError('mergeSpecs needs at least one clip');
+  return { ...first, fps: fps ?? first.fps, scenes: specs.flatMap((spec) => spec.scenes) };
+}
+
+export function clipSeconds(spec: ClipSpec): number {
+  return spec.scenes.reduce((sum, scene) => sum + scene.seconds, 0);
+}
+
+export type FramePosition = 'first' | 'middle' | 'last';
 
 /** One frame of a clip as a PNG of the clip's size (fal's extract-frame: first, middle or last). */
 export function extractFrame(
   clip: Buffer,
-  position: 'first' | 'middle' | 'last' = 'first',
+  position: FramePosition = 'first',
 ): { png: Buffer; width: number; height: number } {
   const spec = readClip(clip);
-  const total = spec.scenes.reduce((sum, scene) => sum + scene.seconds, 0);
+  const rgb = frameColour(spec, position);
+  return { png: solidPng(spec.width, spec.height, rgb), width: spec.width, height: spec.height };
+}
+
+/** The colour the clip shows at `position`. */
+export function frameColour(spec: ClipSpec, position: FramePosition): Rgb {
+  const total = clipSeconds(spec);
   const at = position === 'first' ? 0 : position === 'middle' ? total / 2 : total;
   let elapsed = 0;
   let scene = spec.scenes[0];
@@ -123,6 +139,5 @@ export function extractFrame(
     elapsed += candidate.seconds;
     if (at < elapsed) break;
   }
-  const rgb = scene?.rgb ?? [128, 128, 128];
-  return { png: solidPng(spec.width, spec.height, rgb), width: spec.width, height: spec.height };
+  return scene?.rgb ?? [128, 128, 128];
 }

@@ -21,12 +21,33 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
+type Rgb = readonly [number, number, number];
+
 /** A PNG of one flat RGB colour (what a frame of the emulator's clips looks like). */
-export function solidPng(width: number, height: number, rgb: readonly [number, number, number]): Buffer {
-  const row = Buffer.alloc(1 + 3 * width); // filter byte 0, then RGB triples
-  for (let x = 0; x < width; x++) row.set(rgb, 1 + 3 * x);
-  const raw = Buffer.alloc(row.length * height);
-  for (let y = 0; y < height; y++) row.copy(raw, y * row.length);
+export function solidPng(width: number, height: number, rgb: Rgb): Buffer {
+  return tiledPng(width, height, 1, [rgb]);
+}
+
+/** A PNG grid of flat tiles, `columns` per row (a spritesheet of frames); missing tiles are black. */
+export function tiledPng(
+  tileWidth: number,
+  tileHeight: number,
+  columns: number,
+  tiles: readonly Rgb[],
+): Buffer {
+  const rows = Math.max(1, Math.ceil(tiles.length / columns));
+  const width = tileWidth * columns;
+  const height = tileHeight * rows;
+  const stride = 1 + 3 * width; // filter byte 0, then RGB triples
+  const raw = Buffer.alloc(stride * height);
+  for (let r = 0; r < rows; r++) {
+    const row = Buffer.alloc(stride);
+    for (let x = 0; x < width; x++) {
+      const tile = tiles[r * columns + Math.floor(x / tileWidth)];
+      if (tile) row.set(tile, 1 + 3 * x);
+    }
+    for (let y = 0; y < tileHeight; y++) row.copy(raw, (r * tileHeight + y) * stride);
+  }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

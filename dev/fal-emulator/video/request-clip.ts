@@ -20,7 +20,10 @@ export function requestedClip(
   startFrame: Dimensions | null = null,
 ): { width: number; height: number; seconds: number } {
   const schema = findEndpoint(endpointId)?.schema ?? {};
-  const field = (name: string) => String(input[name] ?? schema[name]?.default ?? '');
+  const field = (name: string) => {
+    const spec = schema[name];
+    return String(input[name] ?? (spec && 'default' in spec ? spec.default : undefined) ?? '');
+  };
   const imageAspect = startFrame ? `${startFrame.width}:${startFrame.height}` : '16:9';
   const aspect = /^\d+:\d+$/.test(field('aspect_ratio')) ? field('aspect_ratio') : imageAspect;
   const resolution =
