@@ -15,6 +15,7 @@ import { extensionRoutes } from './routes/extensions.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { sequenceRoutes } from './routes/sequences.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { createWebAssets, type WebAssets } from './web-assets.ts';
@@ -51,6 +52,7 @@ export function createApiApp(deps: Deps) {
   // before videoRoutes: /v1/videos/extensions is no video id
   app.route('/', extensionRoutes(deps));
   app.route('/', videoRoutes(deps));
+  app.route('/', sequenceRoutes(deps));
   app.route('/', modelRoutes(deps.styles));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));
