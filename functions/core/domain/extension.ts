@@ -1,6 +1,7 @@
 import { invalidRequest } from '../errors.ts';
-import { FFMPEG } from './catalog/ffmpeg.ts';
+import { FFMPEG, VEO_EXTEND } from './catalog/ffmpeg.ts';
 import type { ResolvedVideo } from './catalog/index.ts';
+import { compact, roundUsd } from './catalog/model.ts';
 import type { Job } from './job.ts';
 import { type JobPlan, type JobStep, newPlan, stepOutput, totalEstimateUsd } from './steps.ts';
 
@@ -92,5 +93,61 @@ export function planExtension(
     estimatedCostUsd: totalEstimateUsd(steps),
     plan,
     typicalGenerationMs: first.typicalMs,
+  };
+}
+
+/** fal's Veo extension adds a fixed length, at 720p or 1080p in 16:9 or 9:16 (Veo's own sizes but 4k). */
+export const VEO_EXTEND_SECONDS = '7';
+
+/** Whether `source` is extended by `seconds` through Veo's own extension instead of by frames. */
+export function extendsNatively(source: Pick<Job, 'spec'>, seconds: string): boolean {
+  return (
+    source.spec.model === 'veo-3.1' &&
+    seconds === VEO_EXTEND_SECONDS &&
+    (source.spec.resolution === '720p' || source.spec.resolution === '1080p')
+  );
+}
+
+/**
+ * Veo 3.1's own extension: one request (`fal-ai/veo3.1/extend-video`) given the archived source,
+ * whose output is the source and the new 7 s as one clip (archived like any video). `asked` is the
+ * request as resolved against the model (its prompt, audio and format); its length is Veo's fixed one.
+ */
+export function planNativeExtension(
+  asked: ResolvedVideo,
+  source: Pick<Job, 'id' | 'spec'>,
+  sourceUrl: string,
+  typicalOverrideMs?: number,
+): PlannedVideo {
+  const seconds = Number(VEO_EXTEND_SECONDS);
+  const spec = { ...asked.spec, imageUrl: undefined, seconds: VEO_EXTEND_SECONDS };
+  const step: JobStep = {
+    kind: 'extend',
+    endpoint: VEO_EXTEND.endpoint,
+    input: compact({
+      prompt: spec.prompt,
+      video_url: sourceUrl,
+      duration: `${seconds}s`,
+      resolution: source.spec.resolution,
+      aspect_ratio: source.spec.aspectRatio,
+      generate_audio: spec.generateAudio,
+      negative_prompt: spec.negativePrompt,
+      seed: spec.seed,
+    }),
+    estimatedCostUsd: roundUsd(asked.model.priceUsd(spec)),
+    typicalMs: typicalOverrideMs ?? asked.model.typicalGenerationSeconds * 1000,
+  };
+  return {
+    ...asked,
+    spec: {
+      ...spec,
+      seconds: String(Number(source.spec.seconds) + seconds),
+      extendedFrom: { videoId: source.id, chain: (source.spec.extendedFrom?.chain ?? 0) + 1 },
+    },
+    falEndpoint: step.endpoint,
+    falInput: step.input,
+    estimatedCostUsd: step.estimatedCostUsd,
+    plan: newPlan([step]),
+    typicalGenerationMs: step.typicalMs,
   };
 }
