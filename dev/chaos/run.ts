@@ -63,8 +63,8 @@ function seconds(ms: number | null): string {
 
 function print(report: ChaosReport): void {
   const rows: Array<[string, string | number]> = [
-    ['created', report.created],
-    ['completed', report.completed],
+    ['created', `${report.created} ${JSON.stringify(report.kinds)}`],
+    ['completed', `${report.completed} ${JSON.stringify(report.completedByKind)}`],
     ['failed', `${report.failed} ${JSON.stringify(report.failedByReason)}`],
     ['lost', report.lost],
     ['duplicate submits', report.duplicateSubmits],
