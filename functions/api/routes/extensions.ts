@@ -4,6 +4,7 @@ import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
 import { toVideoObject } from '../../core/domain/video-object.ts';
 import { invalidRequest, notFound } from '../../core/errors.ts';
 import { extendVideo } from '../../core/jobs/extend-video.ts';
+import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf, readBodyFields } from '../create-request.ts';
 import { ExtendVideoBody } from '../extension-schemas.ts';
@@ -50,7 +51,9 @@ export function extensionRoutes(deps: Deps) {
       { idempotencyKey: c.req.header('idempotency-key') },
     );
     if (replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(toVideoObject(job, deps.now(), deps.config.videoRetentionDays), 200);
+    // a waiting extension shows its place in the tenant's queue, as a create does
+    const position = (await queuePositions(deps, job.tenant, [job])).get(job.id) ?? null;
+    return c.json(toVideoObject(job, deps.now(), deps.config.videoRetentionDays, position), 200);
   });
   return app;
 }
