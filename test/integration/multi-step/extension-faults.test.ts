@@ -72,6 +72,21 @@ describe('an extension through faults at each step', () => {
     }, 60_000);
   }
 
+  it('answers a webhook of an earlier step that comes after the job moved on 200, and changes nothing', async () => {
+    // held back past the grace: the reconciler polls the frame, and the job moves on without it
+    stack.emulator?.injectFault({ on: 'webhook', delayMs: 6_000, match: { endpoint: FRAME } } as FalFault);
+    const video = await extend({ video: { id: source.id }, prompt: 'late frame webhook', seconds: '4' });
+    const job = await ended(video.id);
+    expect(job.state).toBe('completed');
+    const frame = falRequestsOf(stack, video.id)[0];
+    const attempts = stack.emulator?.webhookAttempts(frame?.requestId) ?? [];
+    expect(attempts.map((attempt) => attempt.status)).toEqual([200]);
+    // the late delivery carried the frame step's own token, not the job's current one
+    expect(attempts[0]?.url).toContain(`token=${job.plan?.steps[0]?.webhookToken}`);
+    expect(attempts[0]?.sentAt).toBeGreaterThan(job.plan?.steps[0]?.doneAt ?? Number.POSITIVE_INFINITY);
+    expect(endpointsOf(video.id)).toEqual([FRAME, CLIP, MERGE]);
+  }, 60_000);
+
   it('retries a failed merge, then archives the second merge once', async () => {
     stack.emulator?.injectFault({
       on: 'generation',
