@@ -95,6 +95,9 @@ function print(report: ChaosReport): void {
   console.log('\n  faults injected:');
   for (const [name, count] of Object.entries(report.faults).sort())
     console.log(`    ${name.padEnd(36)} ${count}`);
+  console.log('\n  faults at untagged steps (the next frame or merge of any job):');
+  for (const [name, count] of Object.entries(report.stepFaults).sort())
+    console.log(`    ${name.padEnd(36)} ${count}`);
   if (report.problems.length > 0) {
     console.log('\n  problems:');
     for (const problem of report.problems) console.log(`    ${problem}`);
