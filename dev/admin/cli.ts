@@ -45,7 +45,7 @@ export const USAGE = `usage: npm run admin -- <command> [options]
   tenants get <id>                              a tenant's overrides and effective limits
   tenants set-limits <id> [--requests-per-minute N] [--creates-per-minute N] [--max-active-jobs N]
                           [--max-queued-jobs N] [--daily-budget-usd X] [--may-disable-safety-checker true|false]
-                          [--strict-prompt-enhancement true|false]
+                          [--strict-prompt-enhancement true|false] [--keep-sora-videos true|false]
   stats [--tenant <id>] [--since D] [--until D] [--model M] [--group-by model|style|day]
                                                 statistics of one tenant, or of all tenants together (JSON)
 
@@ -82,6 +82,7 @@ export const ADMIN_OPTIONS = {
   'max-queued-jobs': { type: 'string' },
   'daily-budget-usd': { type: 'string' },
   'may-disable-safety-checker': { type: 'string' },
+  'keep-sora-videos': { type: 'string' },
   'strict-prompt-enhancement': { type: 'string' },
   'jobs-table': { type: 'string' },
   since: { type: 'string' },
@@ -142,6 +143,11 @@ function limitsFrom(values: ReturnType<typeof parseAdminArgs>['values']): Partia
     if (strict !== 'true' && strict !== 'false')
       throw new UsageError('--strict-prompt-enhancement is true or false');
     limits.strictPromptEnhancement = strict === 'true';
+  }
+  const keep = values['keep-sora-videos'];
+  if (keep !== undefined) {
+    if (keep !== 'true' && keep !== 'false') throw new UsageError('--keep-sora-videos is true or false');
+    limits.keepSoraVideos = keep === 'true';
   }
   return limits;
 }

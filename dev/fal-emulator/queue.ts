@@ -34,6 +34,9 @@ export interface NewRequest {
   mediaTtlMs: number | null;
 }
 
+/** An ffmpeg-api tool takes about a second at fal, however long its models' generations take. */
+const MEDIA_TOOL_MS = 500;
+
 /** fal keeps results 1 hour; after that status and result answer 404 like an unknown id. */
 export const RESULT_TTL_MS = 3_600_000;
 
@@ -88,7 +91,11 @@ export class RequestQueue {
       webhookUrl: request.webhookUrl,
       submittedAt: now,
       startAt,
-      completeAt: startAt + this.#options.generationMs(),
+      completeAt:
+        startAt +
+        (request.endpoint.kind === 'media-tool'
+          ? Math.min(MEDIA_TOOL_MS, this.#options.generationMs())
+          : this.#options.generationMs()),
       startDeadline: timeout !== null && timeout < this.#options.queueMs ? now + timeout : null,
       startedAt: null,
       completedAt: null,

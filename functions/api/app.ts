@@ -11,6 +11,7 @@ import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
 import { rateLimit } from './rate-limit.ts';
 import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
+import { editRoutes } from './routes/edits.ts';
 import { extensionRoutes } from './routes/extensions.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -53,7 +54,8 @@ export function createApiApp(deps: Deps) {
   app.route('/', extensionRoutes(deps));
   app.route('/', videoRoutes(deps));
   app.route('/', sequenceRoutes(deps));
-  app.route('/', modelRoutes(deps.styles));
+  app.route('/', editRoutes(deps));
+  app.route('/', modelRoutes(deps.styles, deps.config));
   app.route('/', creativeRoutes(deps));
   app.route('/', insightRoutes(deps));
   app.route('/', webhookEndpointRoutes(deps));

@@ -28,8 +28,8 @@ export function invalidRequestOf(error: z.ZodError): InvalidRequest {
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param);
 }
 
-/** A JSON or multipart body as plain fields (nested `a[b]` parts as objects), at most 64 of them. */
-export async function readBodyFields(c: Context): Promise<Record<string, unknown>> {
+/** A JSON or form body as fields (JSON must be an object; forms are counted before parsing). */
+export async function readFields(c: Context): Promise<Record<string, unknown>> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('application/json')) {
     let body: unknown;
@@ -82,7 +82,7 @@ async function checkImage(file: File): Promise<File> {
 
 /** A create request from JSON or multipart, validated, in the domain's terms; a file part comes back as `image`. */
 export async function readCreateRequest(c: Context): Promise<{ request: VideoRequest; image?: File }> {
-  const fields = await readBodyFields(c);
+  const fields = await readFields(c);
   const reference = fields.input_reference;
   const image = reference instanceof File ? await checkImage(reference) : undefined;
   if (image) delete fields.input_reference;

@@ -31,7 +31,7 @@ function refusedAsInvalid(c: Context): boolean {
 }
 
 /**
- * Requests per minute per key, and creates (POST /v1/videos) per minute per tenant, counted in the
+ * Requests per minute per key, and creates (POST /v1/videos, its edits and remixes) per minute per tenant, counted in the
  * accounts table so the limits hold across function instances. Every answer carries RateLimit-*
  * headers of the tightest limit; a refused request is a 429 with Retry-After.
  *
@@ -55,7 +55,10 @@ export function rateLimit(
     const keyScope = `key:${c.get('keyId')}`;
     const createScope = `create:${tenant}`;
     const states = [await count(keyScope, limits.requestsPerMinute)];
-    const isCreate = c.req.method === 'POST' && c.req.path.replace(/\/+$/, '') === '/v1/videos';
+    // an edit or a remix makes a new video too
+    const isCreate =
+      c.req.method === 'POST' &&
+      /^\/v1\/videos(\/edits|\/[^/]+\/remix)?$/.test(c.req.path.replace(/\/+$/, ''));
     if (states[0]?.allowed && isCreate) states.push(await count(createScope, limits.createsPerMinute));
     const shown = tightest(states);
     if (!shown) return next();

@@ -227,7 +227,11 @@ export const ListQuery = z.strictObject({
 });
 
 export const ContentQuery = z.strictObject({
-  variant: z.string().max(32).default('video'),
+  variant: z
+    .string()
+    .max(32)
+    .default('video')
+    .openapi({ description: 'video (MP4), thumbnail or spritesheet' }),
   redirect: z.enum(['true', 'false']).default('true').openapi({
     description:
       'false: answer the presigned URL as JSON instead of redirecting to it (for a page that plays it in <video>).',
@@ -264,8 +268,57 @@ export const Model = z
       .boolean()
       .openapi({ description: 'Whether `enhance_prompt` works with this model.' }),
     typical_generation_seconds: z.number(),
+    capabilities: z
+      .object({
+        extend: z.object({
+          method: z.enum(['native', 'last_frame']),
+          fal_endpoint: z.string().nullable(),
+        }),
+        edit: z
+          .object({
+            method: z.enum(['remix', 'video_to_video']),
+            fal_endpoint: z.string(),
+            models: z.array(
+              z.object({ id: z.string(), fal_endpoint: z.string(), price_per_second_usd: z.number() }),
+            ),
+            min_seconds: z.number().nullable(),
+            max_seconds: z.number().nullable(),
+            min_side: z.number().nullable(),
+          })
+          .nullable(),
+        thumbnail: z.enum(['model', 'extracted_frame']).nullable(),
+        spritesheet: z.boolean(),
+      })
+      .openapi({
+        description:
+          'extend: native (fal’s own extension, Veo 3.1) or last_frame (its last frame → image-to-video → merged); edit: how POST /v1/videos/edits and /remix change its videos (Sora remixes its own when kept at OpenAI; others go to Kling O3 video-to-video within its limits), null when they cannot; thumbnail and spritesheet: which ?variant= images its videos have.',
+      }),
     pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
   })
   .openapi('Model');
 
 export const ModelList = z.object({ object: z.literal('list'), data: z.array(Model) }).openapi('ModelList');
+
+const editPrompt = text(4_000).trim().min(1, 'prompt must not be empty');
+const editModel = z.string().min(1).max(64).optional().openapi({
+  description:
+    'Optional. A Sora source is remixed by its own model; any other source is edited by kling-o3-edit (default) or kling-o3-standard-edit.',
+});
+
+/** `POST /v1/videos/edits`: JSON `{video: {id}, prompt}`, or the SDK's multipart with `video[id]`. */
+export const EditVideoBody = z
+  .strictObject({
+    video: z
+      .strictObject({
+        id: z.string().min(1).max(64).openapi({ example: 'video_019f6af7308800000000000000000000' }),
+      })
+      .openapi({ description: 'The video to edit: one of yours, completed.' }),
+    prompt: editPrompt,
+    model: editModel,
+  })
+  .openapi('EditVideoBody');
+
+/** `POST /v1/videos/{video_id}/remix`: `{prompt}`. */
+export const RemixVideoBody = z
+  .strictObject({ prompt: editPrompt, model: editModel })
+  .openapi('RemixVideoBody');

@@ -123,6 +123,16 @@ export const configSchema = z.object({
   REELAY_WEBHOOK_DEADLINE_SECONDS: z.coerce.number().positive().max(15).default(14),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
+  /** Archive a thumbnail (and Sora's spritesheet) beside each video; off: none, and no extract-frame calls. */
+  REELAY_THUMBNAILS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** Sora videos are made with fal's `delete_video: false` (kept at OpenAI), so they can be remixed. */
+  REELAY_KEEP_SORA_VIDEOS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
   REELAY_PROMPT_BLOCKLIST: z
     .string()
@@ -276,6 +286,10 @@ export interface Config {
   /** Milliseconds an API request and a webhook delivery may take, outbound calls included. */
   deadlines: { apiMs: number; webhookMs: number };
   allowLocalUrls: boolean;
+  /** Thumbnails and spritesheets archived beside videos (`?variant=thumbnail|spritesheet`). */
+  thumbnails: boolean;
+  /** Sora videos kept at OpenAI (`delete_video: false`): remixable, at a privacy cost. */
+  keepSoraVideos: boolean;
   promptBlocklist: string[];
   moderation: { enabled: boolean; model: string; timeoutMs: number; runUrl: string };
   /** The operator's style presets (added to the built-in ones). */
@@ -345,6 +359,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dailyBudgetUsd: e.REELAY_DEFAULT_DAILY_BUDGET_USD,
       mayDisableSafetyChecker: e.REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER,
       strictPromptEnhancement: e.REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT,
+      keepSoraVideos: e.REELAY_KEEP_SORA_VIDEOS,
     },
     usageTable: e.REELAY_USAGE_TABLE,
     globalLimits: {
@@ -378,6 +393,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookMs: e.REELAY_WEBHOOK_DEADLINE_SECONDS * 1000,
     },
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
+    keepSoraVideos: e.REELAY_KEEP_SORA_VIDEOS,
+    thumbnails: e.REELAY_THUMBNAILS,
     promptBlocklist: e.REELAY_PROMPT_BLOCKLIST,
     moderation: {
       enabled: e.REELAY_MODERATION === 'fal',

@@ -185,6 +185,8 @@ describe('multipart, as the openai SDK sends it', () => {
       resolution: '720p',
       aspect_ratio: '9:16',
       image_url: image,
+      // kept at OpenAI (REELAY_KEEP_SORA_VIDEOS, on by default) so it can be remixed
+      delete_video: false,
     });
   });
 
@@ -262,13 +264,17 @@ describe('listing, isolation, deletion, content', () => {
     expect(await stack.job(video.id)).toEqual(job);
   });
 
-  it('content is 409 video_not_ready until completed, and serves only variant=video', async () => {
+  it('content is 409 video_not_ready until completed, for every variant; an unknown variant is a 400', async () => {
     const video = await stack.createVideo({ prompt: 'not yet [fal:drop_webhook]', seconds: '4' });
     expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content`))).toMatchObject({
       status: 409,
       code: 'video_not_ready',
     });
     expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content?variant=thumbnail`))).toMatchObject({
+      status: 409,
+      code: 'video_not_ready',
+    });
+    expect(await errorOf(await stack.api(`/v1/videos/${video.id}/content?variant=poster`))).toMatchObject({
       status: 400,
       param: 'variant',
     });
@@ -336,10 +342,12 @@ describe('catalog and documentation', () => {
       '/v1/stats',
       '/v1/styles',
       '/v1/videos',
+      '/v1/videos/edits',
       '/v1/videos/extensions',
       '/v1/videos/{video_id}',
       '/v1/videos/{video_id}/content',
       '/v1/videos/{video_id}/feedback',
+      '/v1/videos/{video_id}/remix',
       '/v1/webhook_endpoints',
       '/v1/webhook_endpoints/{webhook_endpoint_id}',
       '/v1/webhook_endpoints/{webhook_endpoint_id}/deliveries',

@@ -498,6 +498,55 @@ function generate(seed: number, count: number): Case[] {
             headers: {},
           };
     },
+    // edits and remix (issue 13): broken bodies, unknown models, bad ids; never a valid edit
+    () => {
+      const source = FEEDBACK_VIDEO.id;
+      const prompt = () =>
+        r.pick<unknown>(['', '  ', `${'y'.repeat(4_001)}`, r.pick(ODD_UNICODE), wrongType(), 'a b0mb']);
+      if (r.next() < 0.6) {
+        const body = r.pick<unknown>([
+          {},
+          { prompt: 'make it snow' },
+          { video: { id: source } },
+          { video: source, prompt: 'x' },
+          { video: { id: wrongType() }, prompt: 'x' },
+          {
+            video: { id: r.pick(['video_1', '../../etc/passwd', 'x'.repeat(300), r.pick(INJECTIONS)]) },
+            prompt: 'x',
+          },
+          { video: { id: source }, prompt: prompt() },
+          {
+            video: { id: source },
+            prompt: 'x',
+            model: r.pick<unknown>([junkString(), 'sora-2', wrongType()]),
+          },
+          { video: { id: source, url: 'https://example.com/a.mp4' }, prompt: 'x' },
+          {
+            video: { id: source },
+            prompt: 'x',
+            [r.pick(['seconds', 'size', '__proto__x', r.pick(INJECTIONS)])]: '8',
+          },
+          r.pick(['', '{', '[]', 'null', '"x"']),
+        ]);
+        return webhookCase('/v1/videos/edits', body);
+      }
+      const id = r.pick([
+        source,
+        source,
+        'video_1',
+        '%2e%2e%2f',
+        'x'.repeat(300),
+        encodeURIComponent(r.pick(INJECTIONS)),
+      ]);
+      const body = r.pick<unknown>([
+        {},
+        { prompt: prompt() },
+        { prompt: 'x', model: r.pick<unknown>([junkString(), 'veo-3.1', wrongType()]) },
+        { prompt: 'x', video: { id: source } },
+        r.pick(['', '{', '[]', 'null']),
+      ]);
+      return webhookCase(`/v1/videos/${id}/remix`, body);
+    },
     () => ({
       method: 'GET',
       path: `/v1/stats?${r.pick([

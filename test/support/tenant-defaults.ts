@@ -9,4 +9,5 @@ export const TENANT_DEFAULTS: TenantLimits = {
   dailyBudgetUsd: 50,
   mayDisableSafetyChecker: false,
   strictPromptEnhancement: false,
+  keepSoraVideos: true,
 };

@@ -64,6 +64,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       REELAY_MAX_ACTIVE_JOBS: '2000',
       // archiving asks fal for each video's cost (a result call); tests that count fal calls expect none
       REELAY_ACTUAL_COST: 'off',
+      // nor extract-frame calls and image downloads (test/integration/edits/thumbnails.test.ts turns them on)
+      REELAY_THUMBNAILS: 'false',
       FAL_KEY: '',
       PUBLIC_URL: '',
       ...options.env,

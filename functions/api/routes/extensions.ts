@@ -6,7 +6,7 @@ import { invalidRequest, notFound } from '../../core/errors.ts';
 import { extendVideo } from '../../core/jobs/extend-video.ts';
 import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
-import { invalidRequestOf, readBodyFields } from '../create-request.ts';
+import { invalidRequestOf, readFields } from '../create-request.ts';
 import { ExtendVideoBody } from '../extension-schemas.ts';
 import { Video } from '../schemas.ts';
 import { errors, json, security } from './route-docs.ts';
@@ -37,7 +37,7 @@ export function extensionRoutes(deps: Deps) {
   // validated here for JSON and multipart alike; registered for the OpenAPI document
   app.openAPIRegistry.registerPath(extendRoute);
   app.post('/v1/videos/extensions', async (c) => {
-    const fields = await readBodyFields(c);
+    const fields = await readFields(c);
     if (fields.video instanceof File)
       throw invalidRequest('Reelay extends a video it made: send video[id], not a file.', 'video');
     const parsed = ExtendVideoBody.safeParse(fields);

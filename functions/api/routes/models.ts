@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { type CapabilitySettings, capabilitiesOf } from '../../core/domain/catalog/capabilities.ts';
 import { MODELS, type ModelSpec, resolveVideo } from '../../core/domain/catalog/index.ts';
 import { applyStyle, type StyleCatalog } from '../../core/domain/styles.ts';
 import type { AuthEnv } from '../auth.ts';
@@ -8,7 +9,7 @@ import { errors } from './route-docs.ts';
 const listModelsRoute = createRoute({
   method: 'get',
   path: '/v1/models',
-  summary: 'The model catalog: what each model accepts and what it costs',
+  summary: 'The model catalog: what each model accepts, what it costs and what it can do',
   security: [{ Bearer: [] }],
   responses: {
     200: { description: 'Models', content: { 'application/json': { schema: ModelList } } },
@@ -17,7 +18,7 @@ const listModelsRoute = createRoute({
 });
 
 /** Prices at the model's default size for each duration it offers, computed by the same code that prices jobs. */
-function describe(model: ModelSpec, styles: StyleCatalog) {
+function describe(model: ModelSpec, styles: StyleCatalog, settings: CapabilitySettings) {
   return {
     id: model.name,
     object: 'model' as const,
@@ -41,6 +42,7 @@ function describe(model: ModelSpec, styles: StyleCatalog) {
     })),
     prompt_enhancement: true,
     typical_generation_seconds: model.typicalGenerationSeconds,
+    capabilities: capabilitiesOf(model, settings),
     pricing: model.seconds.map((seconds) => ({
       seconds,
       size: model.defaultSize,
@@ -49,7 +51,7 @@ function describe(model: ModelSpec, styles: StyleCatalog) {
   };
 }
 
-export function modelRoutes(styles: StyleCatalog) {
-  const catalog = { object: 'list' as const, data: MODELS.map((model) => describe(model, styles)) };
+export function modelRoutes(styles: StyleCatalog, settings: CapabilitySettings) {
+  const catalog = { object: 'list' as const, data: MODELS.map((model) => describe(model, styles, settings)) };
   return new OpenAPIHono<AuthEnv>().openapi(listModelsRoute, (c) => c.json(catalog, 200));
 }

@@ -11,7 +11,7 @@ import { createSequence } from '../../core/jobs/create-sequence.ts';
 import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
 import { listSequences } from '../../core/jobs/list-sequences.ts';
 import type { AuthEnv } from '../auth.ts';
-import { invalidRequestOf, readBodyFields } from '../create-request.ts';
+import { invalidRequestOf, readFields } from '../create-request.ts';
 import { ListQuery } from '../schemas.ts';
 import {
   CreateSequenceBody,
@@ -79,7 +79,7 @@ export function sequenceRoutes(deps: Deps) {
 
   app.openAPIRegistry.registerPath(createSequenceRoute);
   app.post('/v1/sequences', async (c) => {
-    const fields = await readBodyFields(c);
+    const fields = await readFields(c);
     const parsed = CreateSequenceBody.safeParse(fields);
     if (!parsed.success) throw invalidRequestOf(parsed.error);
     const body = parsed.data;

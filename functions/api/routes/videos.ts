@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../../core/deps.ts';
 import { VIDEO_ID_PATTERN } from '../../core/domain/ids.ts';
-import type { Job } from '../../core/domain/job.ts';
+import { IMAGE_VARIANTS, type ImageVariant, type Job } from '../../core/domain/job.ts';
 import { toVideoObject } from '../../core/domain/video-object.ts';
 import { invalidRequest, notFound } from '../../core/errors.ts';
 import { ApiError } from '../../core/http/api-error.ts';
@@ -74,7 +74,9 @@ const deleteVideoRoute = createRoute({
 const contentRoute = createRoute({
   method: 'get',
   path: '/v1/videos/{video_id}/content',
-  summary: 'Download the video: a redirect to a short-lived URL',
+  summary: 'Download the video, its thumbnail or its spritesheet: a redirect to a short-lived URL',
+  description:
+    'variant=thumbnail and variant=spritesheet serve the images archived beside the video, with the content type they really have (Sora’s own; otherwise a PNG thumbnail drawn by fal’s extract-frame, and no spritesheet): a 404 where a video has none. GET /v1/models says which models give which.',
   security,
   request: { params: VideoIdParam, query: ContentQuery },
   responses: {
@@ -83,6 +85,9 @@ const contentRoute = createRoute({
     ...errors(400, 401, 404, 409, 429),
   },
 });
+
+const isImageVariant = (variant: string): variant is ImageVariant =>
+  (IMAGE_VARIANTS as readonly string[]).includes(variant);
 
 const checkedId = (id: string) => {
   if (!VIDEO_ID_PATTERN.test(id)) throw notFound(`Video ${id}`, 'video_id');
@@ -146,8 +151,11 @@ export function videoRoutes(deps: Deps) {
   app.openapi(contentRoute, async (c) => {
     const job = await getVisibleJob(deps, c.get('tenant'), checkedId(c.req.valid('param').video_id));
     const { variant, redirect } = c.req.valid('query');
-    if (variant !== 'video') {
-      throw invalidRequest(`variant ${variant} is not available; Reelay serves variant=video.`, 'variant');
+    if (variant !== 'video' && !isImageVariant(variant)) {
+      throw invalidRequest(
+        `variant ${variant} is not available; Reelay serves variant=video, thumbnail or spritesheet.`,
+        'variant',
+      );
     }
     if (job.state === 'failed') {
       throw new ApiError(409, 'video_failed', `The video failed (${job.error?.code}) and has no content.`);
@@ -159,8 +167,14 @@ export function videoRoutes(deps: Deps) {
         'The video is not ready yet; poll GET /v1/videos/{video_id} until completed.',
       );
     }
+    const stored = variant === 'video' ? job.archive : job.images?.[variant];
+    if (!stored) {
+      throw notFound(`The ${variant} of video ${job.id}`, 'variant');
+    }
     const ttl = deps.config.downloadUrlTtlSeconds;
-    const url = await deps.archive.downloadUrl(job.archive.key, ttl, `${job.id}.mp4`);
+    const fileName =
+      variant === 'video' ? `${job.id}.mp4` : stored.key.slice(stored.key.lastIndexOf('/') + 1);
+    const url = await deps.archive.downloadUrl(stored.key, ttl, fileName);
     // the presigned URL is a bearer credential for the file: kept out of caches and Referer headers
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');

@@ -19,6 +19,11 @@ export interface VideoArchive {
   delete(key: string): Promise<void>;
 }
 
+/** `videos/<tenant>/<job id>.<variant>.<ext>`: a thumbnail or spritesheet beside its video. */
+export function imageKey(tenant: string, jobId: string, variant: string, extension: string): string {
+  return `videos/${encodeURIComponent(tenant)}/${jobId}.${variant}.${extension}`;
+}
+
 /** `videos/<tenant>/<job id>.mp4` (DESIGN.md "Storage"). */
 export function videoKey(tenant: string, jobId: string): string {
   return `videos/${encodeURIComponent(tenant)}/${jobId}.mp4`;

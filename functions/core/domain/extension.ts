@@ -1,6 +1,6 @@
 import { invalidRequest } from '../errors.ts';
 import { FFMPEG, VEO_EXTEND } from './catalog/ffmpeg.ts';
-import type { ResolvedVideo } from './catalog/index.ts';
+import { findModel, type ResolvedVideo } from './catalog/index.ts';
 import { compact, roundUsd } from './catalog/model.ts';
 import type { Job } from './job.ts';
 import { type JobPlan, type JobStep, newPlan, stepOutput, totalEstimateUsd } from './steps.ts';
@@ -102,7 +102,7 @@ export const VEO_EXTEND_SECONDS = '7';
 /** Whether `source` is extended by `seconds` through Veo's own extension instead of by frames. */
 export function extendsNatively(source: Pick<Job, 'spec'>, seconds: string): boolean {
   return (
-    source.spec.model === 'veo-3.1' &&
+    findModel(source.spec.model)?.extend === 'native' &&
     seconds === VEO_EXTEND_SECONDS &&
     (source.spec.resolution === '720p' || source.spec.resolution === '1080p')
   );

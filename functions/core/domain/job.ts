@@ -44,6 +44,10 @@ export interface VideoSpec {
   extendedFrom?: { videoId: string; chain: number };
   /** A sequence: its scenes as asked, merged into this video (domain/sequence.ts). */
   sequence?: SequenceSpec;
+  /** A Sora video made with `delete_video: false`: OpenAI keeps it, so it can be remixed. */
+  keepAtOpenAI?: true;
+  /** An edit or remix of another of the tenant's videos (`remixed_from_video_id`). */
+  source?: { videoId: string; kind: 'remix' | 'edit' };
 }
 
 /** fal's output while the archive is pending. */
@@ -51,7 +55,16 @@ export interface GeneratedVideo {
   url: string;
   contentType?: string;
   fileSize?: number;
+  /** OpenAI's id of a Sora output (what a remix needs). */
+  openaiVideoId?: string;
+  /** Images fal's output carries beside the video (Sora's thumbnail and spritesheet). */
+  thumbnailUrl?: string;
+  spritesheetUrl?: string;
 }
+
+/** The images served beside a video (`GET …/content?variant=`). */
+export const IMAGE_VARIANTS = ['thumbnail', 'spritesheet'] as const;
+export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
 
 export interface ArchivedVideo {
   key: string;
@@ -104,6 +117,10 @@ export interface Job {
   archiveLease?: Lease;
   outputSeed?: string;
   archive?: ArchivedVideo;
+  /** The thumbnail and spritesheet archived beside the video, where there were any. */
+  images?: Partial<Record<ImageVariant, ArchivedVideo>>;
+  /** OpenAI's id of the Sora video fal made (kept when `spec.keepAtOpenAI`): what a remix sends. */
+  openaiVideoId?: string;
   error?: JobError;
   lastFault?: string;
   deletedAt?: number;

@@ -17,6 +17,8 @@ export interface TenantLimits {
   mayDisableSafetyChecker: boolean;
   /** With `enhance_prompt`, fail the create (503) rather than proceed with the original prompt when the LLM is down. */
   strictPromptEnhancement: boolean;
+  /** Sora videos made with `delete_video: false` (kept at OpenAI, so they can be remixed). */
+  keepSoraVideos: boolean;
 }
 
 /** A tenant as stored: its own overrides only. */

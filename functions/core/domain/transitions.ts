@@ -161,6 +161,8 @@ export function markGenerated(
     ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
     video: result.video,
     outputSeed: result.seed,
+    // kept past the archive (which drops `video`): a remix of this video sends it
+    ...(result.video.openaiVideoId !== undefined && { openaiVideoId: result.video.openaiVideoId }),
     generatedAt: now,
     submittedAt: job.submittedAt ?? now,
     dueAt: now + policy.archivePickupMs,
@@ -282,11 +284,13 @@ export function markCompleted(
   archive: ArchivedVideo,
   now: number,
   cost?: Pick<Job, 'falCosts' | 'actualCostUsd'>,
+  images?: Job['images'],
 ): Job {
   return advance(job, ['generated'], 'completed', now, {
     ...cost,
     state: 'completed',
     archive,
+    ...(images !== undefined && Object.keys(images).length > 0 && { images }),
     completedAt: now,
     video: undefined,
     dueAt: undefined,

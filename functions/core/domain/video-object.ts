@@ -121,7 +121,7 @@ export function toVideoObject(
     prompt: spec.creative?.originalPrompt ?? spec.prompt,
     seconds: spec.seconds,
     size: spec.size,
-    remixed_from_video_id: null,
+    remixed_from_video_id: spec.source?.videoId ?? null,
     ...(spec.extendedFrom !== undefined && { extended_from_video_id: spec.extendedFrom.videoId }),
     ...(spec.sequence !== undefined && { sequence_id: sequenceIdOf(job.id) }),
     error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,

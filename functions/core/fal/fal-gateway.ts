@@ -25,6 +25,8 @@ export interface FalGateway {
   /** The outcome of a completed request; model errors come back as an `error` outcome, not thrown. */
   result(endpoint: string, requestId: string): Promise<SettledOutcome>;
   cancel(endpoint: string, requestId: string): Promise<CancelResult>;
+  /** The bare output of a completed request whose output is not a video (an ffmpeg-api tool's); errors throw. */
+  output(endpoint: string, requestId: string): Promise<unknown>;
   /** Puts a client's file on fal's storage and answers its URL (for image-to-video). */
   upload(file: Blob): Promise<string>;
 }

@@ -32,6 +32,13 @@ export function outcomeFromOutput(requestId: string, output: unknown): SettledOu
     };
   }
   const seed = record(output)?.seed;
+  const videoId = record(output)?.video_id;
+  const imageUrl = (name: string) => {
+    const url = record(record(output)?.[name])?.url;
+    return typeof url === 'string' ? url : undefined;
+  };
+  const thumbnailUrl = imageUrl('thumbnail');
+  const spritesheetUrl = imageUrl('spritesheet');
   return {
     kind: 'ok',
     requestId,
@@ -39,6 +46,9 @@ export function outcomeFromOutput(requestId: string, output: unknown): SettledOu
       url: video.url,
       ...(typeof video.content_type === 'string' && { contentType: video.content_type }),
       ...(typeof video.file_size === 'number' && { fileSize: video.file_size }),
+      ...(typeof videoId === 'string' && { openaiVideoId: videoId }),
+      ...(thumbnailUrl && { thumbnailUrl }),
+      ...(spritesheetUrl && { spritesheetUrl }),
     },
     ...(seed !== undefined && seed !== null && { seed: String(seed) }),
   };

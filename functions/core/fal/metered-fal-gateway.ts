@@ -30,6 +30,7 @@ export function meteredFalGateway(fal: FalGateway, metrics: Metrics): FalGateway
     status: (endpoint, requestId) => measure('status', () => fal.status(endpoint, requestId)),
     result: (endpoint, requestId) => measure('result', () => fal.result(endpoint, requestId)),
     cancel: (endpoint, requestId) => measure('cancel', () => fal.cancel(endpoint, requestId)),
+    output: (endpoint, requestId) => measure('result', () => fal.output(endpoint, requestId)),
     upload: (file) => measure('storage', () => fal.upload(file)),
   };
 }

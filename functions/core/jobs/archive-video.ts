@@ -29,6 +29,7 @@ import { newLeaseHolder } from '../lease/holder.ts';
 import { settle } from '../limits/settle.ts';
 import { METRIC } from '../metrics/metrics.ts';
 import { guardedLookup } from '../net/url-guard.ts';
+import { archiveImages } from './archive-images.ts';
 import { updateJob } from './update-job.ts';
 
 /** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
@@ -219,6 +220,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     return renewed.job.archiveLease?.until;
   };
   let archived: ArchivedVideo;
+  let images: Job['images'];
   let renewals = 0;
   const started = performance.now();
   try {
@@ -231,7 +233,11 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
       },
       async (lease) => {
         try {
-          return await copyToArchive(deps, job, lease);
+          const copied = await copyToArchive(deps, job, lease);
+          // under the same lease: a worker that lost it records nothing of its images either
+          if (deps.config.thumbnails)
+            images = await archiveImages(deps, job, mediaOptions(deps), lease.signal);
+          return copied;
         } finally {
           renewals = lease.renewals();
         }
@@ -276,7 +282,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     jobId,
     (current) =>
       current.state === 'generated' && current.archiveLease?.holder === holder
-        ? markCompleted(current, archived, deps.now(), cost)
+        ? markCompleted(current, archived, deps.now(), cost, images)
         : undefined,
     latest,
   );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { applyCreative } from '../creative/apply-creative.ts';
 import type { Deps } from '../deps.ts';
 import {
+  type ResolvedJob,
   type ResolvedVideo,
   resolveVideo,
   type VideoRequest,
@@ -19,6 +20,7 @@ import { sendFollowUp } from '../limits/settle.ts';
 import { tenantLimits } from '../limits/slots.ts';
 import { screenCreate } from '../safety/screen-create.ts';
 import { JobConflictError } from '../store/job-store.ts';
+import { resolveEditRequest } from './edit-source.ts';
 import { submitJob } from './submit-job.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
@@ -102,7 +104,8 @@ async function claimId(
  * 1. **limits**: the tenant's, read once;
  * 2. **creative**: style and prompt enhancement make the final prompt (what is screened and sent);
  * 3. **validate**: the request resolved against its model once (an uploaded image stands in as a
- *    placeholder until it is uploaded);
+ *    placeholder until it is uploaded), or, for an edit or remix (`request.source`), against its
+ *    source video, which must be the tenant's own and completed;
  * 4. **safety**: the safety-checker permission, the client's URLs, the prompt (`screenCreate`);
  * 5. **idempotency**: an `Idempotency-Key` binds the request to one video (a repeat answers it);
  * 6. **admit**: today's budgets, then a slot or a place in the tenant's queue (429 `budget_exceeded`,
@@ -122,19 +125,33 @@ export async function createVideo(
 ): Promise<CreatedVideo> {
   const { image, idempotencyKey, steps } = options;
   const limits = await tenantLimits(deps, tenant);
-  const request = await applyCreative(deps, asked, limits);
+  const request = await applyCreative(deps, { ...asked, keepAtOpenAI: limits.keepSoraVideos }, limits);
+  const { source } = request;
   // a sequence's other scenes: each styled, enhanced, validated and screened like the first
-  const more = await Promise.all((steps?.more ?? []).map((scene) => applyCreative(deps, scene, limits)));
+  const more = await Promise.all(
+    (steps?.more ?? []).map((scene) =>
+      applyCreative(deps, { ...scene, keepAtOpenAI: limits.keepSoraVideos }, limits),
+    ),
+  );
   const placeholder = image ? PENDING_UPLOAD : steps?.imageFrom?.(0);
-  let resolved: ResolvedVideo = resolveVideo(placeholder ? { ...request, imageUrl: placeholder } : request);
+  // an edit resolves against its source video; anything else against its model
+  const video = source
+    ? undefined
+    : resolveVideo(placeholder ? { ...request, imageUrl: placeholder } : request);
+  let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> =
+    video ??
+    (await resolveEditRequest(deps, tenant, { ...request, source: source as NonNullable<typeof source> }));
   // a multi-step video: the resolved requests become its steps, and the plan is what is recorded
-  const planned = steps?.plan([
-    resolved,
-    ...more.map((scene, index) => {
-      const frame = steps.imageFrom?.(index + 1);
-      return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
-    }),
-  ]);
+  const planned =
+    steps &&
+    video &&
+    steps.plan([
+      video,
+      ...more.map((scene, index) => {
+        const frame = steps.imageFrom?.(index + 1);
+        return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
+      }),
+    ]);
   if (planned) resolved = planned;
   for (const screened of [request, ...more]) await screenCreate(deps, screened, limits);
   let id = newVideoId(deps.now());
@@ -152,7 +169,8 @@ export async function createVideo(
   const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now, limits);
   let job: Job;
   try {
-    if (image) resolved = withImageUrl(resolved, await uploadImage(deps, image));
+    const { model } = resolved;
+    if (image && model) resolved = withImageUrl({ ...resolved, model }, await uploadImage(deps, image));
     job = createJob(
       {
         id,
@@ -164,7 +182,7 @@ export async function createVideo(
         typicalGenerationMs:
           planned?.typicalGenerationMs ??
           deps.policy.typicalGenerationMs ??
-          resolved.model.typicalGenerationSeconds * 1000,
+          resolved.typicalGenerationSeconds * 1000,
         webhookToken: newWebhookToken(),
         ...(planned && { plan: planned.plan }),
       },

@@ -30,6 +30,7 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   }
   // the object goes first: a retried DELETE after a failure here still finds the job
   if (job.archive) await deps.archive.delete(job.archive.key);
+  for (const image of Object.values(job.images ?? {})) await deps.archive.delete(image.key);
   const deleted = await updateJob(deps, id, (current) =>
     current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
   );
@@ -37,6 +38,9 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   await settle(deps, deleted);
   // it may have completed while fal was asked to cancel: then its object appeared after our first read
   const lateKey = deleted?.job.archive?.key;
-  if (lateKey && !job.archive) await deps.archive.delete(lateKey);
+  if (lateKey && !job.archive) {
+    await deps.archive.delete(lateKey);
+    for (const image of Object.values(deleted?.job.images ?? {})) await deps.archive.delete(image.key);
+  }
   deps.logger.info('video deleted', { jobId: id, wasTerminal: isTerminal(job.state) });
 }

@@ -36,6 +36,7 @@ describe('metered fal gateway', () => {
     // a model's own error is an answer: not a failed call
     result: async (_endpoint, requestId) => ({ kind: 'error', requestId, status: 422, body: {} }),
     cancel: failing,
+    output: async () => ({}),
     upload: async () => 'https://v3.fal.media/files/x.png',
   };
 

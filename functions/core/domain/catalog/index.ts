@@ -28,18 +28,28 @@ export interface VideoRequest extends CreativeAsk {
   metadata?: Record<string, string>;
   enableSafetyChecker?: boolean;
   callbackUrl?: string;
+  /** Set by the create pipeline from the operator's config, never by a client: Sora keeps the video at OpenAI. */
+  keepAtOpenAI?: boolean;
+  /** An edit or remix: the tenant's finished video it changes (functions/core/domain/catalog/edits.ts). */
+  source?: { videoId: string; kind: 'remix' | 'edit' };
   /** Set by the creative step (functions/core/creative/): `prompt` is then the final prompt. */
   creative?: CreativeSpec;
   /** Models to move to, in order, when this one keeps failing retryably (functions/core/jobs/fallback.ts). */
   fallbackModels?: string[];
 }
 
-export interface ResolvedVideo {
-  model: ModelSpec;
+/** A job as the create pipeline records it: the spec, fal's endpoint and input, its price and typical time. */
+export interface ResolvedJob {
   spec: VideoSpec;
   falEndpoint: string;
   falInput: Record<string, unknown>;
   estimatedCostUsd: number;
+  typicalGenerationSeconds: number;
+}
+
+/** A create resolved against a catalog model. */
+export interface ResolvedVideo extends ResolvedJob {
+  model: ModelSpec;
 }
 
 const OPTION_PARAMS: Record<VideoOption, string> = {
@@ -185,6 +195,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     ...(request.callbackUrl !== undefined && { callbackUrl: request.callbackUrl }),
     ...(request.creative !== undefined && { creative: request.creative }),
     ...(fallbackModels !== undefined && fallbackModels.length > 0 && { fallbackModels }),
+    ...(request.keepAtOpenAI && model.remix && { keepAtOpenAI: true as const }),
   };
   return {
     model,
@@ -192,6 +203,7 @@ export function resolveVideo(request: VideoRequest): ResolvedVideo {
     falEndpoint: spec.imageUrl ? model.endpoints.imageToVideo : model.endpoints.textToVideo,
     falInput: model.falInput(spec),
     estimatedCostUsd: model.priceUsd(spec),
+    typicalGenerationSeconds: model.typicalGenerationSeconds,
   };
 }
 

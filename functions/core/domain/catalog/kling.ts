@@ -15,6 +15,7 @@ export const kling25TurboPro: ModelSpec = {
   defaultSize: '1920x1080',
   options: ['negativePrompt'],
   maxPromptLength: 2_500,
+  extend: 'last_frame',
   typicalGenerationSeconds: 60,
   priceUsd: (spec) => roundUsd(0.35 + 0.07 * Math.max(0, Number(spec.seconds) - 5)),
   falInput: (spec) =>

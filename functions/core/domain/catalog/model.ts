@@ -21,6 +21,10 @@ export interface ModelSpec {
   maxPromptLength: number;
   /** fal lets this model's safety checker be switched off (`enable_safety_checker`). */
   safetyCheckerSwitch?: boolean;
+  /** Sora remixes its own videos (kept at OpenAI); other models' videos are edited by Kling O3 (edits.ts). */
+  remix?: true;
+  /** How the model continues a video: fal's native extension (Veo 3.1), or from its last frame. */
+  extend: 'native' | 'last_frame';
   /** Typical wall time of one generation at fal, for progress and ETA. */
   typicalGenerationSeconds: number;
   priceUsd(spec: VideoSpec): number;

@@ -30,6 +30,7 @@ export const seedance: ModelSpec = {
   defaultGenerateAudio: true,
   maxPromptLength: 2_000,
   safetyCheckerSwitch: true,
+  extend: 'last_frame',
   typicalGenerationSeconds: 60,
   priceUsd: price,
   falInput: (spec) =>

@@ -11,6 +11,8 @@ function soraInput(spec: Parameters<ModelSpec['falInput']>[0]) {
     resolution: spec.resolution,
     aspect_ratio: spec.aspectRatio,
     image_url: spec.imageUrl,
+    // fal's default deletes the video at OpenAI, after which it "cannot be used for remixing"
+    ...(spec.keepAtOpenAI && { delete_video: false }),
   });
 }
 
@@ -26,6 +28,8 @@ export const sora2: ModelSpec = {
   imageOnlyAspectRatios: ['auto'],
   options: [],
   maxPromptLength: 4_000,
+  remix: true,
+  extend: 'last_frame',
   typicalGenerationSeconds: 90,
   priceUsd: (spec) => roundUsd(0.1 * Number(spec.seconds)),
   falInput: soraInput,
@@ -53,6 +57,8 @@ export const sora2Pro: ModelSpec = {
   imageOnlyAspectRatios: ['auto'],
   options: [],
   maxPromptLength: 4_000,
+  remix: true,
+  extend: 'last_frame',
   typicalGenerationSeconds: 180,
   priceUsd: (spec) => roundUsd((spec.resolution === '720p' ? 0.3 : 0.5) * Number(spec.seconds)),
   falInput: soraInput,

@@ -13,6 +13,7 @@ export const veo31: ModelSpec = {
   options: ['generateAudio', 'seed', 'negativePrompt'],
   defaultGenerateAudio: true,
   maxPromptLength: 4_000,
+  extend: 'native',
   typicalGenerationSeconds: 90,
   priceUsd: (spec) => roundUsd((spec.generateAudio === false ? 0.2 : 0.4) * Number(spec.seconds)),
   falInput: (spec) =>

@@ -181,6 +181,13 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
       }
     },
 
+    async output(endpoint, requestId) {
+      const { data } = await call('result', (abortSignal) =>
+        client.queue.result(endpoint, { requestId, abortSignal }),
+      );
+      return data;
+    },
+
     upload(file) {
       return call('upload', () => client.storage.upload(file));
     },
