@@ -303,13 +303,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const tag = `chaos-${options.seed}-j${String(n).padStart(6, '0')}`;
       const draw = random();
       const everyFault = options.everyFaultFirst === true && n < CHAOS_FAULTS.length;
+      // right after the faults, one of each multi-step kind, so a small run always meets both
+      const everyKind =
+        options.everyFaultFirst === true && multiStepShare > 0 && n - CHAOS_FAULTS.length < 2
+          ? (['extension', 'sequence'] as const)[n - CHAOS_FAULTS.length]
+          : undefined;
       const kind: JobRun['kind'] = everyFault
         ? 'video'
-        : draw < multiStepShare / 2
-          ? 'extension'
-          : draw < multiStepShare
-            ? 'sequence'
-            : 'video';
+        : everyKind
+          ? everyKind
+          : draw < multiStepShare / 2
+            ? 'extension'
+            : draw < multiStepShare
+              ? 'sequence'
+              : 'video';
       const faultsOfKind = kind === 'video' ? CHAOS_FAULTS : MULTI_STEP_FAULTS;
       const drawn: ChaosFault | undefined = everyFault
         ? CHAOS_FAULTS[n]

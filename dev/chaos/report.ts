@@ -86,7 +86,10 @@ export interface ChaosReport {
   stepFaults: Record<string, number>;
   falSubmits: number;
   falWebhookAttempts: number;
+  /** Video objects written to S3 (puts and completed multipart uploads). */
   s3Writes: number;
+  /** Thumbnails and spritesheets written beside the videos. */
+  imageWrites: number;
   restarts: number;
   takeovers: TakeoverSummary;
   clientTrouble: ChaosEvidence['clientTrouble'];
@@ -186,6 +189,9 @@ function summariseTakeovers(kills: KillRecord[], problems: string[]): TakeoverSu
   };
 }
 
+const writesOf = (writes: Map<string, number>, counted: (key: string) => boolean) =>
+  [...writes].filter(([key]) => counted(key)).reduce((sum, [, count]) => sum + count, 0);
+
 export function analyse(evidence: ChaosEvidence): ChaosReport {
   const problems: string[] = [];
   const failedByReason: Record<string, number> = {};
@@ -277,7 +283,9 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     stepFaults: evidence.stepFaults ?? {},
     falSubmits: evidence.falStats.submits,
     falWebhookAttempts: evidence.falStats.webhookAttempts,
-    s3Writes: [...evidence.s3Writes.values()].reduce((sum, count) => sum + count, 0),
+    // the videos; thumbnails and spritesheets are written beside them, and counted apart
+    s3Writes: writesOf(evidence.s3Writes, (key) => key.endsWith('.mp4')),
+    imageWrites: writesOf(evidence.s3Writes, (key) => !key.endsWith('.mp4')),
     restarts: evidence.restarts,
     takeovers: summariseTakeovers(evidence.kills ?? [], problems),
     clientTrouble: evidence.clientTrouble,
