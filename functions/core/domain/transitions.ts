@@ -326,11 +326,15 @@ export function requeueGeneration(
 }
 
 /**
- * The follow-up worker takes a requeued generation for the resubmit it was sent: the version bump
- * makes a redelivered copy of the same message lose, so fal gets one submit.
+ * The follow-up worker takes a requeued generation (or a multi-step job's next step) for the submit
+ * it was sent: the version bump makes a redelivered copy of the same message lose, and the fresh
+ * submit lease keeps the reconciler off it when the message came late (past the requeue's lease),
+ * so fal gets one submit.
  */
-export function claimRequeued(job: Job, now: number): Job {
-  return advance(job, ['queued'], 'queued (resubmitting)', now, {});
+export function claimRequeued(job: Job, now: number, policy: JobPolicy): Job {
+  return advance(job, ['queued'], 'queued (resubmitting)', now, {
+    dueAt: submitLeaseUntil(job, now, policy),
+  });
 }
 
 /**

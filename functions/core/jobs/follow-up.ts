@@ -17,7 +17,7 @@ async function resubmit(deps: EngineDeps, jobId: string, version: number): Promi
     current.state === 'queued' &&
     current.requestId === undefined &&
     current.waitingSince === undefined
-      ? claimRequeued(current, deps.now())
+      ? claimRequeued(current, deps.now(), deps.policy)
       : undefined,
   );
   if (claimed?.changed) await submitJob(deps, claimed.job);

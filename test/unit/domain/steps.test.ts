@@ -9,12 +9,14 @@ import { estimateProgress } from '../../../functions/core/domain/progress.ts';
 import { stepInput, unbilledEstimateUsd, webhookTokens } from '../../../functions/core/domain/steps.ts';
 import {
   advanceStep,
+  claimRequeued,
   createJob,
   InvalidTransitionError,
   markFailed,
   markGenerated,
   markSubmitted,
   requeueGeneration,
+  submitLeaseUntil,
 } from '../../../functions/core/domain/transitions.ts';
 import { newJob, T0 } from '../../support/jobs.ts';
 
@@ -137,6 +139,22 @@ describe('the multi-step engine (pure)', () => {
       policy,
     );
     expect(generated.state).toBe('generated');
+  });
+
+  it('takes a fresh submit lease when the next step’s submit message comes late, so the reconciler does not submit it too', () => {
+    const next = advanceStep(
+      markSubmitted(extensionJob(), 'req-frame', T0, policy),
+      { requestId: 'req-frame', outputUrl: frame },
+      'token-1',
+      T0,
+      policy,
+    );
+    const late = (next.dueAt as number) + 1_000;
+    const claimed = claimRequeued(next, late, policy);
+    expect(claimed.version).toBe(next.version + 1);
+    // what the reconciler checks before it takes a queued job: due no longer
+    expect(claimed.dueAt).toBeGreaterThan(late);
+    expect(claimed.dueAt).toBe(submitLeaseUntil(next, late, policy));
   });
 
   it('counts each step its own attempts', () => {
