@@ -11,7 +11,7 @@ import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
 import { type Receiver, startReceiver } from '../webhook-receiver.ts';
-import { CHAOS_FAULTS, type ChaosFault, type FaultTimings } from './faults.ts';
+import { CHAOS_FAULTS, type ChaosFault, type FaultTimings, STEP_FAULTS } from './faults.ts';
 import { ArchiveLeaseWatch } from './leases.ts';
 import { LiveWatch } from './live-watch.ts';
 import { analyse, type ChaosReport, type JobRun, type KillRecord } from './report.ts';
@@ -21,6 +21,8 @@ export interface ChaosOptions {
   jobs: number;
   /** Share of jobs given one fault from CHAOS_FAULTS. */
   faultRate: number;
+  /** Share of creates that are extensions or sequences (multi-step videos), half each (default 0.2). */
+  multiStepShare?: number;
   /** The first jobs get each fault in turn, so a small run still meets every one. */
   everyFaultFirst?: boolean;
   /** Concurrent clients creating jobs. */
@@ -68,6 +70,14 @@ const LOCAL_TIMINGS = {
 };
 
 const SLOW_CDN = CHAOS_FAULTS.find((fault) => fault.name === 'CDN slow body') as ChaosFault;
+/**
+ * The tagged faults a multi-step video meets at its prompted steps (its clip, its scenes). CDN faults
+ * stay with single videos: a multi-step video's archive copies its merge, which no tag reaches
+ * (STEP_FAULTS covers the merge), and a broken CDN answer to fal's own download is not a CDN fault.
+ */
+const MULTI_STEP_FAULTS = CHAOS_FAULTS.filter((fault) => !fault.name.startsWith('CDN'));
+/** Videos extensions continue, made (and completed) before the run. */
+export const CHAOS_SOURCES = 3;
 /** Share of deliveries the subscribed receiver refuses (503), so retries run too. */
 const RECEIVER_REFUSALS = 0.1;
 /** How long ended jobs' events may take to arrive after the last job ended. */
@@ -217,6 +227,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
 
     const runs: JobRun[] = [];
+    const stepFaults: Record<string, number> = {};
     const clientTrouble = { networkErrors: 0, serverErrors: 0, refused: 0, samples: [] as string[] };
     const started = Date.now();
     let next = 0;
@@ -251,21 +262,88 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log('service back');
     };
 
+    // the videos extensions continue: completed before the run, and counted among its jobs
+    const sources: string[] = [];
+    for (let n = 0; n < CHAOS_SOURCES; n++) {
+      const tag = `chaos-${options.seed}-source${n}`;
+      const response = await fetch(`${url}/v1/videos`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': tag,
+        },
+        body: JSON.stringify({ prompt: `${pick(PROMPTS)} ${tag}`, model: 'seedance-1.5-pro', seconds: '4' }),
+      });
+      if (response.status !== 200) throw new Error(`creating a source answered ${response.status}`);
+      const { id } = (await response.json()) as { id: string };
+      runs.push({ tag, id, createAttempts: 1, kind: 'video' });
+      sources.push(id);
+    }
+    while ((await countActive(url, apiKey)) > 0) await sleep(200);
+
+    const multiStepShare = options.multiStepShare ?? 0.2;
+    /** What a create asks for: a video, an extension of a source, or a sequence of 2 or 3 scenes. */
+    const request = (kind: JobRun['kind'], tag: string) => {
+      const prompt = () => `${pick(PROMPTS)} ${tag}`;
+      if (kind === 'extension')
+        return {
+          path: '/v1/videos/extensions',
+          body: { video: { id: pick(sources) }, prompt: prompt(), seconds: '4' },
+        };
+      if (kind === 'sequence')
+        return {
+          path: '/v1/sequences',
+          body: {
+            model: pick(['seedance-1.5-pro', 'sora-2']),
+            continuity: random() < 0.5,
+            scenes: Array.from({ length: 2 + Math.floor(random() * 2) }, () => ({
+              prompt: prompt(),
+              seconds: '4',
+            })),
+          },
+        };
+      return { path: '/v1/videos', body: { prompt: prompt(), model: pick(MODELS) } };
+    };
+
     async function createOne(n: number): Promise<void> {
       const tag = `chaos-${options.seed}-j${String(n).padStart(6, '0')}`;
-      const drawn: ChaosFault | undefined =
-        options.everyFaultFirst && n < CHAOS_FAULTS.length
-          ? CHAOS_FAULTS[n]
-          : random() < options.faultRate
-            ? pick(CHAOS_FAULTS)
-            : undefined;
+      const draw = random();
+      const everyFault = options.everyFaultFirst === true && n < CHAOS_FAULTS.length;
+      // right after the faults, one of each multi-step kind, so a small run always meets both
+      const everyKind =
+        options.everyFaultFirst === true && multiStepShare > 0 && n - CHAOS_FAULTS.length < 2
+          ? (['extension', 'sequence'] as const)[n - CHAOS_FAULTS.length]
+          : undefined;
+      const kind: JobRun['kind'] = everyFault
+        ? 'video'
+        : everyKind
+          ? everyKind
+          : draw < multiStepShare / 2
+            ? 'extension'
+            : draw < multiStepShare
+              ? 'sequence'
+              : 'video';
+      const faultsOfKind = kind === 'video' ? CHAOS_FAULTS : MULTI_STEP_FAULTS;
+      const drawn: ChaosFault | undefined = everyFault
+        ? CHAOS_FAULTS[n]
+        : random() < options.faultRate
+          ? pick(faultsOfKind)
+          : undefined;
       // the jobs just before a kill copy slowly (about a second), so the kill lands in their archives
-      const fault = drawn ?? (beforeKill(n) ? SLOW_CDN : undefined);
+      const fault = drawn ?? (beforeKill(n) && kind === 'video' ? SLOW_CDN : undefined);
       for (const falFault of fault?.faults(tag, FAULT_TIMINGS) ?? []) emulator.injectFault(falFault);
-      const body = JSON.stringify({ prompt: `${pick(PROMPTS)} ${tag}`, model: pick(MODELS) });
+      // and at the steps no tag reaches: the next frame or merge of whichever job comes first
+      if (kind !== 'video' && random() < options.faultRate) {
+        const stepFault = pick(STEP_FAULTS);
+        for (const falFault of stepFault.faults(tag, FAULT_TIMINGS)) emulator.injectFault(falFault);
+        stepFaults[stepFault.name] = (stepFaults[stepFault.name] ?? 0) + 1;
+      }
+      const { path, body: asked } = request(kind, tag);
+      const body = JSON.stringify(asked);
       for (let attempt = 1; ; attempt++) {
         try {
-          const response = await fetch(`${url}/v1/videos`, {
+          const response = await fetch(`${url}${path}`, {
             method: 'POST',
             headers: {
               authorization: `Bearer ${apiKey}`,
@@ -276,10 +354,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             signal: AbortSignal.timeout(30_000),
           });
           if (response.status === 200) {
-            const { id } = (await response.json()) as { id: string };
+            const answer = (await response.json()) as { id: string; video_id?: string };
+            // a sequence is its merged video
+            const id = answer.video_id ?? answer.id;
             runs.push({
               tag,
               id,
+              kind,
               fault: fault?.name,
               expectedFailure: fault?.fails,
               createAttempts: attempt,
@@ -394,6 +475,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       clientTrouble,
       events: { accepted, badSignatures },
       live,
+      stepFaults,
       timings: {
         createMs: createdAt - started,
         drainMs: drainedAt - createdAt,

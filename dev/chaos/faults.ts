@@ -91,3 +91,29 @@ export const CHAOS_FAULTS: readonly ChaosFault[] = [
   { name: 'CDN slow body', faults: (t) => [{ on: 'cdn', mode: 'slow', ...on(t) }] },
   { name: 'CDN expired URL', faults: (t) => [{ on: 'cdn', mode: 'expired', ...on(t) }] },
 ];
+
+/**
+ * Trouble at the steps that carry no prompt (fal's ffmpeg helpers), so no tag can bind it to one
+ * job: each hits the next request of its endpoint, whichever job it belongs to. Only faults a job
+ * recovers from, so every multi-step job must still complete.
+ */
+export const STEP_FAULTS: readonly ChaosFault[] = [
+  'fal-ai/ffmpeg-api/extract-frame',
+  'fal-ai/ffmpeg-api/merge-videos',
+].flatMap((endpoint): ChaosFault[] => {
+  const match = { match: { endpoint } };
+  const step = endpoint.split('/').at(-1);
+  return [
+    { name: `${step} webhook dropped`, faults: () => [{ on: 'webhook', mode: 'drop', ...match }] },
+    { name: `${step} webhook duplicated`, faults: () => [{ on: 'webhook', mode: 'duplicate', ...match }] },
+    {
+      name: `${step} webhook delayed`,
+      faults: (_, { webhookDelayMs }) => [{ on: 'webhook', delayMs: webhookDelayMs, ...match }],
+    },
+    {
+      name: `${step} generation internal_server_error`,
+      faults: () => [{ on: 'generation', error: 'internal_server_error', ...match }],
+    },
+    { name: `${step} submit 503`, faults: () => [{ on: 'submit', status: 503, ...match }] },
+  ];
+});

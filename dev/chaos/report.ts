@@ -8,6 +8,8 @@ export interface JobRun {
   tag: string;
   id: string;
   fault?: string;
+  /** A single video, an extension or a sequence (multi-step videos); absent: a video. */
+  kind?: 'video' | 'extension' | 'sequence';
   /** The error code the fault must end the job with; absent when the job must complete. */
   expectedFailure?: string;
   createAttempts: number;
@@ -44,6 +46,8 @@ export interface ChaosEvidence {
   archivedSha256: Map<string, string>;
   /** SHA-256 of the video fal produced for the request each completed job names. */
   falSha256: Map<string, string>;
+  /** Faults injected at untagged steps (ffmpeg frame and merge), by name: they hit whichever job came next. */
+  stepFaults?: Record<string, number>;
   /** Every job the tenant has in the table (a create recorded twice would show here). */
   tenantJobIds: string[];
   restarts: number;
@@ -69,7 +73,7 @@ export interface ChaosReport {
   failedByReason: Record<string, number>;
   /** Jobs not in a terminal state at the end, or completed without their verified video in S3. */
   lost: number;
-  /** Submits fal accepted for a job while an earlier accepted request of it had not failed. */
+  /** Submits fal accepted for a job's step while an earlier accepted request of that step had not failed. */
   duplicateSubmits: number;
   /** S3 writes beyond the first per job. */
   duplicateArchives: number;
@@ -78,10 +82,16 @@ export interface ChaosReport {
   /** Jobs in the table that no client was answered with: a create recorded twice. */
   strayJobs: number;
   faults: Record<string, number>;
+  /** Created jobs by kind (video, extension, sequence). */
+  kinds: Record<string, number>;
+  /** Completed jobs by kind. */
+  completedByKind: Record<string, number>;
+  stepFaults: Record<string, number>;
   falSubmits: number;
   falWebhookAttempts: number;
-  /** Video objects written (`.mp4`); a thumbnail or spritesheet beside one counts in `imageWrites`. */
+  /** Video objects written to S3 (puts and completed multipart uploads). */
   s3Writes: number;
+  /** Thumbnails and spritesheets written beside the videos. */
   imageWrites: number;
   restarts: number;
   takeovers: TakeoverSummary;
@@ -113,22 +123,31 @@ export interface ChaosReport {
 const jobOfRequest = (request: EmulatedRequest) =>
   request.webhookUrl ? new URL(request.webhookUrl).searchParams.get('job') : null;
 
+/** A step of a job: each step of a multi-step job has its own webhook token, kept across its retries. */
+const stepOfRequest = (request: EmulatedRequest) => {
+  const job = jobOfRequest(request);
+  const token = request.webhookUrl ? new URL(request.webhookUrl).searchParams.get('token') : null;
+  return job ? `${job} ${token ?? ''}` : null;
+};
+
 /**
  * A fal request is a duplicate when, at the moment fal accepted it, an earlier accepted request of
- * the same job had not ended in an error: both could still produce (and bill) a video.
+ * the same job and step had not ended in an error: both could still produce (and bill) its output.
  */
 function countDuplicateSubmits(
   requests: EmulatedRequest[],
   faultOf: Map<string, string>,
   problems: string[],
 ): number {
-  const byJob = new Map<string, EmulatedRequest[]>();
+  // per step: the next step's request follows one that produced its input, and is no duplicate
+  const byStep = new Map<string, EmulatedRequest[]>();
   for (const request of requests) {
-    const job = jobOfRequest(request);
-    if (job) byJob.set(job, [...(byJob.get(job) ?? []), request]);
+    const step = stepOfRequest(request);
+    if (step) byStep.set(step, [...(byStep.get(step) ?? []), request]);
   }
   let duplicates = 0;
-  for (const [job, list] of byJob) {
+  for (const [step, list] of byStep) {
+    const job = step.split(' ')[0] as string;
     const sorted = [...list].sort((a, b) => a.submittedAt - b.submittedAt);
     for (const [i, later] of sorted.entries()) {
       const live = sorted
@@ -196,9 +215,13 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
   let unexpected = 0;
   let duplicateArchives = 0;
 
+  const kinds: Record<string, number> = {};
+  const completedByKind: Record<string, number> = {};
   for (const run of evidence.runs) {
     const faultOf = run.fault ?? 'no fault';
     if (run.fault) faults[run.fault] = (faults[run.fault] ?? 0) + 1;
+    const kind = run.kind ?? 'video';
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
     const job = evidence.jobs.get(run.id);
     if (!job || !isTerminal(job.state)) {
       lost++;
@@ -216,6 +239,7 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
       continue;
     }
     completed++;
+    completedByKind[kind] = (completedByKind[kind] ?? 0) + 1;
     if (run.expectedFailure) {
       unexpected++;
       problems.push(`${run.id} (${run.fault}) completed; it had to fail with ${run.expectedFailure}`);
@@ -268,8 +292,12 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     unexpectedOutcomes: unexpected,
     strayJobs: stray.length,
     faults,
+    kinds,
+    completedByKind,
+    stepFaults: evidence.stepFaults ?? {},
     falSubmits: evidence.falStats.submits,
     falWebhookAttempts: evidence.falStats.webhookAttempts,
+    // the videos; thumbnails and spritesheets are written beside them, and counted apart
     s3Writes: writesOf(evidence.s3Writes, (key) => key.endsWith('.mp4')),
     imageWrites: writesOf(evidence.s3Writes, (key) => !key.endsWith('.mp4')),
     restarts: evidence.restarts,

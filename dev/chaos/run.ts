@@ -64,8 +64,8 @@ function seconds(ms: number | null): string {
 
 function print(report: ChaosReport): void {
   const rows: Array<[string, string | number]> = [
-    ['created', report.created],
-    ['completed', report.completed],
+    ['created', `${report.created} ${JSON.stringify(report.kinds)}`],
+    ['completed', `${report.completed} ${JSON.stringify(report.completedByKind)}`],
     ['failed', `${report.failed} ${JSON.stringify(report.failedByReason)}`],
     ['lost', report.lost],
     ['duplicate submits', report.duplicateSubmits],
@@ -74,8 +74,8 @@ function print(report: ChaosReport): void {
     ['stray jobs', report.strayJobs],
     ['fal submits accepted', report.falSubmits],
     ['fal webhook attempts', report.falWebhookAttempts],
-    ['S3 writes', report.s3Writes],
-    ['S3 image writes (thumbnails)', report.imageWrites],
+    ['S3 writes (videos)', report.s3Writes],
+    ['S3 writes (thumbnails, spritesheets)', report.imageWrites],
     ['events delivered (subscribed receiver)', report.eventsDelivered],
     ['events lost', report.eventsLost],
     ['duplicate deliveries', report.duplicateDeliveries],
@@ -108,6 +108,9 @@ function print(report: ChaosReport): void {
   for (const [name, value] of rows) console.log(`  ${name.padEnd(38)} ${value}`);
   console.log('\n  faults injected:');
   for (const [name, count] of Object.entries(report.faults).sort())
+    console.log(`    ${name.padEnd(36)} ${count}`);
+  console.log('\n  faults at untagged steps (the next frame or merge of any job):');
+  for (const [name, count] of Object.entries(report.stepFaults).sort())
     console.log(`    ${name.padEnd(36)} ${count}`);
   if (report.problems.length > 0) {
     console.log('\n  problems:');

@@ -13,9 +13,11 @@ import { callbackSecretRoutes } from './routes/callback-secret.ts';
 import { creativeRoutes } from './routes/creative.ts';
 import { editRoutes } from './routes/edits.ts';
 import { eventRoutes } from './routes/events.ts';
+import { extensionRoutes } from './routes/extensions.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { sequenceRoutes } from './routes/sequences.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { createWebAssets, type WebAssets } from './web-assets.ts';
@@ -51,7 +53,10 @@ export function createApiApp(deps: Deps) {
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
+  // before videoRoutes: /v1/videos/extensions is no video id
+  app.route('/', extensionRoutes(deps));
   app.route('/', videoRoutes(deps));
+  app.route('/', sequenceRoutes(deps));
   app.route('/', editRoutes(deps));
   app.route('/', modelRoutes(deps.styles, deps.config));
   app.route('/', creativeRoutes(deps));

@@ -23,7 +23,7 @@ const httpUrl = z
   .pipe(z.url({ protocol: /^https?$/ }))
   .transform((value) => new URL(value).href);
 /** Text a person wrote: well-formed Unicode (no lone surrogates) and no control characters but tab and newlines. */
-const text = (max: number) =>
+export const text = (max: number) =>
   z
     .string()
     .max(max)
@@ -128,6 +128,14 @@ export const Video = z
     seconds: z.string(),
     size: z.string(),
     remixed_from_video_id: z.string().nullable(),
+    extended_from_video_id: z
+      .string()
+      .optional()
+      .openapi({ description: 'An extension: the video it continues (its seconds are the stitched total).' }),
+    sequence_id: z
+      .string()
+      .optional()
+      .openapi({ description: 'The sequence whose scenes this video merges (GET /v1/sequences/{id}).' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     resolution: z.string(),
     aspect_ratio: z.string(),

@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../core/deps.ts';
 import { VIDEO_ID_PATTERN } from '../core/domain/ids.ts';
 import { isTerminal } from '../core/domain/job.ts';
+import { webhookTokens } from '../core/domain/steps.ts';
 import { parseFalWebhook } from '../core/fal/fal-output.ts';
 import { JwksUnavailableError } from '../core/fal/jwks-cache.ts';
 import { readSignatureHeaders } from '../core/fal/webhook-signature.ts';
@@ -87,7 +88,10 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
     const account = deps.falAccount.check(signature.userId);
 
     const job = await deps.jobs.get(jobId);
-    if (!job || !sameSecret(token, job.webhookToken)) throw refuse('token', 'unknown job or wrong token');
+    if (!job || !webhookTokens(job).some((known) => sameSecret(token, known)))
+      throw refuse('token', 'unknown job or wrong token');
+    // an earlier step's token: fal is telling of a step that is over (each step has its own token)
+    const earlierStep = !sameSecret(token, job.webhookToken);
 
     const delivery = parseFalWebhook(new TextDecoder().decode(raw));
     if (!delivery || delivery.requestId !== signature.requestId)
@@ -103,6 +107,7 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
     // an authentic delivery for an attempt that is over (or a job that ended) is answered so fal stops retrying
     if (
       isTerminal(job.state) ||
+      earlierStep ||
       job.priorRequestIds.includes(requestId) ||
       (job.requestId === requestId && job.state !== 'submitted')
     ) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runChaos } from '../../dev/chaos/chaos.ts';
+import { CHAOS_SOURCES, runChaos } from '../../dev/chaos/chaos.ts';
 import { CHAOS_FAULTS } from '../../dev/chaos/faults.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'reelay-chaos-'));
@@ -13,6 +13,8 @@ describe('chaos: a small run of npm run chaos', () => {
     const lines: string[] = [];
     const report = await runChaos({
       jobs: CHAOS_FAULTS.length + 16,
+      // a third of the rest are extensions and sequences, meeting faults at every step
+      multiStepShare: 0.35,
       faultRate: 0.5,
       everyFaultFirst: true,
       clients: 6,
@@ -31,7 +33,7 @@ describe('chaos: a small run of npm run chaos', () => {
     });
     expect(report.problems, lines.join('\n')).toEqual([]);
     expect(report).toMatchObject({
-      created: CHAOS_FAULTS.length + 16,
+      created: CHAOS_FAULTS.length + 16 + CHAOS_SOURCES,
       lost: 0,
       duplicateSubmits: 0,
       duplicateArchives: 0,
@@ -41,7 +43,7 @@ describe('chaos: a small run of npm run chaos', () => {
       // the subscribed receiver accepted every ended job's event, each signed with its endpoint's secret
       eventsLost: 0,
       badSignatures: 0,
-      eventsDelivered: CHAOS_FAULTS.length + 16,
+      eventsDelivered: CHAOS_FAULTS.length + 16 + CHAOS_SOURCES,
     });
     // a client held the live event stream across the kill (reopening it) and saw every ended job's final
     // event, on that stream or on one it opened for the video afterwards
@@ -51,6 +53,8 @@ describe('chaos: a small run of npm run chaos', () => {
     // every archive the kill cut off was taken over by another worker (how soon: npm run chaos reports it)
     expect(report.takeovers.takenOver).toBe(report.takeovers.orphanedLeases);
     for (const fault of CHAOS_FAULTS) expect(report.faults[fault.name]).toBeGreaterThanOrEqual(1);
+    expect(report.kinds.extension).toBeGreaterThanOrEqual(1);
+    expect(report.kinds.sequence).toBeGreaterThanOrEqual(1);
     // each completed job written to S3 exactly once, and nothing else written
     expect(report.s3Writes).toBe(report.completed);
     expect(report.completed + report.failed).toBe(report.created);

@@ -586,6 +586,78 @@ function generate(seed: number, count: number): Case[] {
         },
         { method: r.pick(['PUT', 'DELETE', 'PATCH']), path: '/v1/events/tokens', headers: {} },
       ]),
+    // extensions: a body broken in one way (a valid one would extend the rated video)
+    () => {
+      const video = { id: FEEDBACK_VIDEO.id };
+      const body = r.pick<unknown>([
+        { video, prompt: 'on', seconds: r.pick<unknown>(['24', '0', '121', 'abc', null, 21, true, []]) },
+        {
+          video,
+          prompt: r.pick<unknown>(['', '   ', null, 7, r.pick(ODD_UNICODE), 'y'.repeat(4_001)]),
+          seconds: '4',
+        },
+        {
+          video: r.pick<unknown>([null, 'video_1', [], {}, { id: 7 }, { id: video.id, x: 1 }]),
+          prompt: 'on',
+          seconds: '4',
+        },
+        { video: { id: r.pick(['video_1', '../../x', r.pick(INJECTIONS)]) }, prompt: 'on', seconds: '4' },
+        { prompt: 'no video', seconds: '4' },
+        {
+          video,
+          prompt: 'on',
+          seconds: '4',
+          [r.pick(['model', 'size', '__proto__x', r.pick(INJECTIONS)])]: 'x',
+        },
+        r.pick(['', '{', '[]', 'null', '"x"']),
+      ]);
+      return {
+        method: 'POST',
+        path: '/v1/videos/extensions',
+        headers: { 'content-type': r.pick(['application/json', 'application/json', 'text/plain']) },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      };
+    },
+    // sequences: a broken create body, or bad ids and queries on the other routes
+    () => {
+      const scene = { prompt: 'a scene', seconds: '4' };
+      const body = r.pick<unknown>([
+        { scenes: r.pick<unknown>([[], [scene], null, 'x', {}, Array.from({ length: 9 }, () => scene)]) },
+        { scenes: [scene, { ...scene, prompt: r.pick<unknown>(['', null, 3, r.pick(ODD_UNICODE)]) }] },
+        { scenes: [scene, { ...scene, seconds: r.pick<unknown>(['99', 'abc', -1, null, '0']) }] },
+        { scenes: [scene, { ...scene, [r.pick(['image_url', '__proto__x', r.pick(INJECTIONS)])]: 'x' }] },
+        { scenes: [scene, scene], continuity: r.pick<unknown>(['yes', 1, null, []]) },
+        { scenes: [scene, scene], model: r.pick<unknown>(['nope', 7, '', r.pick(INJECTIONS)]) },
+        { scenes: [scene, scene], size: r.pick(['1x1', 'big', '99999x99999']) },
+        { scenes: [scene, scene], callback_url: r.pick(['https://169.254.169.254/', 'file:///etc/passwd']) },
+        { scenes: Array.from({ length: 8 }, () => ({ prompt: 'long', seconds: '16' })), model: 'sora-2' },
+        { scenes: [scene, scene], [r.pick(['prompt', 'fallback_models', r.pick(INJECTIONS)])]: 'x' },
+        r.pick(['', '{', '[]', 'null', '"x"']),
+      ]);
+      const id = r.pick([
+        'seq_1',
+        'video_019f6af7308800000000000000000000',
+        '%2e%2e%2f',
+        'x'.repeat(300),
+        '%ED%A0%80',
+      ]);
+      return r.next() < 0.7
+        ? {
+            method: 'POST',
+            path: '/v1/sequences',
+            headers: { 'content-type': 'application/json' },
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+          }
+        : r.pick<Case>([
+            { method: 'GET', path: `/v1/sequences/${id}`, headers: {} },
+            { method: 'DELETE', path: `/v1/sequences/${id}`, headers: {} },
+            {
+              method: 'GET',
+              path: `/v1/sequences?${r.pick(['limit=0', 'limit=101', 'order=up', `after=${id}`, 'after=video_019f6af7308800000000000000000000'])}`,
+              headers: {},
+            },
+          ]);
+    },
   ];
   return Array.from({ length: count }, () => r.pick(mutations)());
 }

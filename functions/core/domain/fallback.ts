@@ -20,13 +20,16 @@ export interface FallbackState {
 }
 
 /** The fal endpoint a request of the job went to. */
-export function endpointOf(job: Pick<Job, 'falEndpoint' | 'fallback'>, requestId: string): string {
-  return job.fallback?.requestEndpoints?.[requestId] ?? job.falEndpoint;
+export function endpointOf(job: Pick<Job, 'falEndpoint' | 'fallback' | 'plan'>, requestId: string): string {
+  return (
+    job.plan?.requestEndpoints[requestId] ?? job.fallback?.requestEndpoints?.[requestId] ?? job.falEndpoint
+  );
 }
 
-/** Generations of the job's current model, the one in flight included. */
-export function modelAttempts(job: Pick<Job, 'priorRequestIds' | 'fallback'>): number {
-  return job.priorRequestIds.length - (job.fallback?.generationBase ?? 0) + 1;
+/** Generations of the job's current model (of its current step, for a multi-step job), the one in flight included. */
+export function modelAttempts(job: Pick<Job, 'priorRequestIds' | 'fallback' | 'plan'>): number {
+  const base = Math.max(job.fallback?.generationBase ?? 0, job.plan?.stepBase ?? 0);
+  return job.priorRequestIds.length - base + 1;
 }
 
 /** The job's fallback record with `tried` added (a job failing after its fallbacks were considered). */

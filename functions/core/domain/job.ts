@@ -3,6 +3,8 @@ import type { CreativeSpec } from './creative.ts';
 import type { FallbackState } from './fallback.ts';
 import type { Lease } from './lease.ts';
 import type { Outbox } from './outbox.ts';
+import type { SequenceSpec } from './sequence.ts';
+import type { JobPlan } from './steps.ts';
 
 /** Internal job states (DESIGN.md "The job"). */
 export const JOB_STATES = ['queued', 'submitted', 'generated', 'completed', 'failed'] as const;
@@ -38,6 +40,10 @@ export interface VideoSpec {
   creative?: CreativeSpec;
   /** Models to move to, in order, when `model` keeps failing retryably (by catalog name). */
   fallbackModels?: string[];
+  /** An extension: the video it continues, and how many extensions the chain holds with this one. */
+  extendedFrom?: { videoId: string; chain: number };
+  /** A sequence: its scenes as asked, merged into this video (domain/sequence.ts). */
+  sequence?: SequenceSpec;
   /** A Sora video made with `delete_video: false`: OpenAI keeps it, so it can be remixed. */
   keepAtOpenAI?: true;
   /** An edit or remix of another of the tenant's videos (`remixed_from_video_id`). */
@@ -83,6 +89,8 @@ export interface Job {
   actualCostUsd?: number;
   /** Each fal request's billable units and cost, measured when the video is archived. */
   falCosts?: FalRequestCost[];
+  /** A video made by several fal requests (domain/steps.ts); the fal fields above describe its current step. */
+  plan?: JobPlan;
   /** Set once the job left a model (`spec.model` is then the one it moved to). */
   fallback?: FallbackState;
   typicalGenerationMs: number;

@@ -1,4 +1,5 @@
 import type { Job } from './job.ts';
+import { unbilledEstimateUsd } from './steps.ts';
 
 /**
  * Concurrency, queueing and budget decisions, pure. The counters themselves live in the usage store
@@ -106,6 +107,7 @@ export function releasesOf(before: Job, after: Job): Releases {
   return {
     slot: claimed && !stillClaimed,
     freed: holdsSlot(before) && !holdsSlot(after),
-    refundUsd: refunded ? before.estimatedCostUsd : 0,
+    // a multi-step job keeps what its finished steps cost: fal billed those
+    refundUsd: refunded ? unbilledEstimateUsd(before) : 0,
   };
 }

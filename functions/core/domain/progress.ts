@@ -1,4 +1,5 @@
 import type { Job } from './job.ts';
+import { planTimes } from './steps.ts';
 
 /**
  * Copying to S3 after generation, a rough allowance for the ETA: 10 s for fal's minute-long
@@ -18,6 +19,20 @@ export interface Progress {
  * linearly to 90 over the typical time, then creeps toward 99, and is 100 only once completed.
  */
 export function estimateProgress(job: Job, now: number): Progress {
+  const step = stepProgress(job, now);
+  if (!job.plan || job.state === 'completed' || job.state === 'failed' || job.state === 'generated')
+    return step;
+  // one progress across the steps: each step's share is its typical time's share of the whole
+  const { doneMs, totalMs, remainingAfterMs } = planTimes(job.plan);
+  const progress = Math.floor((doneMs + (step.progress / 100) * job.typicalGenerationMs) / (totalMs / 100));
+  return {
+    progress: Math.min(98, progress),
+    estimatedCompletionAt:
+      step.estimatedCompletionAt === null ? null : step.estimatedCompletionAt + remainingAfterMs,
+  };
+}
+
+function stepProgress(job: Job, now: number): Progress {
   const allowance = archiveAllowanceMs(job.typicalGenerationMs);
   switch (job.state) {
     case 'completed':

@@ -5,6 +5,7 @@ import { isTerminal } from './job.ts';
 import { isLive, renewLease, takeLease } from './lease.ts';
 import { recordEvent } from './outbox.ts';
 import type { JobPolicy } from './policy.ts';
+import { type JobStep, stepInput } from './steps.ts';
 
 /** A transition asked of a job in a state that does not allow it: a bug in the caller, never client input. */
 export class InvalidTransitionError extends Error {
@@ -33,7 +34,8 @@ export type NewJob = Pick<
   | 'estimatedCostUsd'
   | 'typicalGenerationMs'
   | 'webhookToken'
->;
+> &
+  Partial<Pick<Job, 'plan'>>;
 
 /**
  * How long a submit attempt holds a queued job. A submitter that dies (or times out) mid-call may
@@ -176,6 +178,61 @@ export function markGenerated(
   });
 }
 
+/**
+ * The current step of a multi-step job produced its output, and another step follows: the output is
+ * recorded on its step, and the job goes back to `queued` as the next step's fresh fal request (its
+ * own endpoint, input, webhook token and submit attempts), held for the caller's immediate submit
+ * like a requeued generation. The slot stays held: fal is not done with the video.
+ */
+export function advanceStep(
+  job: Job,
+  result: { requestId: string; outputUrl: string },
+  nextToken: string,
+  now: number,
+  policy: JobPolicy,
+): Job {
+  const plan = job.plan;
+  if (!plan || plan.current >= plan.steps.length - 1) throw new InvalidTransitionError(job, 'next step');
+  const finished = plan.current;
+  const steps = plan.steps.map((step, index) =>
+    index === finished
+      ? {
+          ...step,
+          requestId: result.requestId,
+          webhookToken: job.webhookToken,
+          outputUrl: result.outputUrl,
+          doneAt: now,
+        }
+      : step,
+  );
+  // a webhook that beat the submit's answer brings the request id the job has not recorded yet
+  const done = [
+    ...new Set([...job.priorRequestIds, ...(job.requestId ? [job.requestId] : []), result.requestId]),
+  ];
+  const requestEndpoints = {
+    ...plan.requestEndpoints,
+    ...Object.fromEntries(done.filter((id) => !plan.requestEndpoints[id]).map((id) => [id, job.falEndpoint])),
+  };
+  const next = { ...plan, steps, current: finished + 1, stepBase: done.length, requestEndpoints };
+  const step = steps[finished + 1] as JobStep;
+  const typicalGenerationMs = step.typicalMs;
+  return advance(job, ['queued', 'submitted'], `queued (step ${finished + 2})`, now, {
+    state: 'queued',
+    plan: next,
+    falEndpoint: step.endpoint,
+    falInput: stepInput(next, finished + 1),
+    typicalGenerationMs,
+    webhookToken: nextToken,
+    priorRequestIds: done,
+    requestId: undefined,
+    submittedAt: undefined,
+    submitAttempts: 1,
+    // the caller submits the next step at once
+    openSubmits: 1,
+    dueAt: submitLeaseUntil({ typicalGenerationMs }, now, policy),
+  });
+}
+
 export function isArchiveLeased(job: Job, now: number): boolean {
   return isLive(job.archiveLease, now);
 }
@@ -281,11 +338,15 @@ export function requeueGeneration(
 }
 
 /**
- * The follow-up worker takes a requeued generation for the resubmit it was sent: the version bump
- * makes a redelivered copy of the same message lose, so fal gets one submit.
+ * The follow-up worker takes a requeued generation (or a multi-step job's next step) for the submit
+ * it was sent: the version bump makes a redelivered copy of the same message lose, and the fresh
+ * submit lease keeps the reconciler off it when the message came late (past the requeue's lease),
+ * so fal gets one submit.
  */
-export function claimRequeued(job: Job, now: number): Job {
-  return advance(job, ['queued'], 'queued (resubmitting)', now, {});
+export function claimRequeued(job: Job, now: number, policy: JobPolicy): Job {
+  return advance(job, ['queued'], 'queued (resubmitting)', now, {
+    dueAt: submitLeaseUntil(job, now, policy),
+  });
 }
 
 /**

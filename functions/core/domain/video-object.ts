@@ -4,6 +4,7 @@ import type { Job } from './job.ts';
 import { publicStatus } from './job.ts';
 import { CALLBACK_SINK } from './outbox.ts';
 import { estimateProgress } from './progress.ts';
+import { sequenceIdOf } from './sequence.ts';
 
 /** OpenAI's video object, plus Reelay's extensions (the fal parameters used, estimates). */
 export interface VideoObject {
@@ -19,6 +20,10 @@ export interface VideoObject {
   seconds: string;
   size: string;
   remixed_from_video_id: string | null;
+  /** Reelay's: the video an extension continues (OpenAI's extensions name it nowhere else). */
+  extended_from_video_id?: string;
+  /** Reelay's: the sequence whose scenes this video merges. */
+  sequence_id?: string;
   error: { code: string; message: string } | null;
   resolution: string;
   aspect_ratio: string;
@@ -120,6 +125,8 @@ export function toVideoObject(
     seconds: spec.seconds,
     size: spec.size,
     remixed_from_video_id: spec.source?.videoId ?? null,
+    ...(spec.extendedFrom !== undefined && { extended_from_video_id: spec.extendedFrom.videoId }),
+    ...(spec.sequence !== undefined && { sequence_id: sequenceIdOf(job.id) }),
     error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,
     resolution: spec.resolution,
     aspect_ratio: spec.aspectRatio,

@@ -12,9 +12,17 @@ const record = (value: unknown): Record<string, unknown> | undefined =>
     ? (value as Record<string, unknown>)
     : undefined;
 
-/** A model's output (`{video: {url, …}, seed}`) as an outcome; an output without a video URL is an error. */
-export function outcomeFromOutput(requestId: string, output: unknown): SettledOutcome {
+/** The output's media: `video` (a model, a merge), else the first of `images` (a frame extracted from a video). */
+function mediaOf(output: unknown): Record<string, unknown> | undefined {
   const video = record(record(output)?.video);
+  if (video) return video;
+  const images = record(output)?.images;
+  return Array.isArray(images) ? record(images[0]) : undefined;
+}
+
+/** A model's output (`{video: {url, …}, seed}`, or a step's `{images: [{url}]}`) as an outcome; one without a media URL is an error. */
+export function outcomeFromOutput(requestId: string, output: unknown): SettledOutcome {
+  const video = mediaOf(output);
   if (!video || typeof video.url !== 'string') {
     return {
       kind: 'error',

@@ -1,13 +1,21 @@
 import type { Deps } from '../deps.ts';
 import { classifyFalFailure, type SettledOutcome } from '../domain/fal-outcome.ts';
 import { modelAttempts, remainingFallbacks } from '../domain/fallback.ts';
+import { newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
 import type { JobPolicy } from '../domain/policy.ts';
-import { markFailed, markGenerated, openSubmits, requeueGeneration } from '../domain/transitions.ts';
+import { hasNextStep } from '../domain/steps.ts';
+import {
+  advanceStep,
+  markFailed,
+  markGenerated,
+  openSubmits,
+  requeueGeneration,
+} from '../domain/transitions.ts';
 import { sendFollowUp, settle } from '../limits/settle.ts';
 import { updateJob } from './update-job.ts';
 
-export type Applied = 'generated' | 'failed' | 'resubmitted' | 'deferred' | 'ignored';
+export type Applied = 'generated' | 'advanced' | 'failed' | 'resubmitted' | 'deferred' | 'ignored';
 
 /** The job's current model has used its generations on this failed request: a fallback model decides next. */
 export function fallbackDue(job: Job, requestId: string, policy: JobPolicy): boolean {
@@ -75,6 +83,8 @@ export async function applyFalOutcome(
   if (settled.kind === 'ok') {
     const { video, seed } = settled;
     let replaced: string | undefined;
+    // the next step's own token, made once so a re-decided write hands fal the same one
+    const nextToken = newWebhookToken();
     const updated = await updateJob(
       deps,
       job.id,
@@ -84,11 +94,29 @@ export async function applyFalOutcome(
         if (!known && !(options.adoptOrphan && isOrphanRequest(current, requestId))) return undefined;
         if (current.state !== 'queued' && current.state !== 'submitted') return undefined;
         replaced = known ? undefined : current.requestId;
+        if (hasNextStep(current.plan))
+          return advanceStep(current, { requestId, outputUrl: video.url }, nextToken, deps.now(), policy);
         return markGenerated(current, { requestId, video, seed }, deps.now(), policy);
       },
       job,
     );
     if (!updated?.changed) return 'ignored';
+    if (updated.job.state === 'queued') {
+      logger.info('fal finished a step; the next is submitted', {
+        jobId: job.id,
+        requestId,
+        step: updated.job.plan?.current,
+      });
+      if (replaced)
+        await sendFollowUp(
+          deps,
+          { kind: 'cancel', jobId: job.id, endpoint: job.falEndpoint, requestId: replaced },
+          job.id,
+        );
+      // if this message is lost, the reconciler submits once the step's submit lease runs out
+      await sendFollowUp(deps, { kind: 'resubmit', jobId: job.id, version: updated.job.version }, job.id);
+      return 'advanced';
+    }
     logger.info('fal generated the video', { jobId: job.id, requestId, adoptedInsteadOf: replaced });
     if (replaced)
       await sendFollowUp(

@@ -9,6 +9,7 @@ import {
   withImageUrl,
 } from '../domain/catalog/index.ts';
 import { clientRequest } from '../domain/creative.ts';
+import type { PlannedVideo } from '../domain/extension.ts';
 import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '../domain/idempotency.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
@@ -39,6 +40,20 @@ async function uploadImage(deps: Deps, image: Blob): Promise<string> {
       },
     );
   }
+}
+
+/**
+ * How a multi-step kind (an extension, a sequence) plugs into the pipeline: each request is resolved
+ * with `imageFrom` as its image (a step's output), then `plan` turns them into the steps recorded.
+ */
+export interface StepsPlanner {
+  /** Further requests the video is made of (a sequence's other scenes), in order after the first. */
+  more?: VideoRequest[];
+  /** The image request `index` (0: the first) is resolved with: a step's output, or none. */
+  imageFrom?(index: number): string | undefined;
+  /** What else makes the request itself beside its fields (the video extended), for the Idempotency-Key. */
+  identity?: string;
+  plan(resolved: ResolvedVideo[]): PlannedVideo;
 }
 
 export interface CreatedVideo {
@@ -106,20 +121,46 @@ export async function createVideo(
   deps: Deps,
   tenant: string,
   asked: VideoRequest,
-  options: { image?: Blob; idempotencyKey?: string } = {},
+  options: { image?: Blob; idempotencyKey?: string; steps?: StepsPlanner } = {},
 ): Promise<CreatedVideo> {
-  const { image, idempotencyKey } = options;
+  const { image, idempotencyKey, steps } = options;
   const limits = await tenantLimits(deps, tenant);
   const request = await applyCreative(deps, { ...asked, keepAtOpenAI: limits.keepSoraVideos }, limits);
   const { source } = request;
-  let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> = source
-    ? await resolveEditRequest(deps, tenant, { ...request, source })
-    : resolveVideo(image ? { ...request, imageUrl: PENDING_UPLOAD } : request);
-  await screenCreate(deps, request, limits);
+  // a sequence's other scenes: each styled, enhanced, validated and screened like the first
+  const more = await Promise.all(
+    (steps?.more ?? []).map((scene) =>
+      applyCreative(deps, { ...scene, keepAtOpenAI: limits.keepSoraVideos }, limits),
+    ),
+  );
+  const placeholder = image ? PENDING_UPLOAD : steps?.imageFrom?.(0);
+  // an edit resolves against its source video; anything else against its model
+  const video = source
+    ? undefined
+    : resolveVideo(placeholder ? { ...request, imageUrl: placeholder } : request);
+  let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> =
+    video ??
+    (await resolveEditRequest(deps, tenant, { ...request, source: source as NonNullable<typeof source> }));
+  // a multi-step video: the resolved requests become its steps, and the plan is what is recorded
+  const planned =
+    steps &&
+    video &&
+    steps.plan([
+      video,
+      ...more.map((scene, index) => {
+        const frame = steps.imageFrom?.(index + 1);
+        return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
+      }),
+    ]);
+  if (planned) resolved = planned;
+  for (const screened of [request, ...more]) await screenCreate(deps, screened, limits);
   let id = newVideoId(deps.now());
   if (idempotencyKey !== undefined) {
     // what the client sent: an LLM's rewrite differs between repeats of the same request
-    const fingerprint = requestFingerprint(clientRequest(request), image && (await sha256(image)));
+    const fingerprint = requestFingerprint(
+      clientRequest(request),
+      image ? await sha256(image) : steps?.identity,
+    );
     const claimed = await claimId(deps, tenant, checkIdempotencyKey(idempotencyKey), fingerprint);
     if (claimed.existing) return replay(claimed.existing, claimed.id);
     id = claimed.id;
@@ -138,8 +179,12 @@ export async function createVideo(
         falEndpoint: resolved.falEndpoint,
         falInput: resolved.falInput,
         estimatedCostUsd: resolved.estimatedCostUsd,
-        typicalGenerationMs: deps.policy.typicalGenerationMs ?? resolved.typicalGenerationSeconds * 1000,
+        typicalGenerationMs:
+          planned?.typicalGenerationMs ??
+          deps.policy.typicalGenerationMs ??
+          resolved.typicalGenerationSeconds * 1000,
         webhookToken: newWebhookToken(),
+        ...(planned && { plan: planned.plan }),
       },
       now,
       deps.policy,

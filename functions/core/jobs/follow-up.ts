@@ -17,7 +17,7 @@ async function resubmit(deps: EngineDeps, jobId: string, version: number): Promi
     current.state === 'queued' &&
     current.requestId === undefined &&
     current.waitingSince === undefined
-      ? claimRequeued(current, deps.now())
+      ? claimRequeued(current, deps.now(), deps.policy)
       : undefined,
   );
   if (claimed?.changed) await submitJob(deps, claimed.job);
@@ -26,6 +26,8 @@ async function resubmit(deps: EngineDeps, jobId: string, version: number): Promi
 async function fetchResult(deps: EngineDeps, jobId: string, requestId: string): Promise<void> {
   const job = await deps.jobs.get(jobId);
   if (!job || (job.state !== 'queued' && job.state !== 'submitted')) return;
+  // an earlier step's (or attempt's) request: the job has moved on, and its endpoint is another's
+  if (job.priorRequestIds.includes(requestId)) return;
   const outcome = await deps.fal.result(job.falEndpoint, requestId);
   // the webhook that sent this was verified and carried the job's token, as for an inline payload
   await applyFalOutcome(deps, job, outcome, { adoptOrphan: true });
