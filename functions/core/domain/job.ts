@@ -152,6 +152,14 @@ export function publicStatus(state: JobState): PublicStatus {
   }
 }
 
+/** A multi-step job past its first step: fal has worked on it, so it never reads as queued again. */
+export const isPastFirstStep = (job: Pick<Job, 'plan'>): boolean => (job.plan?.current ?? 0) > 0;
+
+/** The one status a client sees, across every step of the job. */
+export function jobStatus(job: Pick<Job, 'state' | 'plan'>): PublicStatus {
+  return job.state === 'queued' && isPastFirstStep(job) ? 'in_progress' : publicStatus(job.state);
+}
+
 /** Generation attempts fal has accepted, the current one included. */
 export function generationCount(job: Job): number {
   return job.priorRequestIds.length + (job.requestId ? 1 : 0);

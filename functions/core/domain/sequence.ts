@@ -3,7 +3,7 @@ import { FFMPEG } from './catalog/ffmpeg.ts';
 import type { ResolvedVideo } from './catalog/index.ts';
 import type { PlannedVideo } from './extension.ts';
 import type { Job, JobError, PublicStatus } from './job.ts';
-import { publicStatus } from './job.ts';
+import { jobStatus } from './job.ts';
 import { estimateProgress } from './progress.ts';
 import { type JobStep, newPlan, stepOutput, totalEstimateUsd } from './steps.ts';
 
@@ -169,7 +169,7 @@ export function toSequenceObject(job: Job, now: number): SequenceObject {
   return {
     id: sequenceIdOf(job.id),
     object: 'sequence',
-    status: publicStatus(job.state),
+    status: jobStatus(job),
     progress: estimateProgress(job, now).progress,
     model: job.spec.model,
     continuity: sequence.continuity,

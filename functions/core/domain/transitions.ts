@@ -1,7 +1,7 @@
 import { videoEvent } from './events.ts';
 import type { TriedModel } from './fallback.ts';
 import type { ArchivedVideo, GeneratedVideo, Job, JobError, JobState } from './job.ts';
-import { isTerminal } from './job.ts';
+import { isPastFirstStep, isTerminal } from './job.ts';
 import { isLive, renewLease, takeLease } from './lease.ts';
 import { recordEvent } from './outbox.ts';
 import type { JobPolicy } from './policy.ts';
@@ -323,7 +323,7 @@ export function requeueGeneration(
 ): Job {
   return advance(job, ['queued', 'submitted'], 'queued (new generation)', now, {
     state: 'queued',
-    ...(job.state !== 'queued' && {
+    ...(job.state !== 'queued' && !isPastFirstStep(job) && {
       outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
     }),
     priorRequestIds: [...new Set([...job.priorRequestIds, failedRequestId])],
@@ -367,7 +367,7 @@ export function switchModel(
   return advance(job, ['queued', 'submitted'], 'queued (fallback model)', now, {
     ...next,
     state: 'queued',
-    ...(job.state !== 'queued' && {
+    ...(job.state !== 'queued' && !isPastFirstStep(job) && {
       outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
     }),
     priorRequestIds,

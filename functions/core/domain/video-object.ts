@@ -1,7 +1,7 @@
 import { type CostBasis, costOf } from './cost.ts';
 import { isTerminalEvent } from './events.ts';
 import type { Job } from './job.ts';
-import { publicStatus } from './job.ts';
+import { jobStatus } from './job.ts';
 import { CALLBACK_SINK } from './outbox.ts';
 import { estimateProgress } from './progress.ts';
 import { sequenceIdOf } from './sequence.ts';
@@ -115,7 +115,7 @@ export function toVideoObject(
   return {
     id: job.id,
     object: 'video',
-    status: publicStatus(job.state),
+    status: jobStatus(job),
     progress,
     created_at: seconds(job.createdAt),
     completed_at: completedAt === null ? null : seconds(completedAt),

@@ -7,7 +7,7 @@ import {
   type VideoEvent,
   videoEvent,
 } from '../domain/events.ts';
-import { isTerminal, type Job, publicStatus } from '../domain/job.ts';
+import { isTerminal, type Job, jobStatus } from '../domain/job.ts';
 import { toVideoObject } from '../domain/video-object.ts';
 import { queuePositions } from '../limits/queue-position.ts';
 import { pushTo } from './fan-out.ts';
@@ -17,7 +17,7 @@ const GREETING_WINDOW = 200;
 
 /** The event that stands for a job's current state: the one in its outbox when it is of that state. */
 function currentEvent(job: Job): VideoEvent {
-  const type: EventType = `video.${publicStatus(job.state)}`;
+  const type: EventType = `video.${jobStatus(job)}`;
   const recorded = job.outbox?.event;
   if (recorded?.type === type) return recorded;
   return videoEvent(job.id, type, job.updatedAt, isTerminalEvent(type) ? undefined : job.version);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import { checkExtendable, EXTENSION_FRAME, planExtension } from '../../../functions/core/domain/extension.ts';
 import { endpointOf, modelAttempts } from '../../../functions/core/domain/fallback.ts';
-import type { Job } from '../../../functions/core/domain/job.ts';
+import { type Job, jobStatus } from '../../../functions/core/domain/job.ts';
 import { releasesOf } from '../../../functions/core/domain/limits.ts';
 import { DEFAULT_POLICY as policy } from '../../../functions/core/domain/policy.ts';
 import { estimateProgress } from '../../../functions/core/domain/progress.ts';
@@ -18,6 +18,7 @@ import {
   requeueGeneration,
   submitLeaseUntil,
 } from '../../../functions/core/domain/transitions.ts';
+import { toVideoObject } from '../../../functions/core/domain/video-object.ts';
 import { newJob, T0 } from '../../support/jobs.ts';
 
 const SOURCE_URL = 'https://bucket.s3.amazonaws.com/videos/acme/video_1.mp4?X-Amz-Signature=abc';
@@ -89,6 +90,36 @@ describe('an extension plan', () => {
 describe('the multi-step engine (pure)', () => {
   const frame = 'https://v3b.fal.media/files/f/frame.png';
   const clip = 'https://v3b.fal.media/files/c/clip.mp4';
+
+  it('keeps one public status across steps: in progress from the first submit, never queued again', () => {
+    const queued = extensionJob();
+    expect(jobStatus(queued)).toBe('queued');
+    const submitted = markSubmitted(queued, 'req-frame', T0 + 1_000, policy);
+    const next = advanceStep(
+      submitted,
+      { requestId: 'req-frame', outputUrl: frame },
+      'token-1',
+      T0 + 2_000,
+      policy,
+    );
+    expect(next.state).toBe('queued');
+    expect(jobStatus(next)).toBe('in_progress');
+    expect(toVideoObject(next, T0 + 2_000, null).status).toBe('in_progress');
+    // a retried second step is still in progress to the client: no video.queued event is recorded
+    const clipSubmitted = markSubmitted(
+      claimRequeued(next, T0 + 2_500, policy),
+      'req-clip',
+      T0 + 3_000,
+      policy,
+    );
+    const retried = requeueGeneration(clipSubmitted, 'req-clip', 'server_error', T0 + 4_000, policy);
+    expect(jobStatus(retried)).toBe('in_progress');
+    expect(retried.outbox?.event.type).not.toBe('video.queued');
+    // while a first step's retry does read as queued again, with its event
+    const firstRetried = requeueGeneration(submitted, 'req-frame', 'server_error', T0 + 2_000, policy);
+    expect(jobStatus(firstRetried)).toBe('queued');
+    expect(firstRetried.outbox?.event.type).toBe('video.queued');
+  });
 
   it('advances a finished step to the next as a fresh request, its output wired in, the slot kept', () => {
     const submitted = markSubmitted(extensionJob(), 'req-frame', T0 + 1_000, policy);
