@@ -6,9 +6,12 @@ import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { createFalAccountPin } from '../../functions/core/fal/account-pin.ts';
 import { createWebhookVerifier } from '../../functions/core/fal/webhook-signature.ts';
+import { s3Client, sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { buildDeps } from '../../functions/core/wiring.ts';
 import { falSigner } from '../../test/support/fal-signing.ts';
 import { LocalQueue } from '../local-queue.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { type CountingClient, countingClient } from './counting-dynamo.ts';
 import type { LoadRequest, LoadSpec } from './load/protocol.ts';
 import { runLoad } from './load/run-load.ts';
 import { type LoadSummary, summarize } from './load/summary.ts';
@@ -142,11 +145,24 @@ async function run(): Promise<BenchResult> {
     maxReceiveCount: 5,
     concurrency: 1,
   });
+  let counter: CountingClient | undefined;
   const stack = await startBenchStack({
     deps: {
       archiveQueue,
       verifyFalWebhook: createWebhookVerifier({ jwksUrl: 'http://127.0.0.1/jwks.json', fetch: jwks }),
       falAccount: createFalAccountPin(BENCH_ACCOUNT),
+    },
+    // the webhook function's own DynamoDB client, its requests counted on every table
+    depsFor: (fn, shared) => {
+      if (fn !== 'fal-webhook') return shared;
+      const { config } = shared;
+      counter = countingClient(config.endpoints.dynamodb as string, config.region);
+      const { followUps, eventQueue, metrics, logger, now, verifyFalWebhook, falAccount } = shared;
+      return buildDeps(
+        config,
+        { archiveQueue, followUps, eventQueue, metrics, logger, now, verifyFalWebhook, falAccount },
+        { dynamodb: counter.client, s3: s3Client(config), sqs: sqsClient(config) },
+      );
     },
   });
   const bare = await startBareEndpoint();
@@ -164,7 +180,11 @@ async function run(): Promise<BenchResult> {
     const peerJobs = await seedSubmittedJobs(stack.deps, 'local', total);
     const deliveries = jobs.map((job) => delivery(signer, job));
     // each delivery is a first delivery for a job of its own (a repeat would be a duplicate, answered from one read); the bare endpoint may repeat them
+    counter?.reset();
     const reelay = await measure(Number(new URL(stack.url).port), deliveries, false);
+    const reelayCounts = counter?.counts() ?? {};
+    const reelayRequests = Object.values(reelayCounts).reduce((a, b) => a + b, 0);
+    const accepted = reelay.sustained.ok + reelay.offered.ok + WARMUP;
     const enqueued = archiveQueue.depth().visible;
     const peered = await measure(
       peer.port,
@@ -212,6 +232,11 @@ async function run(): Promise<BenchResult> {
         `the DynamoDB part alone does ${dynamo.perSecond}/s (p50 ${dynamo.p50Ms} ms): on the local stack the stand-in DynamoDB, not the handler, sets the pace`,
         `ratio ${ratio}: Reelay ingests ${ratio}x of what the same server does with no work at all (${CONCURRENCY} connections, ${SUSTAINED_MS / 1000} s)`,
         `against the peer: sustained ${peerRatio}x of the peer's rate (goal >= 0.85), p99 at ${OFFERED_PER_SECOND}/s ${p99Ratio}x the peer's (goal <= 3); first deliveries only, each system on jobs of its own`,
+        `Reelay's DynamoDB requests per accepted delivery: ${round(reelayRequests / accepted, 2)} (${Object.entries(
+          reelayCounts,
+        )
+          .map(([key, n]) => `${key} ${round(n / accepted, 2)}`)
+          .join(', ')}); the peer's: GetItem 1, PutItem 1`,
         `the peer enqueued ${peerEnqueued} for ${peered.sustained.ok + peered.offered.ok + WARMUP} accepted`,
         `${enqueued} archive messages enqueued for ${reelay.sustained.ok + reelay.offered.ok + WARMUP} accepted deliveries; load generator in its own process`,
       ],
@@ -219,6 +244,7 @@ async function run(): Promise<BenchResult> {
         concurrency: CONCURRENCY,
         offeredPerSecond: OFFERED_PER_SECOND,
         reelay,
+        reelayDynamo: reelayCounts,
         peer: peered,
         peerRatio,
         p99Ratio,

@@ -40,8 +40,9 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * carries RateLimit-* headers of the tightest limit; a refused request is a 429 with Retry-After.
  *
  * Where they are counted (docs/limits.md, "What a poll costs"): every request of a key counts in
- * this warm instance's memory first; a write (any other method) is then counted in the accounts
- * table too, so writes and creates hold across instances, while a read (a poll) costs no write.
+ * this warm instance's memory first; a write other than a create is then counted in the accounts
+ * table too, and a create in the tenant's create count there, so writes and creates hold across
+ * instances, while a read (a poll) costs no write.
  *
  * What counts (docs/limits.md): a request refused by either limit counts against neither, and a
  * create refused as invalid input before any spend gives its create back (it still counts as a
@@ -66,9 +67,10 @@ export function rateLimit(
     const createScope = `create:${tenant}`;
     const isRead = READS.has(c.req.method);
     const isCreate = c.req.method === 'POST' && c.req.path.replace(/\/+$/, '') === '/v1/videos';
-    // the key's count in this instance; for a write, then the shared one
+    // the key's count in this instance; for a write, then the shared one. A create is counted across
+    // instances by the tenant's create count instead: a second shared count would be one more write per create
     const states = [await count(local, keyScope, limits.requestsPerMinute)];
-    const shared = !isRead && states[0]?.allowed;
+    const shared = !isRead && !isCreate && states[0]?.allowed;
     if (shared) {
       const global = await count(deps.rateLimits, keyScope, limits.requestsPerMinute);
       states.push(global);
@@ -84,7 +86,6 @@ export function rateLimit(
       // refused by the tenant's create limit: the key's request quota is not spent on it
       if (createRefused) {
         await local.release(keyScope, start);
-        await deps.rateLimits.release(keyScope, start);
         for (const state of states.slice(0, -1)) state.used--;
       }
       const headers = rateLimitHeaders(shown, now);
