@@ -134,4 +134,4 @@ async function run(): Promise<BenchResult> {
   }
 }
 
-export const archive: Bench = { name: 'archive', title: '3. Archive', timeoutMs: 240_000, run };
+export const archive: Bench = { name: 'archive', title: '4. Archive', timeoutMs: 240_000, run };

@@ -147,4 +147,4 @@ async function run(): Promise<BenchResult> {
   };
 }
 
-export const coldStart: Bench = { name: 'cold-start', title: '1. Cold start', timeoutMs: 120_000, run };
+export const coldStart: Bench = { name: 'cold-start', title: '1. Cold start', timeoutMs: 180_000, run };

@@ -175,4 +175,4 @@ async function run(): Promise<BenchResult> {
   }
 }
 
-export const endToEnd: Bench = { name: 'e2e', title: '4. End to end', timeoutMs: 240_000, run };
+export const endToEnd: Bench = { name: 'e2e', title: '5. End to end', timeoutMs: 240_000, run };
