@@ -39,7 +39,8 @@ async function run(): Promise<BenchResult> {
   // queue wait as fal's default emulation (300 ms), generation 0: what is left is Reelay's own work
   // every function gets its own DynamoDB client, counted by SDK middleware on every table it touches
   const counters = new Map<FunctionName, CountingClient>();
-  const ended = { completed: 0, failed: 0 };
+  // ids, not saves: an ended job is written again (its event's delivery), and must count once
+  const ended = { completed: new Set<string>(), failed: new Set<string>() };
   const stack = await startBenchStack({
     emulator: { generationMs: 0 },
     depsFor: (fn, shared) => {
@@ -58,7 +59,8 @@ async function run(): Promise<BenchResult> {
         ...jobs,
         async save(next) {
           const saved = await jobs.save(next);
-          if (saved && (next.state === 'completed' || next.state === 'failed')) ended[next.state]++;
+          if (saved && (next.state === 'completed' || next.state === 'failed'))
+            ended[next.state].add(next.id);
           return saved;
         },
       };
@@ -101,7 +103,7 @@ async function run(): Promise<BenchResult> {
     );
     const created = summarize(load);
     const deadline = started + DRAIN_LIMIT_MS;
-    const endedCount = () => ended.completed + ended.failed;
+    const endedCount = () => ended.completed.size + ended.failed.size;
     while (endedCount() < created.ok) {
       if (performance.now() > deadline) throw new Error('jobs did not drain in time');
       await new Promise((r) => setTimeout(r, 10));
@@ -116,6 +118,8 @@ async function run(): Promise<BenchResult> {
         dynamo[named] = (dynamo[named] ?? 0) + n;
       }
     const queue = stack.queue.counts();
+    const events = stack.eventQueue.counts();
+    const followUps = stack.followUps.counts();
     const fal = emulator.stats();
 
     const jobs = await allJobs(stack.deps.jobs);
@@ -134,8 +138,16 @@ async function run(): Promise<BenchResult> {
         ['jobs per second', round(completed / (drainMs / 1000), 1), ''],
         ['create p50 / p99 ms', `${created.p50Ms} / ${created.p99Ms}`, ''],
         ['DynamoDB requests per job (all tables, all functions)', per(dynamoTotal), ''],
-        ['queue messages per job (sent)', per(queue.sent), ''],
-        ['function invocations per job', per(JOBS + fal.webhookAttempts + queue.received), ''],
+        [
+          'queue messages per job (sent: archive, events, follow-up)',
+          per(queue.sent + events.sent + followUps.sent),
+          '',
+        ],
+        [
+          'function invocations per job',
+          per(JOBS + fal.webhookAttempts + queue.received + events.received + followUps.received),
+          '',
+        ],
         [
           `HTTP requests with fal per job (${POLLING.generationMs / 1000} s generation for polling)`,
           per(reelayFalCalls),
@@ -150,7 +162,8 @@ async function run(): Promise<BenchResult> {
         `DynamoDB per job by function: ${Object.entries(byFunction)
           .map(([fn, counts]) => `${fn} ${per(Object.values(counts).reduce((a, b) => a + b, 0))}`)
           .join(', ')}`,
-        `invocations per job: api ${per(JOBS)}, fal-webhook ${per(fal.webhookAttempts)}, archiver ${per(queue.received)}, reconciler 0 (not needed: every webhook arrived; on AWS it runs once a minute whatever the load)`,
+        `queue messages per job: archive ${per(queue.sent)}, events ${per(events.sent)}, follow-up ${per(followUps.sent)}`,
+        `invocations per job: api ${per(JOBS)}, fal-webhook ${per(fal.webhookAttempts)}, archiver ${per(queue.received)}, event-deliverer ${per(events.received)}, follow-up ${per(followUps.received)}, reconciler 0 (not needed: every webhook arrived; on AWS it runs once a minute whatever the load)`,
         `with fal: Reelay ${per(fal.submits)} submit + ${per(fal.webhookAttempts)} webhook + ${per(fal.statusCalls + fal.resultCalls)} polls; fal.subscribe at ${POLLING.pollIntervalMs} ms: ${round(sample.requestsPerJob, 1)} (submit, ${round(sample.statusCalls / sample.jobs, 1)} status, ${round(sample.resultCalls / sample.jobs, 1)} result)`,
         `for the ${JOBS} jobs: about ${Math.round(sample.requestsPerJob * JOBS).toLocaleString('en')} requests from polling clients against Reelay's ${reelayFalCalls.toLocaleString('en')}`,
         `ratio ${ratio}: a polling client makes ${ratio}x the HTTP requests per video that Reelay exchanges with fal, and holds a process open for the whole generation`,
@@ -164,6 +177,8 @@ async function run(): Promise<BenchResult> {
         dynamo,
         dynamoByFunction: byFunction,
         queue,
+        events,
+        followUps,
         fal,
         polling: sample,
         ratio,
