@@ -1,40 +1,45 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
-import type { JobStore } from '../../functions/core/store/job-store.ts';
 
-export interface CountingStore {
-  store: JobStore;
-  /** Requests sent, by DynamoDB operation (GetItem, PutItem, Query, …). */
+/** Operations that write; the rest (GetItem, Query, BatchGetItem, …) only read. */
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+export interface CountingClient {
+  client: DynamoDBClient;
+  /** Requests sent since the last reset, keyed `Operation table` (e.g. `PutItem reelay-jobs`). */
   counts(): Record<string, number>;
-  /** Jobs this store has written into a terminal state, so a caller can wait for them without reading. */
-  ended(): { completed: number; failed: number };
+  /** Reads and writes since the last reset. */
+  totals(): { reads: number; writes: number; all: number };
+  reset(): void;
 }
 
-/** The real job store on a client whose SDK middleware counts each DynamoDB request it sends. */
-export function countingJobStore(endpoint: string, region: string, table: string): CountingStore {
+/** A DynamoDB client whose SDK middleware counts every request it sends, by operation and table, across all tables. */
+export function countingClient(endpoint: string, region: string): CountingClient {
   const client = new DynamoDBClient({ region, endpoint });
-  const counts: Record<string, number> = {};
+  let counts: Record<string, number> = {};
   client.middlewareStack.add(
     (next, context) => (args) => {
-      // the operation name is the wire one (e.g. PutItem) whether the document client or the plain one sent it
       const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts[operation] = (counts[operation] ?? 0) + 1;
+      const table = String((args.input as { TableName?: string }).TableName ?? 'several');
+      const key = `${operation} ${table}`;
+      counts[key] = (counts[key] ?? 0) + 1;
       return next(args);
     },
-    { step: 'build', name: 'reelayBenchCount' },
+    { step: 'initialize', name: 'reelayBenchCountAll' },
   );
-  const ended = { completed: 0, failed: 0 };
-  const store = createDynamoJobStore(client, table);
   return {
-    store: {
-      ...store,
-      async save(next) {
-        const saved = await store.save(next);
-        if (saved && (next.state === 'completed' || next.state === 'failed')) ended[next.state]++;
-        return saved;
-      },
-    },
+    client,
     counts: () => ({ ...counts }),
-    ended: () => ({ ...ended }),
+    totals() {
+      let reads = 0;
+      let writes = 0;
+      for (const [key, n] of Object.entries(counts)) {
+        if (WRITES.has(key.split(' ')[0] as string)) writes += n;
+        else reads += n;
+      }
+      return { reads, writes, all: reads + writes };
+    },
+    reset() {
+      counts = {};
+    },
   };
 }

@@ -13,6 +13,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const LOADERS: Record<string, () => Promise<Bench>> = {
   'cold-start': async () => (await import('./cold-start.ts')).coldStart,
   webhook: async () => (await import('./webhook-ingest.ts')).webhookIngest,
+  create: async () => (await import('./create.ts')).create,
   archive: async () => (await import('./archive.ts')).archive,
   e2e: async () => (await import('./end-to-end.ts')).endToEnd,
   'sync-vs-async': async () => (await import('./sync-vs-async.ts')).syncVsAsync,

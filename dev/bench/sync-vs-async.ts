@@ -140,7 +140,7 @@ async function run(): Promise<BenchResult> {
 
 export const syncVsAsync: Bench = {
   name: 'sync-vs-async',
-  title: '5. Sync vs Reelay under a fixed worker pool',
+  title: '6. Sync vs Reelay under a fixed worker pool',
   timeoutMs: 300_000,
   run,
 };

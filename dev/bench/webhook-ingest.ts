@@ -1,35 +1,48 @@
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { serve } from '@hono/node-server';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Hono } from 'hono';
 import { toFalWireJson } from '../../dev/fal-emulator/wire-json.ts';
+import { createArchiverHandler } from '../../functions/archiver/archiver.ts';
 import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { createFalAccountPin } from '../../functions/core/fal/account-pin.ts';
 import { createWebhookVerifier } from '../../functions/core/fal/webhook-signature.ts';
+import { s3Client, sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { buildDeps } from '../../functions/core/wiring.ts';
 import { falSigner } from '../../test/support/fal-signing.ts';
 import { LocalQueue } from '../local-queue.ts';
 import { startBenchStack } from './bench-stack.ts';
+import { type CountingClient, countingClient } from './counting-dynamo.ts';
 import type { LoadRequest, LoadSpec } from './load/protocol.ts';
 import { runLoad } from './load/run-load.ts';
 import { type LoadSummary, summarize } from './load/summary.ts';
+import { createPeerReceiver } from './peers/webhook-receiver.ts';
 import { seedSubmittedJobs } from './seed-jobs.ts';
+import { startServer } from './serve-app.ts';
+import { startSourceServer } from './source-server.ts';
 import { percentile, round } from './stats.ts';
 import type { Bench, BenchResult } from './types.ts';
 
 const CONCURRENCY = 32;
-const SUSTAINED_MS = 8_000;
-const SUSTAINED_MAX = 2_500;
-const OFFERED_PER_SECOND = 50;
-const OFFERED_MS = 5_000;
+const SUSTAINED_MS = 6_000;
+const SUSTAINED_MAX = 1_000;
+// the issue's load test: 200 first deliveries a second for 10 s
+const OFFERED_PER_SECOND = 200;
+const OFFERED_MS = 10_000;
 const WARMUP = 100;
+/** The emulator's clip size: what `npm start` archives after each delivery. */
+const VIDEO_BYTES = 55_897;
 
 type Signer = ReturnType<typeof falSigner>;
 /** The fal account the bench's deliveries are signed for, pinned like an operator's. */
 const BENCH_ACCOUNT = 'bench-account';
 
 /** One signed OK delivery for a submitted job, as fal sends it (wire JSON, headers signed over the raw bytes). */
-function delivery(signer: Signer, job: Job): LoadRequest {
+function delivery(
+  signer: Signer,
+  job: Job,
+  url = 'https://v3b.fal.media/files/b/bench/output.mp4',
+): LoadRequest {
   const requestId = job.requestId as string;
   const body = toFalWireJson({
     error: null,
@@ -39,8 +52,8 @@ function delivery(signer: Signer, job: Job): LoadRequest {
       video: {
         content_type: 'video/mp4',
         file_name: 'output.mp4',
-        file_size: 55_897,
-        url: 'https://v3b.fal.media/files/b/bench/output.mp4',
+        file_size: VIDEO_BYTES,
+        url,
       },
     },
     request_id: requestId,
@@ -57,27 +70,70 @@ function delivery(signer: Signer, job: Job): LoadRequest {
   };
 }
 
-/** Warm-up, then the most it sustains (closed loop), then latency at a fixed offered load (open loop). */
-async function measure(port: number, deliveries: LoadRequest[], cycle: boolean) {
-  const spec = (requests: LoadRequest[], mode: LoadSpec['mode'], maxMs: number): LoadSpec => ({
-    port,
+type Measured = { sustained: LoadSummary; offered: LoadSummary };
+
+interface Target {
+  port: number;
+  deliveries: LoadRequest[];
+  /** Start over when all are sent (only for a target that does not care about repeats). */
+  cycle: boolean;
+}
+
+/**
+ * For each target: a warm-up, then the most it sustains (closed loop), then latency at a fixed
+ * offered load (open loop). Each phase runs for every target in turn before the next phase, so a
+ * change in the machine's load over the run falls on all of them alike.
+ */
+async function measure(targets: Target[]) {
+  const spec = (
+    target: Target,
+    requests: LoadRequest[],
+    mode: LoadSpec['mode'],
+    maxMs: number,
+  ): LoadSpec => ({
+    port: target.port,
     requests,
     mode,
     maxMs,
     requestTimeoutMs: 10_000,
-    cycle,
+    cycle: target.cycle,
   });
-  const warm = deliveries.slice(0, WARMUP);
-  const sustainedSet = deliveries.slice(WARMUP, WARMUP + SUSTAINED_MAX);
-  const offeredSet = deliveries.slice(WARMUP + SUSTAINED_MAX);
-  await runLoad(spec(warm, { kind: 'closed', concurrency: 8 }, 10_000));
-  const sustained = summarize(
-    await runLoad(spec(sustainedSet, { kind: 'closed', concurrency: CONCURRENCY }, SUSTAINED_MS)),
-  );
-  const offered = summarize(
-    await runLoad(spec(offeredSet, { kind: 'open', ratePerSecond: OFFERED_PER_SECOND }, OFFERED_MS)),
-  );
-  return { sustained, offered };
+  for (const target of targets)
+    await runLoad(
+      spec(target, target.deliveries.slice(0, WARMUP), { kind: 'closed', concurrency: 8 }, 10_000),
+    );
+  const sustained: LoadSummary[] = [];
+  for (const target of targets)
+    sustained.push(
+      summarize(
+        await runLoad(
+          spec(
+            target,
+            target.deliveries.slice(WARMUP, WARMUP + SUSTAINED_MAX),
+            { kind: 'closed', concurrency: CONCURRENCY },
+            SUSTAINED_MS,
+          ),
+        ),
+      ),
+    );
+  const offered: LoadSummary[] = [];
+  for (const target of targets)
+    offered.push(
+      summarize(
+        await runLoad(
+          spec(
+            target,
+            target.deliveries.slice(WARMUP + SUSTAINED_MAX),
+            { kind: 'open', ratePerSecond: OFFERED_PER_SECOND },
+            OFFERED_MS,
+          ),
+        ),
+      ),
+    );
+  return targets.map((_, i) => ({
+    sustained: sustained[i] as LoadSummary,
+    offered: offered[i] as LoadSummary,
+  }));
 }
 
 /** The handler's DynamoDB part alone (one consistent read, one conditional write), from the server's process. */
@@ -108,16 +164,73 @@ async function dynamoOnly(deps: Deps, jobs: Job[]): Promise<LoadSummary> {
 }
 
 /** The ceiling: Hono on the same Node server adapter, answering 200 without reading anything. */
-async function startBareEndpoint() {
+function startBareEndpoint() {
   const app = new Hono();
   app.post('/webhooks/fal', (c) => c.json({ received: true }));
-  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => ready(s));
+  return startServer(app);
+}
+
+/** The peer (dev/bench/peers/webhook-receiver.ts) on the same dynalite and jobs table, its enqueue into a queue nobody consumes, as Reelay's. */
+function startPeer(deps: Deps, signer: Signer, queue: LocalQueue) {
+  const { config } = deps;
+  return startServer(
+    createPeerReceiver({
+      dynamo: new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+      table: config.jobsTable,
+      jwks: async () => ({ keys: [signer.jwk as Record<string, unknown>] }),
+      enqueue: async (jobId) => {
+        await queue.enqueue(jobId);
+      },
+    }),
+  );
+}
+
+/**
+ * Reelay's webhook at the offered rate again, while the real archiver consumes its messages in the
+ * same process (4 at once, as the local stack runs it), downloading each clip from a loopback
+ * source and writing it into the embedded s3rver: how much of `npm start`'s webhook latency is the
+ * archive's.
+ */
+async function withLocalArchive(
+  deps: Deps,
+  port: number,
+  signer: Signer,
+  route: (queue: LocalQueue) => void,
+) {
+  const source = await startSourceServer();
+  const queue = new LocalQueue({
+    name: 'bench-archive-in-process',
+    region: 'us-east-1',
+    visibilityTimeoutMs: 60_000,
+    maxReceiveCount: 5,
+    concurrency: 4,
   });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
+  const { config } = deps;
+  // the loopback source stands in for fal's media host
+  const host = new URL(source.url(1)).host;
+  queue.start(
+    createArchiverHandler({
+      ...deps,
+      config: { ...config, fal: { ...config.fal, mediaHosts: [...config.fal.mediaHosts, host] } },
+    }),
+  );
+  route(queue);
+  try {
+    const jobs = await seedSubmittedJobs(deps, 'local', (OFFERED_PER_SECOND * OFFERED_MS) / 1000);
+    const offered = summarize(
+      await runLoad({
+        port,
+        requests: jobs.map((job) => delivery(signer, job, source.url(VIDEO_BYTES))),
+        mode: { kind: 'open', ratePerSecond: OFFERED_PER_SECOND },
+        maxMs: OFFERED_MS,
+        requestTimeoutMs: 10_000,
+      }),
+    );
+    return { offered, archived: queue.depth() };
+  } finally {
+    await queue.close();
+    await source.close();
+  }
 }
 
 async function run(): Promise<BenchResult> {
@@ -131,25 +244,73 @@ async function run(): Promise<BenchResult> {
     maxReceiveCount: 5,
     concurrency: 1,
   });
+  let counter: CountingClient | undefined;
+  // where accepted deliveries are enqueued: a queue nobody consumes (the archiver is another function
+  // on AWS), or, for the last row, one the real archiver consumes in this process, as `npm start` does
+  let archiveTarget: LocalQueue = archiveQueue;
+  const switchable = { enqueue: (jobId: string) => archiveTarget.enqueue(jobId) };
   const stack = await startBenchStack({
     deps: {
-      archiveQueue,
+      archiveQueue: switchable,
       verifyFalWebhook: createWebhookVerifier({ jwksUrl: 'http://127.0.0.1/jwks.json', fetch: jwks }),
       falAccount: createFalAccountPin(BENCH_ACCOUNT),
     },
+    // the webhook function's own DynamoDB client, its requests counted on every table
+    depsFor: (fn, shared) => {
+      if (fn !== 'fal-webhook') return shared;
+      const { config } = shared;
+      counter = countingClient(config.endpoints.dynamodb as string, config.region);
+      const { followUps, eventQueue, metrics, logger, now, verifyFalWebhook, falAccount } = shared;
+      return buildDeps(
+        config,
+        {
+          archiveQueue: switchable,
+          followUps,
+          eventQueue,
+          metrics,
+          logger,
+          now,
+          verifyFalWebhook,
+          falAccount,
+        },
+        { dynamodb: counter.client, s3: s3Client(config), sqs: sqsClient(config) },
+      );
+    },
   });
   const bare = await startBareEndpoint();
+  const peerQueue = new LocalQueue({
+    name: 'bench-peer-archive',
+    region: 'us-east-1',
+    visibilityTimeoutMs: 60_000,
+    maxReceiveCount: 5,
+    concurrency: 1,
+  });
+  const peer = await startPeer(stack.deps, signer, peerQueue);
   try {
     const total = WARMUP + SUSTAINED_MAX + (OFFERED_PER_SECOND * OFFERED_MS) / 1000;
     const jobs = await seedSubmittedJobs(stack.deps, 'local', total);
+    const peerJobs = await seedSubmittedJobs(stack.deps, 'local', total);
     const deliveries = jobs.map((job) => delivery(signer, job));
-    // each delivery to Reelay is for a job of its own (a repeat would be a no-op); the bare endpoint may repeat them for the full time
-    const reelay = await measure(Number(new URL(stack.url).port), deliveries, false);
+    counter?.reset();
+    // each delivery is a first delivery for a job of its own; the bare endpoint may repeat them
+    const [reelay, peered, ceiling] = (await measure([
+      { port: Number(new URL(stack.url).port), deliveries, cycle: false },
+      { port: peer.port, deliveries: peerJobs.map((job) => delivery(signer, job)), cycle: false },
+      { port: bare.port, deliveries, cycle: true },
+    ])) as [Measured, Measured, Measured];
+    const reelayCounts = counter?.counts() ?? {};
+    const reelayRequests = Object.values(reelayCounts).reduce((a, b) => a + b, 0);
+    const accepted = reelay.sustained.ok + reelay.offered.ok + WARMUP;
     const enqueued = archiveQueue.depth().visible;
-    const ceiling = await measure(bare.port, deliveries, true);
+    const peerEnqueued = peerQueue.depth().visible;
+    const inProcess = await withLocalArchive(stack.deps, Number(new URL(stack.url).port), signer, (queue) => {
+      archiveTarget = queue;
+    });
     const dynamo = await dynamoOnly(stack.deps, jobs);
 
     const ratio = round(reelay.sustained.perSecond / ceiling.sustained.perSecond, 3);
+    const peerRatio = round(reelay.sustained.perSecond / peered.sustained.perSecond, 2);
+    const p99Ratio = round(reelay.offered.p99Ms / peered.offered.p99Ms, 2);
     const row = (name: string, s: LoadSummary, o: LoadSummary) => [
       name,
       s.perSecond,
@@ -169,6 +330,15 @@ async function run(): Promise<BenchResult> {
       ],
       rows: [
         row('Reelay webhook (verify + DynamoDB + enqueue)', reelay.sustained, reelay.offered),
+        row('peer receiver (verify + GetItem + PutItem + enqueue)', peered.sustained, peered.offered),
+        [
+          'Reelay webhook, archiver in the same process (as npm start)',
+          '',
+          '',
+          inProcess.offered.p50Ms,
+          inProcess.offered.p99Ms,
+          inProcess.offered.failed,
+        ],
         row('bare Hono 200 (ceiling)', ceiling.sustained, ceiling.offered),
         [
           'its DynamoDB part alone: GetItem + PutItem (dynalite)',
@@ -182,12 +352,25 @@ async function run(): Promise<BenchResult> {
       notes: [
         `the DynamoDB part alone does ${dynamo.perSecond}/s (p50 ${dynamo.p50Ms} ms): on the local stack the stand-in DynamoDB, not the handler, sets the pace`,
         `ratio ${ratio}: Reelay ingests ${ratio}x of what the same server does with no work at all (${CONCURRENCY} connections, ${SUSTAINED_MS / 1000} s)`,
+        `against the peer: sustained ${peerRatio}x of the peer's rate (goal >= 0.85), p99 at ${OFFERED_PER_SECOND}/s ${p99Ratio}x the peer's (goal <= 3); first deliveries only, each system on jobs of its own`,
+        `Reelay's DynamoDB requests per accepted delivery: ${round(reelayRequests / accepted, 2)} (${Object.entries(
+          reelayCounts,
+        )
+          .map(([key, n]) => `${key} ${round(n / accepted, 2)}`)
+          .join(', ')}); the peer's: GetItem 1, PutItem 1`,
+        `with the archiver in the same process (as npm start runs it), Reelay's p50 / p99 at ${OFFERED_PER_SECOND}/s went from ${reelay.offered.p50Ms} / ${reelay.offered.p99Ms} ms to ${inProcess.offered.p50Ms} / ${inProcess.offered.p99Ms} ms: the difference is the local archive's share`,
+        `the peer enqueued ${peerEnqueued} for ${peered.sustained.ok + peered.offered.ok + WARMUP} accepted`,
         `${enqueued} archive messages enqueued for ${reelay.sustained.ok + reelay.offered.ok + WARMUP} accepted deliveries; load generator in its own process`,
       ],
       data: {
         concurrency: CONCURRENCY,
         offeredPerSecond: OFFERED_PER_SECOND,
         reelay,
+        reelayDynamo: reelayCounts,
+        inProcess,
+        peer: peered,
+        peerRatio,
+        p99Ratio,
         ceiling,
         dynamo,
         ratio,
@@ -196,8 +379,10 @@ async function run(): Promise<BenchResult> {
     };
   } finally {
     await bare.close();
+    await peer.close();
+    await peerQueue.close();
     await stack.close();
   }
 }
 
-export const webhookIngest: Bench = { name: 'webhook', title: '2. Webhook ingest', timeoutMs: 150_000, run };
+export const webhookIngest: Bench = { name: 'webhook', title: '2. Webhook ingest', timeoutMs: 300_000, run };

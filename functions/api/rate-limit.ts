@@ -11,6 +11,8 @@ import {
 import { effectiveLimits } from '../core/domain/tenant.ts';
 import { ReelayError } from '../core/errors.ts';
 import { ApiError } from '../core/http/api-error.ts';
+import { createMemoryRateLimitStore } from '../core/store/memory/rate-limit-store.ts';
+import type { RateLimitStore } from '../core/store/rate-limit-store.ts';
 import type { AuthEnv } from './auth.ts';
 
 /** Refusals of a create's input, all made before anything is reserved, uploaded, moderated or sent to fal. */
@@ -30,10 +32,20 @@ function refusedAsInvalid(c: Context): boolean {
   return error instanceof HTTPException && error.status < 500;
 }
 
+/** Methods that change nothing: counted only in the instance's memory, so a poll writes nothing. */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The routes that make a new video. */
+const CREATE_PATH = /^\/v1\/(videos(\/edits|\/extensions|\/[^/]+\/remix)?|sequences)$/;
+
 /**
- * Requests per minute per key, and creates (POST /v1/videos, its edits and remixes) per minute per tenant, counted in the
- * accounts table so the limits hold across function instances. Every answer carries RateLimit-*
- * headers of the tightest limit; a refused request is a 429 with Retry-After.
+ * Requests per minute per key, and creates (POST /v1/videos, its edits, remixes, extensions and sequences) per minute per tenant. Every answer
+ * carries RateLimit-* headers of the tightest limit; a refused request is a 429 with Retry-After.
+ *
+ * Where they are counted (docs/limits.md, "What a poll costs"): every request of a key counts in
+ * this warm instance's memory first; a write other than a create is then counted in the accounts
+ * table too, and a create in the tenant's create count there, so writes and creates hold across
+ * instances, while a read (a poll) costs no write.
  *
  * What counts (docs/limits.md): a request refused by either limit counts against neither, and a
  * create refused as invalid input before any spend gives its create back (it still counts as a
@@ -42,32 +54,43 @@ function refusedAsInvalid(c: Context): boolean {
 export function rateLimit(
   deps: Pick<Deps, 'config' | 'tenants' | 'rateLimits' | 'now'>,
 ): MiddlewareHandler<AuthEnv> {
+  // one per app, so one per warm Lambda instance (and per local stack)
+  const local = createMemoryRateLimitStore();
   return async function rateLimit(c, next) {
     const tenant = c.get('tenant');
     const limits = effectiveLimits(deps.config.tenantDefaults, await deps.tenants.get(tenant));
     const now = deps.now();
     const start = windowStart(now);
     const resetAt = start + RATE_WINDOW_MS;
-    const count = async (scope: string, limit: number): Promise<RateLimitState> => {
-      const used = await deps.rateLimits.hit(scope, start, RATE_WINDOW_MS, limit);
+    const count = async (store: RateLimitStore, scope: string, limit: number): Promise<RateLimitState> => {
+      const used = await store.hit(scope, start, RATE_WINDOW_MS, limit);
       return { limit, used: used ?? limit, allowed: used !== undefined, resetAt };
     };
     const keyScope = `key:${c.get('keyId')}`;
     const createScope = `create:${tenant}`;
-    const states = [await count(keyScope, limits.requestsPerMinute)];
-    // an edit or a remix makes a new video too
-    const isCreate =
-      c.req.method === 'POST' &&
-      /^\/v1\/videos(\/edits|\/[^/]+\/remix)?$/.test(c.req.path.replace(/\/+$/, ''));
-    if (states[0]?.allowed && isCreate) states.push(await count(createScope, limits.createsPerMinute));
+    const isRead = READS.has(c.req.method);
+    // an edit, a remix, an extension or a sequence makes a new video too
+    const isCreate = c.req.method === 'POST' && CREATE_PATH.test(c.req.path.replace(/\/+$/, ''));
+    // the key's count in this instance; for a write, then the shared one. A create is counted across
+    // instances by the tenant's create count instead: a second shared count would be one more write per create
+    const states = [await count(local, keyScope, limits.requestsPerMinute)];
+    const shared = !isRead && !isCreate && states[0]?.allowed;
+    if (shared) {
+      const global = await count(deps.rateLimits, keyScope, limits.requestsPerMinute);
+      states.push(global);
+      if (!global.allowed) await local.release(keyScope, start);
+    }
+    const keyAllowed = states.every((state) => state.allowed);
+    if (keyAllowed && isCreate)
+      states.push(await count(deps.rateLimits, createScope, limits.createsPerMinute));
     const shown = tightest(states);
     if (!shown) return next();
     if (!shown.allowed) {
-      const createRefused = states.length > 1 && states[1] === shown;
+      const createRefused = isCreate && keyAllowed;
       // refused by the tenant's create limit: the key's request quota is not spent on it
       if (createRefused) {
-        await deps.rateLimits.release(keyScope, start);
-        if (states[0]) states[0].used--;
+        await local.release(keyScope, start);
+        for (const state of states.slice(0, -1)) state.used--;
       }
       const headers = rateLimitHeaders(shown, now);
       const what = createRefused
@@ -81,7 +104,7 @@ export function rateLimit(
       );
     }
     await next();
-    const create = states[1];
+    const create = isCreate ? states.at(-1) : undefined;
     if (create && refusedAsInvalid(c)) {
       await deps.rateLimits.release(createScope, start);
       create.used--;

@@ -8,6 +8,7 @@ afterEach(() => {
 
 /** The wiring's AWS clients, built in a fresh module graph (the tracer decides at load whether it is on). */
 async function clientsIn(env: Record<string, string>) {
+  vi.unstubAllEnvs();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
   const { awsClients } = await import('../../functions/core/wiring.ts');
@@ -25,6 +26,17 @@ describe('X-Ray on the AWS SDK clients (Powertools Tracer)', () => {
     });
     for (const client of [clients.dynamodb, clients.s3, clients.sqs])
       expect(middleware(client)).toContain('XRaySDKInstrumentation');
+  });
+
+  it('in Lambda with POWERTOOLS_TRACE_ENABLED=false, as under SAM local, the clients are left as they are', async () => {
+    for (const env of <Array<Record<string, string>>>[
+      { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', POWERTOOLS_TRACE_ENABLED: 'false' },
+      { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_SAM_LOCAL: 'true' },
+    ]) {
+      const clients = await clientsIn(env);
+      for (const client of [clients.dynamodb, clients.s3, clients.sqs])
+        expect(middleware(client)).not.toContain('XRaySDKInstrumentation');
+    }
   });
 
   it('outside Lambda (local stack, tests) the clients are left as they are', async () => {

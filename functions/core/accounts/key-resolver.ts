@@ -60,6 +60,28 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     });
   };
 
+  // concurrent misses of one key share one read: when its entry expires under load, one read refreshes it
+  const reading = new Map<string, Promise<Caller | undefined>>();
+  const lookUp = (hash: string, at: number): Promise<Caller | undefined> => {
+    let read = reading.get(hash);
+    if (!read) {
+      read = store
+        .findByHash(hash)
+        .then((record) => {
+          const caller =
+            record && record.revokedAt === undefined
+              ? { tenant: record.tenant, keyId: record.keyId }
+              : undefined;
+          if (cache.size >= maxEntries) cache.clear();
+          cache.set(hash, { caller, until: at + cacheMs });
+          return caller;
+        })
+        .finally(() => reading.delete(hash));
+      reading.set(hash, read);
+    }
+    return read;
+  };
+
   return async function resolveKey(key) {
     const hash = hashApiKey(key);
     const fromEnv = (await bootstrapCallers()).get(hash);
@@ -67,16 +89,9 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
     // a token that cannot be an issued key costs no table read (and no cache entry)
     if (!ISSUED_KEY_PATTERN.test(key)) return undefined;
     const at = now();
-    let hit = cache.get(hash);
-    if (!hit || hit.until <= at) {
-      const record = await store.findByHash(hash);
-      const caller =
-        record && record.revokedAt === undefined ? { tenant: record.tenant, keyId: record.keyId } : undefined;
-      if (cache.size >= maxEntries) cache.clear();
-      hit = { caller, until: at + cacheMs };
-      cache.set(hash, hit);
-    }
-    if (hit.caller) touch(hash, at);
-    return hit.caller;
+    const hit = cache.get(hash);
+    const caller = hit && hit.until > at ? hit.caller : await lookUp(hash, at);
+    if (caller) touch(hash, at);
+    return caller;
   };
 }

@@ -4,20 +4,22 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.ts';
 import { tracer } from '../tracer.ts';
 
+/** The client, traced when X-Ray tracing is on (functions/core/tracer.ts). */
+const traced = <Client extends DynamoDBClient | S3Client | SQSClient>(client: Client): Client =>
+  tracer ? tracer.captureAWSv3Client(client) : client;
+
 // One client per service, for config's region and endpoints (the local stack's stand-ins), each
 // traced in X-Ray on Lambda so a trace shows its DynamoDB, S3 and SQS calls. Separate factories, so
 // a function that uses no S3 bundles no S3 client.
 
 export const dynamoClient = (config: Config): DynamoDBClient =>
-  tracer.captureAWSv3Client(
-    new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
-  );
+  traced(new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }));
 
 export const sqsClient = (config: Config): SQSClient =>
-  tracer.captureAWSv3Client(new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }));
+  traced(new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }));
 
 export const s3Client = (config: Config): S3Client =>
-  tracer.captureAWSv3Client(
+  traced(
     new S3Client({
       region: config.region,
       endpoint: config.endpoints.s3,

@@ -60,4 +60,25 @@ describe('DynamoDB tenant store', () => {
     clock = 30_000;
     expect((await cached.get('globex'))?.limits.createsPerMinute).toBe(4);
   });
+
+  it('an expired entry asked for by many requests at once is read once', async () => {
+    const raw = createDynamoTenantStore(db.client, db.table);
+    let reads = 0;
+    const counting = {
+      ...raw,
+      get: (tenant: string) => {
+        reads++;
+        return raw.get(tenant);
+      },
+    };
+    let clock = 0;
+    const cached = cachedTenantStore(counting, 30_000, () => clock);
+    await raw.setLimits('initech', { createsPerMinute: 7 });
+    const first = await Promise.all(Array.from({ length: 32 }, () => cached.get('initech')));
+    expect(first.map((t) => t?.limits.createsPerMinute)).toEqual(Array(32).fill(7));
+    expect(reads).toBe(1);
+    clock = 30_000;
+    await Promise.all(Array.from({ length: 32 }, () => cached.get('initech')));
+    expect(reads).toBe(2);
+  });
 });

@@ -98,13 +98,24 @@ export function createDynamoTenantStore(
  */
 export function cachedTenantStore(store: TenantStore, ttlMs: number, now: () => number): TenantStore {
   const cache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  // concurrent misses share one read: when the entry expires under load, one read refreshes it, not one per request
+  const reading = new Map<string, Promise<Tenant | undefined>>();
   return {
     async get(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.until > now()) return hit.tenant;
-      const found = await store.get(tenant);
-      cache.set(tenant, { tenant: found, until: now() + ttlMs });
-      return found;
+      let read = reading.get(tenant);
+      if (!read) {
+        read = store
+          .get(tenant)
+          .then((found) => {
+            cache.set(tenant, { tenant: found, until: now() + ttlMs });
+            return found;
+          })
+          .finally(() => reading.delete(tenant));
+        reading.set(tenant, read);
+      }
+      return read;
     },
     list: () => store.list(),
     async setLimits(tenant, limits) {
