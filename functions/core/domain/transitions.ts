@@ -323,9 +323,10 @@ export function requeueGeneration(
 ): Job {
   return advance(job, ['queued', 'submitted'], 'queued (new generation)', now, {
     state: 'queued',
-    ...(job.state !== 'queued' && !isPastFirstStep(job) && {
-      outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
-    }),
+    ...(job.state !== 'queued' &&
+      !isPastFirstStep(job) && {
+        outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
+      }),
     priorRequestIds: [...new Set([...job.priorRequestIds, failedRequestId])],
     requestId: undefined,
     submittedAt: undefined,
@@ -367,9 +368,10 @@ export function switchModel(
   return advance(job, ['queued', 'submitted'], 'queued (fallback model)', now, {
     ...next,
     state: 'queued',
-    ...(job.state !== 'queued' && !isPastFirstStep(job) && {
-      outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
-    }),
+    ...(job.state !== 'queued' &&
+      !isPastFirstStep(job) && {
+        outbox: recordEvent(videoEvent(job.id, 'video.queued', now, job.version + 1)),
+      }),
     priorRequestIds,
     requestId: undefined,
     submittedAt: undefined,
