@@ -13,6 +13,15 @@ export interface VideoPage {
   has_more: boolean;
   last_id: string | null;
 }
+export type Variant = 'video' | 'thumbnail' | 'spritesheet';
+export interface Sequence {
+  id: string;
+  object: 'sequence';
+  status: Video['status'];
+  progress: number;
+  video_id: string;
+  scenes: Array<{ index: number; status: Video['status'] }>;
+}
 export interface ModelInfo {
   id: string;
   title: string;
@@ -123,6 +132,38 @@ export function createClient(
     return body as T;
   }
   const video = (id: string) => `/v1/videos/${encodeURIComponent(id)}`;
+  /**
+   * JSON, or multipart when an image file is given. A network error or a 5xx is sent again with the
+   * same idempotency key: the answer is the video the first attempt may already have made, never a second.
+   */
+  async function makeAt<T>(
+    path: string,
+    fields: Record<string, unknown>,
+    image: (Blob & { name?: string }) | undefined,
+    idempotencyKey: string,
+  ): Promise<T> {
+    const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
+    let body: string | FormData;
+    if (image) {
+      body = new FormData();
+      // multipart is text: a list (fallback_models) goes comma-separated, as the API reads it
+      for (const [name, value] of Object.entries(fields)) body.append(name, String(value));
+      body.append('input_reference', image, image.name ?? 'image');
+    } else {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(fields);
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await json<T>(path, { method: 'POST', headers, body });
+      } catch (error) {
+        const delay = retryDelaysMs[attempt];
+        if (!(error instanceof CliError) || error.exit !== EXIT.unavailable || delay === undefined)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   return {
     models: () => json<{ data: ModelInfo[] }>('/v1/models'),
@@ -147,41 +188,27 @@ export function createClient(
       return json<Stats>(`/v1/stats${params.size ? `?${params}` : ''}`);
     },
     remove: (id: string) => json<{ id: string; deleted: true }>(video(id), { method: 'DELETE' }),
-    /**
-     * JSON, or multipart when an image file is given. A network error or a 5xx is sent again with the
-     * same idempotency key: the answer is the video the first attempt may already have made, never a second.
-     */
-    async create(
+    create: (
       fields: Record<string, string | number | boolean | string[]>,
       image: (Blob & { name?: string }) | undefined,
       idempotencyKey: string,
-    ): Promise<Video> {
-      const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
-      let body: string | FormData;
-      if (image) {
-        body = new FormData();
-        // multipart is text: a list (fallback_models) goes comma-separated, as the API reads it
-        for (const [name, value] of Object.entries(fields)) body.append(name, String(value));
-        body.append('input_reference', image, image.name ?? 'image');
-      } else {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(fields);
-      }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await json<Video>('/v1/videos', { method: 'POST', headers, body });
-        } catch (error) {
-          const delay = retryDelaysMs[attempt];
-          if (!(error instanceof CliError) || error.exit !== EXIT.unavailable || delay === undefined)
-            throw error;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
-    },
-
-    /** Streams the MP4 to `out` (through a .part file, so a broken download leaves no half video). */
-    async download(id: string, out: string): Promise<number> {
-      const link = await json<{ url: string }>(`${video(id)}/content?redirect=false`);
+    ) => makeAt<Video>('/v1/videos', fields, image, idempotencyKey),
+    /** A video made from another: its continuation (`/v1/videos/extensions`) or an edit (`/v1/videos/edits`). */
+    derive: (kind: 'extensions' | 'edits', fields: Record<string, unknown>, idempotencyKey: string) =>
+      makeAt<Video>(`/v1/videos/${kind}`, fields, undefined, idempotencyKey),
+    /** Scenes made into one video (`/v1/sequences`): answers the sequence, whose `video_id` is the video. */
+    sequence: (fields: Record<string, unknown>, idempotencyKey: string) =>
+      makeAt<Sequence>('/v1/sequences', fields, undefined, idempotencyKey),
+    /**
+     * Streams the MP4 (or its thumbnail or spritesheet) to `out`, through a .part file so a broken
+     * download leaves no half file; `out` may depend on the content type the storage answers.
+     */
+    async download(
+      id: string,
+      out: string | ((contentType: string) => string),
+      variant: Variant = 'video',
+    ): Promise<{ bytes: number; file: string }> {
+      const link = await json<{ url: string }>(`${video(id)}/content?redirect=false&variant=${variant}`);
       let response: Response;
       try {
         response = await fetchImpl(link.url);
@@ -193,7 +220,8 @@ export function createClient(
       if (!response.ok || !response.body) {
         throw new CliError(EXIT.unavailable, `the video's storage answered ${response.status}: try again.`);
       }
-      const part = `${out}.part`;
+      const file = typeof out === 'string' ? out : out(response.headers.get('content-type') ?? '');
+      const part = `${file}.part`;
       let bytes = 0;
       try {
         const counted = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).on(
@@ -203,7 +231,7 @@ export function createClient(
           },
         );
         await pipeline(counted, createWriteStream(part));
-        await rename(part, out);
+        await rename(part, file);
       } catch (error) {
         await rm(part, { force: true });
         throw new CliError(
@@ -214,7 +242,7 @@ export function createClient(
           },
         );
       }
-      return bytes;
+      return { bytes, file };
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { formatDuration, statusLine, timing } from '../functions/api/web/studio/time.js';
-import { ApiAnswerError, type Client, type StatsSummary, type Video } from './client.ts';
+import { ApiAnswerError, type Client, type StatsSummary, type Variant, type Video } from './client.ts';
 import { CliError, EXIT } from './errors.ts';
 import type { ProgressReporter } from './progress.ts';
 
@@ -127,7 +127,17 @@ export async function create(client: Client, io: Io, prompt: string, options: Cr
   if (isUrl) fields.image_url = options.image as string;
   const image = options.image && !isUrl ? await readImage(options.image) : undefined;
 
-  let video = await client.create(fields, image, randomUUID());
+  await follow(client, io, await client.create(fields, image, randomUUID()), options);
+}
+
+/** After a create: the id and how to follow it, or (with --wait or --out) the wait, then the file. */
+async function follow(
+  client: Client,
+  io: Io,
+  made: Video,
+  options: { wait: boolean; out?: string },
+): Promise<void> {
+  let video = made;
   if (!options.wait && !options.out) {
     io.out(
       io.json
@@ -143,11 +153,80 @@ export async function create(client: Client, io: Io, prompt: string, options: Cr
   }
   const took = video.completed_at ? ` in ${formatDuration(video.completed_at - video.created_at)}` : '';
   if (options.out) {
-    const bytes = await client.download(video.id, options.out);
+    const { bytes } = await client.download(video.id, options.out);
     if (!io.json)
       io.out(`${video.id} completed${took}; saved ${options.out} (${(bytes / 1e6).toFixed(1)} MB)`);
   } else if (!io.json) io.out(`${video.id} completed${took}; save it with: reelay download ${video.id}`);
   if (io.json) io.out(JSON.stringify(video, null, 2));
+}
+
+export interface DeriveOptions {
+  seconds?: string;
+  model?: string;
+  wait: boolean;
+  out?: string;
+}
+
+/** Continues a completed video with a new prompt: a new video, the source's length plus `--seconds`. */
+export async function extend(
+  client: Client,
+  io: Io,
+  id: string,
+  prompt: string,
+  options: DeriveOptions,
+): Promise<void> {
+  const fields = { video: { id }, prompt, ...(options.seconds && { seconds: options.seconds }) };
+  await follow(client, io, await client.derive('extensions', fields, randomUUID()), options);
+}
+
+/** Changes a completed video by a prompt (Sora's remix for a kept Sora video, else an edit model). */
+export async function edit(
+  client: Client,
+  io: Io,
+  id: string,
+  prompt: string,
+  options: DeriveOptions,
+): Promise<void> {
+  const fields = { video: { id }, prompt, ...(options.model && { model: options.model }) };
+  await follow(client, io, await client.derive('edits', fields, randomUUID()), options);
+}
+
+export interface SequenceOptions {
+  model?: string;
+  seconds?: string;
+  size?: string;
+  style?: string;
+  continuity: boolean;
+  wait: boolean;
+  out?: string;
+}
+
+/** One video of several scenes, each a prompt; with --continuity each starts from the last frame of the one before. */
+export async function sequence(
+  client: Client,
+  io: Io,
+  scenes: string[],
+  options: SequenceOptions,
+): Promise<void> {
+  const made = await client.sequence(
+    {
+      scenes: scenes.map((prompt) => ({ prompt, ...(options.seconds && { seconds: options.seconds }) })),
+      ...(options.model && { model: options.model }),
+      ...(options.size && { size: options.size }),
+      ...(options.style && { style: options.style }),
+      ...(options.continuity && { continuity: true }),
+    },
+    randomUUID(),
+  );
+  if (!options.wait && !options.out) {
+    io.out(
+      io.json
+        ? JSON.stringify(made, null, 2)
+        : `${made.id} · ${made.scenes.length} scenes as ${made.video_id} · follow it with: reelay get ${made.video_id}`,
+    );
+    return;
+  }
+  await follow(client, io, await client.get(made.video_id), options);
 }
 
 /** What fal billed once the video ended, else the estimate. */
@@ -201,7 +280,26 @@ export async function list(client: Client, io: Io, query: { limit?: number; afte
   if (page.has_more) io.out(`More: reelay list --after ${page.last_id}`);
 }
 
-export async function download(client: Client, io: Io, id: string, out = `${id}.mp4`): Promise<void> {
+const IMAGE_EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': '.png',
+  'image/webp': '.webp',
+  'image/jpeg': '.jpg',
+};
+
+/** The file a download goes to by default: the video's id, and the extension of what was served. */
+const defaultFile = (id: string, variant: Variant) =>
+  variant === 'video'
+    ? `${id}.mp4`
+    : (contentType: string) =>
+        `${id}-${variant}${IMAGE_EXTENSIONS[contentType.split(';')[0]?.trim() ?? ''] ?? '.img'}`;
+
+export async function download(
+  client: Client,
+  io: Io,
+  id: string,
+  out?: string,
+  variant: Variant = 'video',
+): Promise<void> {
   const video = await client.get(id);
   if (video.status === 'failed') throw failedError(video);
   if (isActive(video)) {
@@ -210,9 +308,11 @@ export async function download(client: Client, io: Io, id: string, out = `${id}.
       `${id} is not ready (${video.progress} %): wait for it with reelay get ${id}, then download.`,
     );
   }
-  const bytes = await client.download(id, out);
+  const { bytes, file } = await client.download(id, out ?? defaultFile(id, variant), variant);
   io.out(
-    io.json ? JSON.stringify({ id, file: out, bytes }) : `saved ${out} (${(bytes / 1e6).toFixed(1)} MB)`,
+    io.json
+      ? JSON.stringify({ id, variant, file, bytes })
+      : `saved ${file} (${variant === 'video' ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} KB`})`,
   );
 }
 

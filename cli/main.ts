@@ -12,7 +12,14 @@ const USAGE = `reelay: make videos with a Reelay server from the terminal
                          [--fallback M[,M…]] [--wait] [--out FILE] [--json]
   reelay list [--limit N] [--after ID] [--json]
   reelay get ID [--json]
-  reelay download ID [--out FILE]
+  reelay extend ID "prompt" [--seconds S] [--wait] [--out FILE] [--json]
+                            continue a completed video: a new video of both
+  reelay edit ID "prompt" [--model M] [--wait] [--out FILE] [--json]
+                            change a completed video by a prompt (Sora remixes its own)
+  reelay sequence "scene" "scene" … [--model M] [--seconds S] [--size WxH] [--style ID]
+                  [--continuity] [--wait] [--out FILE] [--json]
+                            one video of 2 to 8 scenes, merged in order
+  reelay download ID [--variant video|thumbnail|spritesheet] [--out FILE]
   reelay cancel ID          stop a running video (it is removed)
   reelay delete ID          remove a video and its file
   reelay models [--json]    the models and the seconds and sizes each offers
@@ -56,6 +63,8 @@ const OPTIONS = {
   'group-by': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  variant: { type: 'string' },
+  continuity: { type: 'boolean', default: false },
 } as const;
 
 /** Which flags each command takes, beyond --url, --key, --config, --json and --help. */
@@ -75,7 +84,10 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   ],
   list: ['limit', 'after'],
   get: [],
-  download: ['out'],
+  download: ['out', 'variant'],
+  extend: ['seconds', 'wait', 'out'],
+  edit: ['model', 'wait', 'out'],
+  sequence: ['model', 'seconds', 'size', 'style', 'continuity', 'wait', 'out'],
   cancel: [],
   delete: [],
   models: [],
@@ -85,6 +97,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
 };
 const CRITERIA = ['visual-quality', 'prompt-adherence', 'consistency', 'narrative'] as const;
 const GROUP_BY = ['model', 'style', 'day'];
+const VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const;
 
 /** A 1–5 score from the command line, or a usage error naming where it came from. */
 function score(value: string, what: string): number {
@@ -131,17 +144,29 @@ export async function run(
       throw usage(`${command} does not take --${flag}`);
     }
     const noArguments = ['list', 'models', 'styles', 'stats'];
-    const expected = command === 'rate' ? 2 : noArguments.includes(command) ? 0 : 1;
-    if (rest.length !== expected) {
-      throw usage(
-        command === 'create'
-          ? 'create takes one prompt, in quotes'
-          : command === 'rate'
-            ? 'rate takes a video id and a rating from 1 to 5'
-            : expected
-              ? `${command} takes one video id`
-              : `${command} takes no arguments`,
-      );
+    const twoArguments = ['rate', 'extend', 'edit'];
+    if (command === 'sequence') {
+      if (rest.length < 2 || rest.length > 8)
+        throw usage('sequence takes 2 to 8 scenes, each a prompt in quotes');
+    } else {
+      const expected = twoArguments.includes(command) ? 2 : noArguments.includes(command) ? 0 : 1;
+      if (rest.length !== expected) {
+        throw usage(
+          command === 'create'
+            ? 'create takes one prompt, in quotes'
+            : command === 'rate'
+              ? 'rate takes a video id and a rating from 1 to 5'
+              : expected === 2
+                ? `${command} takes a video id and a prompt, in quotes`
+                : expected
+                  ? `${command} takes one video id`
+                  : `${command} takes no arguments`,
+        );
+      }
+    }
+    const variant = values.variant ?? 'video';
+    if (!(VARIANTS as readonly string[]).includes(variant)) {
+      throw usage(`--variant is one of ${VARIANTS.join(', ')}`);
     }
     const groupBy = values['group-by'];
     if (groupBy !== undefined && !GROUP_BY.includes(groupBy)) {
@@ -202,7 +227,27 @@ export async function run(
         await commands.get(client, ctx, arg);
         break;
       case 'download':
-        await commands.download(client, ctx, arg, values.out);
+        await commands.download(client, ctx, arg, values.out, variant as (typeof VARIANTS)[number]);
+        break;
+      case 'extend':
+      case 'edit':
+        await (command === 'extend' ? commands.extend : commands.edit)(client, ctx, arg, rest[1] as string, {
+          seconds: values.seconds,
+          model: values.model,
+          wait: values.wait,
+          out: values.out,
+        });
+        break;
+      case 'sequence':
+        await commands.sequence(client, ctx, rest, {
+          model: values.model,
+          seconds: values.seconds,
+          size: values.size,
+          style: values.style,
+          continuity: values.continuity,
+          wait: values.wait,
+          out: values.out,
+        });
         break;
       case 'cancel':
         await commands.cancel(client, ctx, arg);

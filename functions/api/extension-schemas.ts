@@ -9,10 +9,16 @@ export const ExtendVideoBody = z
     }),
     prompt: text(4_000).trim().min(1, 'prompt must not be empty'),
     seconds: z
-      .union([
-        z.string().regex(/^\d{1,3}$/, 'seconds is a whole number, e.g. "8"'),
-        z.number().int().positive(),
-      ])
+      .union(
+        [z.string().regex(/^\d{1,3}$/, 'seconds is a whole number, e.g. "8"'), z.number().int().positive()],
+        {
+          // a union's own message is "Invalid input": say what is missing or wrong
+          error: (issue) =>
+            issue.input === undefined
+              ? 'seconds is required: how many seconds to add, e.g. "4"'
+              : 'seconds is a whole number, e.g. "8"',
+        },
+      )
       .transform(String)
       .openapi({
         description:

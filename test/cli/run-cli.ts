@@ -10,11 +10,12 @@ export interface CliResult {
 }
 
 /** Runs `reelay …` as a child process (stdout and stderr are pipes, not a terminal), with only `env` set. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd && { cwd }),
     });
     let stdout = '';
     let stderr = '';

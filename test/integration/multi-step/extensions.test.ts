@@ -116,6 +116,11 @@ describe('extensions', () => {
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(((await response.json()) as { error: { param: string } }).error.param).toBe(param);
     }
+    // a missing length says what to send, not zod's "Invalid input"
+    const noSeconds = await extend({ video: { id: source.id }, prompt: 'x' });
+    expect(((await noSeconds.json()) as { error: { message: string } }).error.message).toMatch(
+      /seconds is required/,
+    );
     expect(stack.emulator?.requests().length).toBe(before);
     // someone else's video, or one that does not exist, is a 404, never extended
     const theirs = await extend({ video: { id: source.id }, prompt: 'not yours', seconds: '4' }, OTHER_KEY);
