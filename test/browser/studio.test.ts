@@ -331,6 +331,43 @@ describe('the studio in Chromium', () => {
     await page.context().close();
   });
 
+  it('extends a completed video from its card: a new video of both, which names its source', async () => {
+    const page = await openPage('/');
+    await signInWithDevKey(page);
+    const prompt = 'a kite over the dunes';
+    const card = await createVideo(page, prompt);
+    await card.getByRole('button', { name: 'Play' }).waitFor({ timeout: 60_000 });
+    const source = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0];
+    expect(source?.spec.prompt).toBe(prompt);
+
+    await card.getByRole('button', { name: 'Extend' }).click();
+    const form = page.getByRole('form', { name: `Extend: ${prompt}` });
+    // the form takes the focus; an empty prompt is refused in the page, with nothing sent
+    const next = form.getByLabel('What happens next');
+    expect(await next.evaluate((el) => el === document.activeElement)).toBe(true);
+    await form.getByRole('button', { name: 'Extend video' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/what happens next/i);
+    expect(requests.filter((r) => r === 'POST /v1/videos/extensions')).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await next.fill('the kite climbs into a storm');
+    await form.getByLabel('Seconds to add').selectOption('4');
+    await form.getByRole('button', { name: 'Extend video' }).click();
+    const extension = page.locator('article.video', { hasText: 'the kite climbs into a storm' });
+    await expect.poll(() => extension.locator('.lineage').textContent()).toBe(`extends ${source?.id}`);
+    await extension.getByRole('button', { name: 'Play' }).waitFor({ timeout: 60_000 });
+    const seconds = Number(source?.spec.seconds) + 4;
+    expect(await extension.locator('.meta').textContent()).toContain(`${seconds} s`);
+    // the new video is the source's length and the new part's, as the API says
+    const made = (await stack.deps.jobs.listByTenant('local', { limit: 1, order: 'desc' })).jobs[0];
+    expect(made?.spec.extendedFrom?.videoId).toBe(source?.id);
+    expect(made?.state).toBe('completed');
+    expect(requests.filter((r) => r === 'POST /v1/videos/extensions')).toEqual([
+      'POST /v1/videos/extensions',
+    ]);
+    await page.context().close();
+  });
+
   it('starts a video from an uploaded image, with a preview', async () => {
     const page = await openPage('/');
     await signInWithDevKey(page);

@@ -88,6 +88,13 @@ export function createClient(key) {
       }),
     /** The presigned URL of a finished video (a <video> plays it; the API would otherwise redirect). */
     contentUrl: (id) => request(`${video(id)}/content?redirect=false`),
+    /** A new video that continues a completed one: `{video: {id}, prompt, seconds}`. */
+    extend: (fields, idempotencyKey) =>
+      request('/v1/videos/extensions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+        body: JSON.stringify(fields),
+      }),
     /** JSON, or multipart when an image file is given; the idempotency key makes a repeated click harmless. */
     create(fields, image, idempotencyKey) {
       const headers = { 'Idempotency-Key': idempotencyKey };

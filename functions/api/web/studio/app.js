@@ -48,22 +48,24 @@ function StudioPage({ client, models, announce }) {
       const current = shown.find((v) => v.id === video.id);
       // a greeting may cross a later event: a card never steps back from its end
       if (current) return shown.map((v) => (v === current && !(ended(v) && !ended(video)) ? video : v));
-      // a video made elsewhere joins the top; an older one stays on its own page
-      return video.created_at >= (shown[0]?.created_at ?? 0) ? [video, ...shown] : shown;
+      // a video made elsewhere joins the top; an older one stays on its own page. Ids sort by creation
+      // to the millisecond, as the list is paged (created_at is whole seconds: a same-second one is older)
+      return !shown[0] || video.id > shown[0].id ? [video, ...shown] : shown;
     });
   }, []);
   const live = useLiveVideos(client, onVideo);
   useActivePolling(client, videos, onPage, !live);
   const onGone = useCallback((id) => setVideos((shown) => shown.filter((v) => v.id !== id)), []);
+  const onMade = (video) => setVideos((shown) => [video, ...shown.filter((v) => v.id !== video.id)]);
   const onCreated = (video) => {
-    setVideos((shown) => [video, ...shown.filter((v) => v.id !== video.id)]);
+    onMade(video);
     announce('Video created: it is queued. Its progress is under Your videos.');
   };
   return html`
     <${CreateForm} client=${client} models=${models} onCreated=${onCreated} />
-    <${Gallery} client=${client} videos=${videos} hasMore=${hasMore} loading=${loading} failure=${failure}
-      onMore=${() => load(videos.at(-1)?.id)} onRefresh=${() => load()} onGone=${onGone}
-      announce=${announce} />`;
+    <${Gallery} client=${client} models=${models} videos=${videos} hasMore=${hasMore} loading=${loading}
+      failure=${failure} onMore=${() => load(videos.at(-1)?.id)} onRefresh=${() => load()}
+      onCreated=${onMade} onGone=${onGone} announce=${announce} />`;
 }
 
 /**

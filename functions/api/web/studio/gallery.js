@@ -3,7 +3,19 @@ import { adviceFor } from './advice.js';
 import { VideoCard } from './video-card.js';
 
 /** The tenant's videos, newest first, a page at a time. */
-export function Gallery({ client, videos, hasMore, loading, failure, onMore, onRefresh, onGone, announce }) {
+export function Gallery({
+  client,
+  models,
+  videos,
+  hasMore,
+  loading,
+  failure,
+  onMore,
+  onRefresh,
+  onCreated,
+  onGone,
+  announce,
+}) {
   return html`
     <section class="panel" aria-labelledby="gallery-title" aria-busy=${loading ? 'true' : 'false'}>
       <div class="heading">
@@ -15,7 +27,8 @@ export function Gallery({ client, videos, hasMore, loading, failure, onMore, onR
       <ul class="gallery">
         ${videos.map(
           (video) => html`<li key=${video.id}>
-            <${VideoCard} video=${video} client=${client} onGone=${onGone} announce=${announce} />
+            <${VideoCard} video=${video} client=${client} models=${models} onCreated=${onCreated}
+              onGone=${onGone} announce=${announce} />
           </li>`,
         )}
       </ul>

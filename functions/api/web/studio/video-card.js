@@ -1,5 +1,6 @@
 import { html, useEffect, useRef, useState } from '/assets/vendor/htm-preact.js';
 import { adviceFor } from './advice.js';
+import { ExtendForm } from './extend-form.js';
 import { Rating } from './rating.js';
 import { statusLine, timing } from './time.js';
 
@@ -44,13 +45,23 @@ function Confirmed({ label, question, yes, onConfirm, disabled }) {
   </span>`;
 }
 
-/** One video: its progress while it runs, then play, download and delete, or why it failed. */
-export function VideoCard({ video, client, onGone, announce }) {
+/** Where a video came from, when it was made from others: an extension, an edit, a sequence's merge. */
+function lineage(video) {
+  if (video.extended_from_video_id) return `extends ${video.extended_from_video_id}`;
+  if (video.remixed_from_video_id) return `edit of ${video.remixed_from_video_id}`;
+  if (video.sequence_id) return `sequence ${video.sequence_id}`;
+  return undefined;
+}
+
+/** One video: its progress while it runs, then play, download, extend and delete, or why it failed. */
+export function VideoCard({ video, client, models, onCreated, onGone, announce }) {
   const active = isActive(video);
   const now = useNow(active);
   const [url, setUrl] = useState();
   const [problem, setProblem] = useState();
   const [working, setWorking] = useState(false);
+  const [extending, setExtending] = useState(false);
+  const extendButton = useRef();
   const previous = useRef(video.status);
   useEffect(() => {
     if (previous.current === video.status) return;
@@ -84,6 +95,12 @@ export function VideoCard({ video, client, onGone, announce }) {
       // the focused button went with the card: keyboard users continue from the list's heading
       document.getElementById('gallery-title')?.focus();
     });
+  const closeExtend = () => {
+    setExtending(false);
+    // back to the button that opened the form, for keyboard users
+    setTimeout(() => extendButton.current?.focus());
+  };
+  const origin = lineage(video);
   const titleId = `title-${video.id}`;
   const created = new Date(video.created_at * 1000).toLocaleString();
 
@@ -95,6 +112,7 @@ export function VideoCard({ video, client, onGone, announce }) {
         <span class=${`badge ${video.status}`} aria-live="polite">${statusLine(video)}</span>
         <span>${video.model}${video.style ? ` · ${video.style}` : ''} · ${video.seconds} s · ${video.size} · ${cost(video)}</span>
         <span><time datetime=${new Date(video.created_at * 1000).toISOString()}>${created}</time></span>
+        ${origin && html`<span class="lineage">${origin}</span>`}
       </p>
       ${
         active &&
@@ -111,9 +129,19 @@ export function VideoCard({ video, client, onGone, announce }) {
       }
       ${problem && html`<p class="error" role="alert"><strong>${problem.message}</strong> ${adviceFor(problem.code, problem.retryAfter)}</p>`}
       ${video.status === 'completed' && html`<${Rating} client=${client} video=${video} announce=${announce} />`}
+      ${
+        extending &&
+        html`<${ExtendForm} client=${client} video=${video} models=${models} onCreated=${onCreated}
+          onClose=${closeExtend} announce=${announce} />`
+      }
       <div class="actions">
         ${video.status === 'completed' && !url && html`<button type="button" class="primary" disabled=${working} onClick=${play}>Play</button>`}
         ${video.status === 'completed' && html`<button type="button" disabled=${working} onClick=${download}>Download</button>`}
+        ${
+          video.status === 'completed' &&
+          !extending &&
+          html`<button type="button" ref=${extendButton} disabled=${working} onClick=${() => setExtending(true)}>Extend</button>`
+        }
         ${
           active
             ? html`<${Confirmed} label="Cancel" question="Cancel this video? It is removed." yes="Yes, cancel"
