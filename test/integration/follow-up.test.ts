@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateVersionOf } from '../../functions/core/domain/job.ts';
 import { parseFollowUp } from '../../functions/core/queue/follow-up-queue.ts';
 import { falSubmitsFor } from '../support/fal-requests.ts';
 import { followUpsSent } from '../support/queue-messages.ts';
@@ -27,10 +28,14 @@ describe('the follow-up worker: work the webhook only sends', () => {
       return job.priorRequestIds.length === 1 && job.state === 'queued' ? job : undefined;
     });
     expect(falSubmitsFor(stack, prompt)).toBe(1);
+    const version = stateVersionOf(requeued);
     const resubmits = followUpsSent(stack, 'resubmit');
-    expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version: requeued.version }]);
+    expect(resubmits).toEqual([{ kind: 'resubmit', jobId: video.id, version }]);
+    // the requeue's video.queued event is delivered meanwhile, and its run writes the job: the
+    // message still names the job's last transition, so it is not taken for a stale one
+    expect((await stack.waitForEventTaken(video.id)).version).toBeGreaterThan(version);
     // at-least-once: the same message delivered twice still submits once
-    await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version: requeued.version });
+    await stack.followUps.send({ kind: 'resubmit', jobId: video.id, version });
     stack.followUps.resume();
     await stack.followUps.drained();
     expect(falSubmitsFor(stack, prompt)).toBe(2);

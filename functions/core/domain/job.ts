@@ -130,6 +130,12 @@ export interface Job {
   slotHeldAt?: number;
   /** The UTC day (`YYYY-MM-DD`) whose budget holds this job's estimated cost; absent for jobs made before budgets. */
   budgetDay?: string;
+  /**
+   * The version the job's last transition wrote. Event bookkeeping (an outbox claim, its delivery
+   * results) bumps `version` but not this, so a message that names a transition (a resubmit) stays
+   * valid across a delivery run. Absent on jobs no transition has touched since it was added.
+   */
+  stateVersion?: number;
   /** The terminal event and its delivery to sinks, written with the terminal transition. */
   outbox?: Outbox;
 }
@@ -151,6 +157,10 @@ export function publicStatus(state: JobState): PublicStatus {
       return 'failed';
   }
 }
+
+/** The version of the job's last transition (its `version` when none has recorded one). */
+export const stateVersionOf = (job: Pick<Job, 'version' | 'stateVersion'>): number =>
+  job.stateVersion ?? job.version;
 
 /** A multi-step job past its first step: fal has worked on it, so it never reads as queued again. */
 export const isPastFirstStep = (job: Pick<Job, 'plan'>): boolean => (job.plan?.current ?? 0) > 0;

@@ -20,7 +20,7 @@ export const openSubmits = (job: Pick<Job, 'openSubmits'>): number => job.openSu
 
 function advance(job: Job, allowed: readonly JobState[], to: string, now: number, patch: Partial<Job>): Job {
   if (!allowed.includes(job.state)) throw new InvalidTransitionError(job, to);
-  return { ...job, ...patch, version: job.version + 1, updatedAt: now };
+  return { ...job, ...patch, version: job.version + 1, stateVersion: job.version + 1, updatedAt: now };
 }
 
 /** What the creator decides about a job; the state machine fills in the rest. */

@@ -1,6 +1,6 @@
 import type { EngineDeps } from '../deps.ts';
 import { triedOn } from '../domain/fallback.ts';
-import type { Job } from '../domain/job.ts';
+import { type Job, stateVersionOf } from '../domain/job.ts';
 import { claimRequeued, markFailed } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
@@ -10,10 +10,13 @@ import { pumpTenant, pumpWaiting } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
-/** A resubmit the job still wants: it is queued at the version the message names, with no request in flight. */
+/**
+ * A resubmit the job still wants: no transition since the one the message names (event bookkeeping
+ * may have written since), queued, with no request in flight.
+ */
 async function resubmit(deps: EngineDeps, jobId: string, version: number): Promise<void> {
   const claimed = await updateJob(deps, jobId, (current) =>
-    current.version === version &&
+    stateVersionOf(current) === version &&
     current.state === 'queued' &&
     current.requestId === undefined &&
     current.waitingSince === undefined

@@ -13,7 +13,7 @@ export const followUpSchema = z.discriminatedUnion('kind', [
    * `thenTenant`'s own queue takes what room is left.
    */
   z.object({ kind: z.literal('pump-any'), thenTenant: z.string().min(1).max(128).optional() }),
-  /** A retryable generation failure put the job back in the queue at this version: submit it again. */
+  /** A retryable generation failure (or a next step) put the job back in the queue at this version: submit it again. */
   z.object({ kind: z.literal('resubmit'), jobId: z.string().min(1).max(128), version: z.number().int() }),
   /**
    * The job's model failed retryably past its attempts on `requestId`: move it to the client's next
