@@ -53,6 +53,8 @@ export interface Admission {
   admission: 'active' | 'waiting';
   /** The UTC day whose budget holds the job's estimated cost. */
   budgetDay?: string;
+  /** The shard of the deployment's pool an active job's slot is in. */
+  slotShard?: number;
 }
 
 /**
@@ -72,7 +74,13 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
     dueAt: submitLeaseUntil(input, now, policy),
     ...(admitted?.budgetDay !== undefined && { budgetDay: admitted.budgetDay }),
   };
-  if (admitted?.admission === 'active') return { ...base, openSubmits: 1, slotHeldAt: now };
+  if (admitted?.admission === 'active')
+    return {
+      ...base,
+      openSubmits: 1,
+      slotHeldAt: now,
+      ...(admitted.slotShard !== undefined && { slotShard: admitted.slotShard }),
+    };
   if (admitted?.admission === 'waiting') return { ...base, submitAttempts: 0, dueAt: now, waitingSince: now };
   return { ...base, openSubmits: 1 };
 }
@@ -81,11 +89,12 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
  * A waiting job got its slot: it leaves the queue holding a submit lease for the admitter's attempt,
  * exactly as a freshly created job does.
  */
-export function admitWaiting(job: Job, now: number, policy: JobPolicy): Job {
+export function admitWaiting(job: Job, now: number, policy: JobPolicy, slotShard?: number): Job {
   if (job.waitingSince === undefined) throw new InvalidTransitionError(job, 'queued (admitted, not waiting)');
   return advance(job, ['queued'], 'queued (admitted)', now, {
     waitingSince: undefined,
     slotHeldAt: now,
+    slotShard,
     submitAttempts: job.submitAttempts + 1,
     openSubmits: openSubmits(job) + 1,
     dueAt: submitLeaseUntil(job, now, policy),
@@ -154,6 +163,7 @@ export function markGenerated(
     state: 'generated',
     // fal is done with it: the slot goes to the next waiting job
     slotHeldAt: undefined,
+    slotShard: undefined,
     openSubmits: undefined,
     requestId: result.requestId,
     ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
@@ -319,6 +329,7 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     state: 'failed',
     error,
     slotHeldAt: undefined,
+    slotShard: undefined,
     waitingSince: undefined,
     completedAt: now,
     video: undefined,
