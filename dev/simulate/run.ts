@@ -9,7 +9,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * `npm run simulate -- [--pool sharded|legacy] [--rate 1000] [--minutes 3] [--speed 0.4] [--max-active 2000]
- * [--shards N] [--tenants 20] [--fal-median 90] [--fal-sigma 0.4] [--seed 1]`
+ * [--shards N] [--tenants 20] [--fal-median 90] [--fal-sigma 0.4] [--seed 1]
+ * [--follow-up-concurrency 2]`
  * `--pool legacy` is today's design before shards: the deployment's pool as one item (`--shards 1`).
  */
 const { values } = parseArgs({
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     'fal-median': { type: 'string', default: '90' },
     'fal-sigma': { type: 'string', default: '0.4' },
     seed: { type: 'string', default: '1' },
+    'follow-up-concurrency': { type: 'string', default: '2' },
   },
 });
 const number = (name: keyof typeof values) => {
@@ -43,6 +45,7 @@ const options = {
   falMedianSeconds: number('fal-median'),
   falSigma: number('fal-sigma'),
   seed: number('seed'),
+  followUpConcurrency: number('follow-up-concurrency'),
 };
 console.log(`simulate (${values.pool}): ${JSON.stringify(options)}`);
 const report = await runSimulation({ ...options, log: (line) => console.log(`  ${line}`) });

@@ -36,6 +36,8 @@ export interface SimulationOptions {
   maxActive: number;
   shards: number;
   tenants: number;
+  /** Follow-up messages worked at once (the stack's SQS event source allows 2). */
+  followUpConcurrency: number;
   /** A line now and then while it runs. */
   log?: (line: string) => void;
   /** fal's time to a finished video: log-normal, median and spread (sigma of the log). */
@@ -54,7 +56,7 @@ export interface SimulationReport {
   /** Videos fal finished per simulated minute while arrivals ran at the full rate (after warm-up). */
   generatedPerMinute: number;
   createLatencyMs: { p50: number; p99: number };
-  /** Simulated ms from a slot freeing (while jobs waited) to a waiting job taking one. */
+  /** Simulated ms from a slot freeing while jobs waited to a waiting job taking one (paired in order). */
   handOffMs: { count: number; p50: number; p99: number };
   peakActive: number;
   /** Slots still held when the run stopped (their fal time ran past the drain). */
@@ -81,6 +83,26 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 };
+
+/** At most `size` tasks at once; the rest wait their turn in order (an event source's concurrency). */
+function workers(size: number): { run(task: () => Promise<unknown>): Promise<unknown> } {
+  let busy = 0;
+  const queue: Array<() => void> = [];
+  return {
+    async run(task) {
+      // a finishing task hands its place straight to the next in line
+      if (busy >= size) await new Promise<void>((resolve) => queue.push(resolve));
+      else busy++;
+      try {
+        return await task();
+      } finally {
+        const next = queue.shift();
+        if (next) next();
+        else busy--;
+      }
+    },
+  };
+}
 
 const TABLES = { jobs: 'sim-jobs', accounts: 'sim-accounts', usage: 'sim-usage', webhooks: 'sim-webhooks' };
 
@@ -157,6 +179,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   let deps: Deps;
   let stopped = false;
+  const followUpWorkers = workers(options.followUpConcurrency);
   const fal: Deps['fal'] = {
     async submit(_endpoint, _input, webhookUrl) {
       const requestId = randomUUID();
@@ -175,7 +198,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
                 const applied = await applyFalOutcome(deps, job, { kind: 'ok', requestId, video });
                 if (applied === 'generated') {
                   generated++;
-                  active--;
                   generatedAt.push(simNow());
                 }
               })(),
@@ -202,10 +224,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       fal,
       archiveQueue: { enqueue: async () => undefined },
       eventQueue: { enqueue: async () => undefined, deadLetter: async () => undefined },
-      // SQS hands a message to the worker a few ms later; the worker runs the real follow-up code
+      // SQS hands a message to the worker a few ms later; as many workers as the event source
+      // allows run the real follow-up code
       followUps: {
         send: async (message) => {
-          setTimeout(() => track(runFollowUp(deps, message)), 5);
+          setTimeout(() => track(followUpWorkers.run(() => runFollowUp(deps, message))), 5);
         },
       },
     },
@@ -220,7 +243,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     // observed, not changed: a slot freed while jobs wait, and a waiting job taking one
     async release(scope, jobId, ifSince) {
       const after = await base.usage.release(scope, jobId, ifSince);
-      if (scope !== 'global' && 'shard' in scope && after && waiting.size > 0) frees.push(simNow());
+      if (scope !== 'global' && 'shard' in scope && after) {
+        active = Math.max(0, active - 1);
+        if (waiting.size > 0) frees.push(simNow());
+      }
       return after;
     },
     async takeSharedSlot(jobId, at, max) {
