@@ -158,7 +158,8 @@ export class ReelayStack extends Stack {
         [JOBS_TABLE.byDue.indexName],
       )
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
-      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      // BatchGetItem: the deployment's pool is read shard by shard in one batch (pump-any)
+      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'])
       .bindArchiveQueue(queue)
       .bindFollowUpQueue(followUps)
       // a job it ends (a fallback none can take, a refused submit) announces its event
@@ -199,7 +200,12 @@ export class ReelayStack extends Stack {
         ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         [JOBS_TABLE.byDue.indexName],
       )
-      .bindUsageTable(usage, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'])
+      .bindUsageTable(usage, [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Scan',
+      ])
       // a submit fal keeps refusing may move the job to a dearer fallback model (the tenant's budget)
       .bindAccountsTable(this.accounts.table, ['dynamodb:GetItem'])
       .bindArchiveQueue(queue)

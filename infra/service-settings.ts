@@ -14,6 +14,11 @@ export const SERVICE_SETTINGS = {
     env: 'REELAY_MAX_ACTIVE_JOBS',
     functions: ['api', 'fal-webhook', 'follow-up', 'reconciler'],
   },
+  /** Items the deployment's pool is split over: every function that takes, frees or counts its slots. */
+  poolShards: {
+    env: 'REELAY_POOL_SHARDS',
+    functions: ['api', 'fal-webhook', 'follow-up', 'reconciler'],
+  },
   tenantRequestsPerMinute: { env: 'REELAY_DEFAULT_REQUESTS_PER_MINUTE', functions: ['api'] },
   tenantCreatesPerMinute: { env: 'REELAY_DEFAULT_CREATES_PER_MINUTE', functions: ['api'] },
   // the follow-up worker and the reconciler pump a pool without a recorded cap by the default (jobs/pump-queue.ts)

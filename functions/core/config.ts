@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { GlobalLimits } from './domain/limits.ts';
+import { type GlobalLimits, poolShardCount } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { checkStylePreset, type StylePreset } from './domain/styles.ts';
 import type { TenantLimits } from './domain/tenant.ts';
@@ -86,6 +86,8 @@ export const configSchema = z.object({
   REELAY_USAGE_TABLE: z.string().min(3).default('reelay-usage'),
   /** Jobs at fal at once, all tenants together (each tenant also has its own maxActiveJobs). */
   REELAY_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(2_000).default(50),
+  /** Items the deployment's pool is split over; unset: one per 50 slots (domain/limits.ts poolShardCount). */
+  REELAY_POOL_SHARDS: z.coerce.number().int().min(1).max(100).optional(),
   /** Estimated spend per UTC day, all tenants together; unset: no overall budget. */
   REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
   REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
@@ -380,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     globalLimits: {
       maxActiveJobs: e.REELAY_MAX_ACTIVE_JOBS,
       dailyBudgetUsd: e.REELAY_DAILY_BUDGET_USD ?? null,
+      poolShards: e.REELAY_POOL_SHARDS ?? poolShardCount(e.REELAY_MAX_ACTIVE_JOBS),
     },
     videoBucket: e.REELAY_VIDEO_BUCKET,
     archiveQueueUrl: e.REELAY_ARCHIVE_QUEUE_URL,

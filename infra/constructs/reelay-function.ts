@@ -21,7 +21,11 @@ export type ItemAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:BatchGetItem';
 /** The usage store's writes are UpdateItems (conditional, on map entries); the repair pass scans its few items. */
-export type UsageAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
+export type UsageAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Scan';
 /** The API reads tenants and key hashes, and counts requests and last use, with UpdateItems; nothing else. */
 export type AccountsAction = 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
 /** Endpoints and callback secrets are conditional PutItems; the delivery log is PutItems; lists Query byOwner. */

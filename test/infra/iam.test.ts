@@ -160,12 +160,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('reconciler: items, Query on byDue only, usage items and Scan (repair), a tenant’s limits (a dearer fallback), SendMessage to both queues, the fal key', () => {
+  it('reconciler: items, Query on byDue only, usage items, the pool’s shards in one batch and Scan (repair), a tenant’s limits (a dearer fallback), SendMessage to both queues, the fal key', () => {
     expect(statementsOf('reconciler')).toEqual(
       expected('reconciler', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
-        usage('dynamodb:Scan'),
+        usage('dynamodb:BatchGetItem', 'dynamodb:Scan'),
         accountsGet(),
         { actions: ['sqs:SendMessage'], resources: [events(), queue(), followUps()] },
         { actions: ['secretsmanager:GetSecretValue'], resources: [falKey()] },
@@ -173,12 +173,12 @@ describe('least privilege: each function role holds exactly these statements', (
     );
   });
 
-  it('follow-up: items, Query on byDue, usage items, a tenant’s limits (a dearer fallback), SendMessage to the three queues, consuming its own, the fal key', () => {
+  it('follow-up: items, Query on byDue, usage items and the pool’s shards in one batch, a tenant’s limits (a dearer fallback), SendMessage to the three queues, consuming its own, the fal key', () => {
     expect(statementsOf('follow-up')).toEqual(
       expected('follow-up', [
         items(),
         { actions: ['dynamodb:Query'], resources: [index('byDue')] },
-        usage(),
+        usage('dynamodb:BatchGetItem'),
         accountsGet(),
         { actions: ['sqs:SendMessage'], resources: [events(), queue(), followUps()] },
         {

@@ -7,6 +7,8 @@ export interface UsageDb {
   usage: UsageStore;
   /** A second store on the same table: another Lambda instance, with its own caches. */
   another(): UsageStore;
+  /** A store on the same table whose deployment pool is split over `shards` items. */
+  sharded(shards: number): UsageStore;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startUsageDb(): Promise<UsageDb> {
   return {
     usage: createDynamoUsageStore(client, table),
     another: () => createDynamoUsageStore(client, table),
+    sharded: (shards) => createDynamoUsageStore(client, table, { shards }),
     close,
   };
 }

@@ -128,6 +128,8 @@ export interface Job {
   waitingSince?: number;
   /** Set while the job holds a concurrency slot: from admission until fal has finished with it. */
   slotHeldAt?: number;
+  /** Which shard of the deployment's pool holds that slot (absent: shard 0, as jobs from before shards). */
+  slotShard?: number;
   /** The UTC day (`YYYY-MM-DD`) whose budget holds this job's estimated cost; absent for jobs made before budgets. */
   budgetDay?: string;
   /**

@@ -12,6 +12,35 @@ export interface GlobalLimits {
   maxActiveJobs: number;
   /** Estimated spend per UTC day, all tenants together; null: no overall budget. */
   dailyBudgetUsd: number | null;
+  /** Items the deployment's pool is split over (see poolShardCount): no item is written by every create. */
+  poolShards: number;
+}
+
+/**
+ * Slot holders one shard item is sized for: about 40 bytes each, so a full shard stays near 2 KB and
+ * every write to it costs 2 WRU whatever the deployment's cap (a single item of 2,000 holders is 80 KB).
+ */
+export const HOLDERS_PER_SHARD = 50;
+
+/** How many shards a deployment cap needs so that none holds more than HOLDERS_PER_SHARD. */
+export function poolShardCount(maxActiveJobs: number): number {
+  return Math.max(1, Math.ceil(maxActiveJobs / HOLDERS_PER_SHARD));
+}
+
+/** Shard `shard`'s part of a cap of `max` split over `shards`: the parts sum to `max` exactly. */
+export function shardCap(max: number, shards: number, shard: number): number {
+  return Math.floor(max / shards) + (shard < max % shards ? 1 : 0);
+}
+
+/**
+ * The order a job tries the shards in: from one its id picks (spreading takers over the items), then
+ * on round the ring, so a slot free anywhere is found and the cap is the sum of the shards.
+ */
+export function shardOrder(jobId: string, shards: number): number[] {
+  let hash = 2166136261;
+  for (let i = 0; i < jobId.length; i++) hash = Math.imul(hash ^ jobId.charCodeAt(i), 16777619);
+  const start = (hash >>> 0) % shards;
+  return Array.from({ length: shards }, (_, i) => (start + i) % shards);
 }
 
 const DAY_MS = 86_400_000;

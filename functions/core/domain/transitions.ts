@@ -55,6 +55,8 @@ export interface Admission {
   admission: 'active' | 'waiting';
   /** The UTC day whose budget holds the job's estimated cost. */
   budgetDay?: string;
+  /** The shard of the deployment's pool an active job's slot is in. */
+  slotShard?: number;
 }
 
 /**
@@ -74,7 +76,13 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
     dueAt: submitLeaseUntil(input, now, policy),
     ...(admitted?.budgetDay !== undefined && { budgetDay: admitted.budgetDay }),
   };
-  if (admitted?.admission === 'active') return { ...base, openSubmits: 1, slotHeldAt: now };
+  if (admitted?.admission === 'active')
+    return {
+      ...base,
+      openSubmits: 1,
+      slotHeldAt: now,
+      ...(admitted.slotShard !== undefined && { slotShard: admitted.slotShard }),
+    };
   // a waiting job is announced as queued; an admitted one is in progress a moment later
   if (admitted?.admission === 'waiting')
     return {
@@ -91,11 +99,12 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
  * A waiting job got its slot: it leaves the queue holding a submit lease for the admitter's attempt,
  * exactly as a freshly created job does.
  */
-export function admitWaiting(job: Job, now: number, policy: JobPolicy): Job {
+export function admitWaiting(job: Job, now: number, policy: JobPolicy, slotShard?: number): Job {
   if (job.waitingSince === undefined) throw new InvalidTransitionError(job, 'queued (admitted, not waiting)');
   return advance(job, ['queued'], 'queued (admitted)', now, {
     waitingSince: undefined,
     slotHeldAt: now,
+    slotShard,
     submitAttempts: job.submitAttempts + 1,
     openSubmits: openSubmits(job) + 1,
     dueAt: submitLeaseUntil(job, now, policy),
@@ -165,6 +174,7 @@ export function markGenerated(
     state: 'generated',
     // fal is done with it: the slot goes to the next waiting job
     slotHeldAt: undefined,
+    slotShard: undefined,
     openSubmits: undefined,
     requestId: result.requestId,
     ...(replaced && { priorRequestIds: [...job.priorRequestIds, job.requestId as string] }),
@@ -401,6 +411,7 @@ export function markFailed(job: Job, error: JobError, now: number): Job {
     state: 'failed',
     error,
     slotHeldAt: undefined,
+    slotShard: undefined,
     waitingSince: undefined,
     completedAt: now,
     video: undefined,

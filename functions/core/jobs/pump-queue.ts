@@ -62,7 +62,8 @@ export async function pumpTenant(deps: EngineDeps, tenant: string, max = PUMP_LI
       continue;
     }
     if (!(await deps.usage.promote({ tenant }, next, deps.now(), maxActive))) continue;
-    if (!(await deps.usage.takeSlot('global', next, deps.now(), deps.config.globalLimits.maxActiveJobs))) {
+    const shard = await deps.usage.takeSharedSlot(next, deps.now(), deps.config.globalLimits.maxActiveJobs);
+    if (shard === undefined) {
       // the deployment is full: back to the head of the queue; a slot freed anywhere pumps again
       await deps.usage.requeue({ tenant }, next, ticket);
       break;
@@ -72,13 +73,13 @@ export async function pumpTenant(deps: EngineDeps, tenant: string, max = PUMP_LI
       next,
       (current) =>
         current.state === 'queued' && isWaiting(current)
-          ? admitWaiting(current, deps.now(), deps.policy)
+          ? admitWaiting(current, deps.now(), deps.policy, shard)
           : undefined,
       job,
     );
     if (!admitted?.changed) {
       // it ended (deleted, timed out) while we promoted it
-      await releaseSlot(deps, tenant, next);
+      await releaseSlot(deps, tenant, next, shard);
       continue;
     }
     deps.logger.info('waiting job admitted', { jobId: next, tenant, waitedMs: deps.now() - ticket });
@@ -123,7 +124,7 @@ export async function tenantsWithWaiters(deps: EngineDeps): Promise<string[]> {
   const queues: Array<{ tenant: string; oldest: number }> = [];
   for (const { scope, pool } of await deps.usage.list()) {
     const tickets = Object.values(pool.waiting);
-    if (scope !== 'global' && tickets.length > 0)
+    if (scope !== 'global' && 'tenant' in scope && tickets.length > 0)
       queues.push({ tenant: scope.tenant, oldest: Math.min(...tickets) });
   }
   return queues.sort((a, b) => a.oldest - b.oldest).map(({ tenant }) => tenant);

@@ -16,6 +16,8 @@ const queueFull = (maxQueued: number) =>
 export interface AdmittedCreate {
   admission: 'active' | 'waiting';
   budgetDay: string;
+  /** The shard of the deployment's pool an active job's slot is in (recorded on the job). */
+  slotShard?: number;
   /**
    * Gives back what was taken when the job could not be recorded after all (a failed upload, a
    * failed write). A job already recorded under the same id (a duplicate create) keeps the slot.
@@ -52,16 +54,18 @@ export async function admitCreate(
     await refund();
     throw queueFull(limits.maxQueuedJobs);
   }
+  const shard = admission === 'waiting' ? null : admission.shard;
   return {
-    admission,
+    admission: admission === 'waiting' ? 'waiting' : 'active',
     budgetDay,
+    ...(shard !== null && { slotShard: shard }),
     async undo(error) {
       // a job recorded under this id (a concurrent duplicate of an Idempotency-Key) keeps the slot
       const recorded =
         error instanceof JobConflictError ||
         (await deps.jobs.get(jobId).catch(() => undefined)) !== undefined;
       if (!recorded) {
-        await releaseSlot(deps, tenant, jobId).catch((undo: unknown) =>
+        await releaseSlot(deps, tenant, jobId, shard).catch((undo: unknown) =>
           deps.logger.error('releasing a refused create failed', { jobId, error: String(undo) }),
         );
       }

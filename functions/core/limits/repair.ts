@@ -21,15 +21,18 @@ export async function repairPools(deps: EngineDeps): Promise<number> {
     for (const [jobId, since] of Object.entries(pool.active)) {
       if (deps.now() - since < deps.policy.submitLeaseMs) continue;
       const job = await jobOf(jobId);
-      if (job && holdsSlot(job)) continue;
+      // a shard's entry counts only if it is the shard the job records (one slot per job, not two)
+      const shard = scope !== 'global' && 'shard' in scope ? scope.shard : undefined;
+      if (job && holdsSlot(job) && (shard === undefined || (job.slotShard ?? 0) === shard)) continue;
       const stillWaiting = job?.state === 'queued' && isWaiting(job) && job.waitingSince !== undefined;
-      if (stillWaiting && scope !== 'global') {
+      const tenant = scope !== 'global' && 'tenant' in scope ? scope.tenant : undefined;
+      if (stillWaiting && tenant !== undefined) {
         // promoted by a pump that died before the job recorded it: back to its place in the queue
         await deps.usage.requeue(scope, jobId, job.waitingSince as number);
         removed++;
         deps.logger.warn('slot repaired: a waiting job goes back to its queue', {
           jobId,
-          tenant: scope.tenant,
+          tenant,
         });
         continue;
       }
@@ -37,7 +40,7 @@ export async function repairPools(deps: EngineDeps): Promise<number> {
       removed++;
       deps.logger.warn('slot repaired: its holder no longer needed it', {
         jobId,
-        pool: scope === 'global' ? 'global' : scope.tenant,
+        pool: tenant ?? `shard ${scope !== 'global' && 'shard' in scope ? scope.shard : 0}`,
         state: job?.state ?? 'absent',
       });
     }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { costSettlementUsd } from '../domain/cost.ts';
 import type { Job } from '../domain/job.ts';
-import { releasesOf } from '../domain/limits.ts';
+import { holdsSlot, releasesOf } from '../domain/limits.ts';
 import { recordJobEnd } from '../insights/record-job-end.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
 import { refundBudget } from './budget.ts';
@@ -33,7 +33,9 @@ export async function settleStep(deps: SettleDeps, before: Job, after: Job): Pro
   await recordJobEnd(deps, before, after);
   const releases = releasesOf(before, after);
   try {
-    const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id) : undefined;
+    // a job from before shards holds its slot in shard 0, the single pool's item
+    const shard = holdsSlot(before) ? (before.slotShard ?? 0) : null;
+    const waiters = releases.slot ? await releaseSlot(deps, after.tenant, after.id, shard) : undefined;
     if (releases.refundUsd > 0 && before.budgetDay)
       await refundBudget(deps, after.tenant, before.budgetDay, releases.refundUsd);
     // the budget is settled on what fal billed: the difference from the estimate goes back (or on)

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import { shardCap } from '../domain/limits.ts';
 import { effectiveLimits, type TenantLimits } from '../domain/tenant.ts';
 
 /** A tenant's limits: its overrides over the deployment's defaults. */
@@ -9,7 +10,8 @@ export async function tenantLimits(
   return effectiveLimits(deps.config.tenantDefaults, await deps.tenants.get(tenant));
 }
 
-export type NewJobAdmission = 'active' | 'waiting' | 'full';
+/** Where a new job goes: a slot (in which shard of the deployment's pool), the queue, or nowhere. */
+export type NewJobAdmission = { admission: 'active'; shard: number } | 'waiting' | 'full';
 
 /**
  * Decides where a new job goes before it is recorded: a slot of its tenant and of the deployment
@@ -24,8 +26,8 @@ export async function admitNewJob(
   limits: Pick<TenantLimits, 'maxActiveJobs' | 'maxQueuedJobs'>,
 ): Promise<NewJobAdmission> {
   if (await deps.usage.takeSlot({ tenant }, jobId, now, limits.maxActiveJobs, true)) {
-    if (await deps.usage.takeSlot('global', jobId, now, deps.config.globalLimits.maxActiveJobs))
-      return 'active';
+    const shard = await deps.usage.takeSharedSlot(jobId, now, deps.config.globalLimits.maxActiveJobs);
+    if (shard !== undefined) return { admission: 'active', shard };
     // the deployment is full: wait in the tenant's queue like any other job
     await deps.usage.release({ tenant }, jobId);
   }
@@ -34,22 +36,26 @@ export async function admitNewJob(
 }
 
 /**
- * Takes the job out of its tenant's pool and the deployment's (slot or queue entry alike). Idempotent.
- * Answers who may now be waiting for the slot: the tenant's queue, and whether the deployment was full
- * (then another tenant's job may be waiting for it).
+ * Takes the job out of its tenant's pool (slot or queue entry alike) and, when it held one, out of
+ * the shard of the deployment's pool its slot is in (`shard`; null: it held none). Idempotent.
+ * Answers who may now be waiting for the slot: the tenant's queue, and whether the shard was full
+ * (a job is refused a slot only when every shard is, so then another tenant's job may be waiting).
  */
 export async function releaseSlot(
   deps: Pick<Deps, 'usage' | 'config'>,
   tenant: string,
   jobId: string,
+  shard: number | null,
 ): Promise<{ tenantWaiting: boolean; globalWasFull: boolean }> {
   const [own, global] = await Promise.all([
     deps.usage.release({ tenant }, jobId),
-    deps.usage.release('global', jobId),
+    shard === null ? undefined : deps.usage.release({ shard }, jobId),
   ]);
-  const globalHeld = global ? Object.keys(global.active).length : 0;
+  const { maxActiveJobs, poolShards } = deps.config.globalLimits;
+  const shardHeld = global ? Object.keys(global.active).length : 0;
   return {
     tenantWaiting: own !== undefined && Object.keys(own.waiting).length > 0,
-    globalWasFull: globalHeld + 1 >= deps.config.globalLimits.maxActiveJobs,
+    globalWasFull:
+      shard !== null && shardHeld + 1 >= shardCap(maxActiveJobs, poolShards, Math.min(shard, poolShards - 1)),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A pool of concurrency slots and a daily spend counter: one per tenant and one for the whole
- * deployment. Slots and queue entries are keyed by job id, so taking and giving back are idempotent
- * (a retried or duplicated release can never free someone else's slot).
+ * deployment, the latter split over shards (items) so no single item is written by every create.
+ * Slots and queue entries are keyed by job id, so taking and giving back are idempotent (a retried or
+ * duplicated release can never free someone else's slot).
  */
 export interface UsagePool {
   /** Jobs holding a slot → when they took it (epoch ms). */
@@ -19,13 +20,16 @@ export interface UsagePool {
   maxActive?: number;
 }
 
-/** A tenant's pool, or the deployment's. */
-export type PoolScope = { tenant: string } | 'global';
+/**
+ * A tenant's pool, the deployment's as a whole (read: every shard merged; taken: the first shard with
+ * room), or one shard of the deployment's pool. Spend of the deployment lives with shard 0.
+ */
+export type PoolScope = { tenant: string } | 'global' | { shard: number };
 
 export interface UsageStore {
   /** A consistent read; an unknown pool is empty. */
   get(scope: PoolScope): Promise<UsagePool>;
-  /** Every pool there is (the reconciler's repair pass; one small item per tenant). */
+  /** Every pool there is, each shard of the deployment's on its own (the reconciler's repair pass). */
   list(): Promise<Array<{ scope: PoolScope; pool: UsagePool }>>;
   /**
    * Gives `jobId` a slot if it has one already, or if fewer than `max` are held (and, with
@@ -39,6 +43,11 @@ export interface UsageStore {
     max: number,
     onlyIfNoneWaiting?: boolean,
   ): Promise<boolean>;
+  /**
+   * A slot of the deployment's pool in the first of the job's shards (domain/limits.ts shardOrder)
+   * holding fewer than its part of `max`: the shard taken, or undefined when every shard is full.
+   */
+  takeSharedSlot(jobId: string, at: number, max: number): Promise<number | undefined>;
   /** Moves a waiting job to a slot if it still waits and fewer than `max` are held; false otherwise. */
   promote(scope: PoolScope, jobId: string, at: number, max: number): Promise<boolean>;
   /** Puts a job in the queue with `ticket` unless `maxQueued` already wait; true when it waits. Records `maxActive` as the pool's cap. */

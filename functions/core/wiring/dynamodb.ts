@@ -19,7 +19,7 @@ export function jobStores(
 ): Pick<Deps, 'jobs' | 'usage' | 'stats'> {
   return {
     jobs: createDynamoJobStore(client, config.jobsTable),
-    usage: createDynamoUsageStore(client, config.usageTable),
+    usage: createDynamoUsageStore(client, config.usageTable, { shards: config.globalLimits.poolShards }),
     stats: createDynamoStatsStore(client, config.jobsTable),
   };
 }

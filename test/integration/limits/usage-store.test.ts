@@ -84,8 +84,10 @@ describe('usage store: slots (DynamoDB conditional writes on dynalite)', () => {
 
   it('lists every pool for the repair pass, the global one included', async () => {
     await usage.takeSlot('global', 'g', 1, 50);
-    const scopes = (await usage.list()).map(({ scope }) => (scope === 'global' ? 'global' : scope.tenant));
-    expect(scopes).toEqual(expect.arrayContaining(['global', 'cap', 'race', 'queue']));
+    const scopes = (await usage.list()).map(({ scope }) =>
+      scope === 'global' ? 'global' : 'shard' in scope ? `shard ${scope.shard}` : scope.tenant,
+    );
+    expect(scopes).toEqual(expect.arrayContaining(['shard 0', 'cap', 'race', 'queue']));
   });
 });
 

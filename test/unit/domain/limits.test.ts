@@ -4,9 +4,12 @@ import {
   budgetExceededMessage,
   fitsBudget,
   nextUtcMidnight,
+  poolShardCount,
   queuePosition,
   releasesOf,
   secondsUntilReset,
+  shardCap,
+  shardOrder,
   toMicros,
   utcDay,
   waitingOrder,
@@ -161,5 +164,38 @@ describe('what a step gives back', () => {
       freed: false,
       refundUsd: 0,
     });
+  });
+});
+
+describe('the deployment pool over shards', () => {
+  it('splits a cap into parts that sum to it exactly, the first ones one larger', () => {
+    for (const [max, shards] of [
+      [2000, 40],
+      [7, 3],
+      [2, 4],
+      [1, 1],
+    ] as const) {
+      const parts = Array.from({ length: shards }, (_, shard) => shardCap(max, shards, shard));
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(max);
+      expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
+    }
+    expect([0, 1, 2].map((shard) => shardCap(7, 3, shard))).toEqual([3, 2, 2]);
+  });
+
+  it('tries every shard once, from one the id picks, and the same order for the same id', () => {
+    const order = shardOrder('video_abc', 5);
+    expect([...order].sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(order.slice(1)).toEqual([1, 2, 3, 4].map((step) => ((order[0] as number) + step) % 5));
+    expect(shardOrder('video_abc', 5)).toEqual(order);
+    // ids spread over the shards
+    const starts = new Set(Array.from({ length: 200 }, (_, i) => shardOrder(`video_${i}`, 8)[0]));
+    expect(starts.size).toBe(8);
+  });
+
+  it('sizes shards to hold at most 50 each', () => {
+    expect(poolShardCount(1)).toBe(1);
+    expect(poolShardCount(50)).toBe(1);
+    expect(poolShardCount(51)).toBe(2);
+    expect(poolShardCount(2000)).toBe(40);
   });
 });

@@ -1,21 +1,39 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommand,
   ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { shardCap, shardOrder } from '../../domain/limits.ts';
 import type { PoolScope, UsagePool, UsageStore } from '../usage-store.ts';
 import { USAGE_TABLE } from './usage-table.ts';
 
+/** Shard 0 keeps the key the single pool had, so slots held before shards existed are still found. */
 const GLOBAL_PK = 'global';
+const SHARD_PREFIX = 'global#';
 const TENANT_PREFIX = 'tenant#';
 
-const pkOf = (scope: PoolScope) => (scope === 'global' ? GLOBAL_PK : `${TENANT_PREFIX}${scope.tenant}`);
+const shardPk = (shard: number) => (shard === 0 ? GLOBAL_PK : `${SHARD_PREFIX}${shard}`);
+
+function pkOf(scope: PoolScope): string {
+  if (scope === 'global') return GLOBAL_PK;
+  return 'shard' in scope ? shardPk(scope.shard) : `${TENANT_PREFIX}${scope.tenant}`;
+}
 
 function scopeOf(pk: string): PoolScope {
-  return pk === GLOBAL_PK ? 'global' : { tenant: pk.slice(TENANT_PREFIX.length) };
+  if (pk === GLOBAL_PK) return { shard: 0 };
+  if (pk.startsWith(SHARD_PREFIX)) return { shard: Number(pk.slice(SHARD_PREFIX.length)) };
+  return { tenant: pk.slice(TENANT_PREFIX.length) };
+}
+
+/** The deployment's pool as one: every shard's holders, shard 0's spend. */
+function merged(shards: UsagePool[]): UsagePool {
+  const first = shards[0] ?? poolOf(undefined);
+  return { ...first, active: Object.assign({}, ...shards.map((pool) => pool.active)) };
 }
 
 function poolOf(item: Record<string, unknown> | undefined): UsagePool {
@@ -37,11 +55,17 @@ const isMissingPath = (error: unknown) =>
   /document path provided in the update expression is invalid/i.test(error.message);
 
 /**
- * Pools as single items updated with conditional UpdateItems only (dynalite has no transactions):
- * the cap is a `size(active) < :max` condition on the very write that takes the slot, so concurrent
- * takers can never overshoot it.
+ * Pools as items updated with conditional UpdateItems only (dynalite has no transactions): the cap is
+ * a `size(active) < :max` condition on the very write that takes the slot, so concurrent takers can
+ * never overshoot it. The deployment's pool is `shards` such items, each capped at its part of the
+ * cap (the parts sum to it), so each stays small and takers spread over them.
  */
-export function createDynamoUsageStore(client: DynamoDBClient, tableName: string): UsageStore {
+export function createDynamoUsageStore(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { shards?: number } = {},
+): UsageStore {
+  const shards = options.shards ?? 1;
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const created = new Set<string>();
 
@@ -99,7 +123,59 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
 
   const names = (jobId: string) => ({ '#active': 'active', '#waiting': 'waiting', '#job': jobId });
 
+  /** Every shard of the deployment's pool in one consistent BatchGetItem (per 100 keys). */
+  async function getShards(): Promise<UsagePool[]> {
+    const found = new Map<string, UsagePool>();
+    const pks = Array.from({ length: shards }, (_, shard) => shardPk(shard));
+    for (let from = 0; from < pks.length; from += 100) {
+      let keys: Array<Record<string, unknown>> | undefined = pks
+        .slice(from, from + 100)
+        .map((pk) => ({ [USAGE_TABLE.partitionKey]: pk }));
+      // unprocessed keys (a throttled read) are asked again, a bounded number of times
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round === 5) throw new Error('reading the pool shards: keys left unprocessed');
+        const answer: BatchGetCommandOutput = await doc.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of answer.Responses?.[tableName] ?? [])
+          found.set(String(item[USAGE_TABLE.partitionKey]), poolOf(item));
+        keys = answer.UnprocessedKeys?.[tableName]?.Keys;
+      }
+    }
+    return pks.map((pk) => found.get(pk) ?? poolOf(undefined));
+  }
+
+  async function takeSharedSlot(jobId: string, at: number, max: number): Promise<number | undefined> {
+    for (const shard of shardOrder(jobId, shards)) {
+      const cap = shardCap(max, shards, shard);
+      if (cap === 0) continue;
+      const taken = await update(
+        { shard },
+        {
+          UpdateExpression: 'SET #active.#job = if_not_exists(#active.#job, :at)',
+          ConditionExpression: 'attribute_exists(#active.#job) OR size(#active) < :max',
+          ExpressionAttributeNames: { '#active': 'active', '#job': jobId },
+          ExpressionAttributeValues: { ':at': at, ':max': cap },
+        },
+      );
+      if (taken) return shard;
+    }
+    return undefined;
+  }
+
+  function releaseFrom(scope: PoolScope, jobId: string, ifSince?: number): Promise<UsagePool | undefined> {
+    return write(scope, {
+      UpdateExpression: 'REMOVE #active.#job, #waiting.#job',
+      ...(ifSince !== undefined && {
+        ConditionExpression: '#active.#job = :since OR #waiting.#job = :since',
+        ExpressionAttributeValues: { ':since': ifSince },
+      }),
+      ExpressionAttributeNames: names(jobId),
+    });
+  }
+
   async function get(scope: PoolScope): Promise<UsagePool> {
+    if (scope === 'global' && shards > 1) return merged(await getShards());
     const { Item } = await doc.send(
       new GetCommand({
         TableName: tableName,
@@ -128,7 +204,10 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
       return pools;
     },
 
-    takeSlot(scope, jobId, at, max, onlyIfNoneWaiting = false) {
+    takeSharedSlot,
+
+    async takeSlot(scope, jobId, at, max, onlyIfNoneWaiting = false) {
+      if (scope === 'global') return (await takeSharedSlot(jobId, at, max)) !== undefined;
       // a holder keeps its first time: the repair pass compares it
       return update(scope, {
         UpdateExpression: 'SET #active.#job = if_not_exists(#active.#job, :at), #cap = :max',
@@ -176,15 +255,17 @@ export function createDynamoUsageStore(client: DynamoDBClient, tableName: string
       });
     },
 
-    release(scope, jobId, ifSince) {
-      return write(scope, {
-        UpdateExpression: 'REMOVE #active.#job, #waiting.#job',
-        ...(ifSince !== undefined && {
-          ConditionExpression: '#active.#job = :since OR #waiting.#job = :since',
-          ExpressionAttributeValues: { ':since': ifSince },
-        }),
-        ExpressionAttributeNames: names(jobId),
-      });
+    async release(scope, jobId, ifSince) {
+      if (scope === 'global' && shards > 1) {
+        // the shard unknown (a caller without the job's record): out of every one
+        const after = await Promise.all(
+          Array.from({ length: shards }, (_, shard) => releaseFrom({ shard }, jobId, ifSince)),
+        );
+        return after.some((pool) => pool !== undefined)
+          ? merged(after.map((pool) => pool ?? poolOf(undefined)))
+          : undefined;
+      }
+      return releaseFrom(scope, jobId, ifSince);
     },
 
     async reserveSpend(scope, day, micros, limitMicros) {
