@@ -15,9 +15,10 @@ import type { PollingSample } from './polling-clients.ts';
 import { round } from './stats.ts';
 import type { Bench, BenchResult } from './types.ts';
 
-const JOBS = 1_000;
+/** 500 since each clip also makes its thumbnail (issue 13): 1,000 took longer than the run allows on a shared machine. */
+const JOBS = Number(process.env.BENCH_E2E_JOBS ?? 500);
 const CLIENTS = 32;
-const DRAIN_LIMIT_MS = 180_000;
+const DRAIN_LIMIT_MS = 240_000;
 const POLLING = { jobs: 10, generationMs: 60_000, pollIntervalMs: 500 };
 /** Extensions and three-scene sequences, each kind counted on its own after the single clips. */
 const MULTI_STEP = { jobs: 12, limitMs: 120_000 };
@@ -114,7 +115,8 @@ async function run(): Promise<BenchResult> {
     const deadline = started + DRAIN_LIMIT_MS;
     const endedCount = () => ended.completed.size + ended.failed.size;
     while (endedCount() < created.ok) {
-      if (performance.now() > deadline) throw new Error('jobs did not drain in time');
+      if (performance.now() > deadline)
+        throw new Error(`jobs did not drain in time: ${endedCount()} of ${created.ok} ended`);
       await new Promise((r) => setTimeout(r, 10));
     }
     const drainMs = performance.now() - started;
@@ -262,4 +264,4 @@ async function run(): Promise<BenchResult> {
   }
 }
 
-export const endToEnd: Bench = { name: 'e2e', title: '5. End to end', timeoutMs: 300_000, run };
+export const endToEnd: Bench = { name: 'e2e', title: '5. End to end', timeoutMs: 360_000, run };
