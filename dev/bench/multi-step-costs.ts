@@ -11,6 +11,8 @@ export interface JobCosts {
   dynamo: Record<string, number>;
   dynamoTotal: number;
   dynamoByFunction: Record<string, number>;
+  /** Per function, by `Operation table`: which step makes each request. */
+  dynamoDetail: Record<string, Record<string, number>>;
   falRequests: number;
   falBreakdown: { submits: number; webhooks: number; reads: number };
   submitsByEndpoint: Record<string, number>;
@@ -59,6 +61,7 @@ export function startCounting(probe: CostProbe) {
     const per = (n: number) => Math.round((n / jobs) * 100) / 100;
     const dynamo: Record<string, number> = {};
     const dynamoByFunction: Record<string, number> = {};
+    const dynamoDetail: Record<string, Record<string, number>> = {};
     let dynamoTotal = 0;
     for (const [fn, counter] of probe.counters)
       for (const [key, n] of Object.entries(counter.counts())) {
@@ -66,6 +69,7 @@ export function startCounting(probe: CostProbe) {
         const named = `${op} ${probe.tables[table] ?? table}`;
         dynamo[named] = (dynamo[named] ?? 0) + n;
         dynamoByFunction[fn] = (dynamoByFunction[fn] ?? 0) + n;
+        dynamoDetail[fn] = { ...dynamoDetail[fn], [named]: per(n) };
         dynamoTotal += n;
       }
     const d = (pick: (s: Snapshot) => number) => pick(after) - pick(before);
@@ -96,6 +100,7 @@ export function startCounting(probe: CostProbe) {
       dynamo: Object.fromEntries(Object.entries(dynamo).map(([k, n]) => [k, per(n)])),
       dynamoTotal: per(dynamoTotal),
       dynamoByFunction: Object.fromEntries(Object.entries(dynamoByFunction).map(([k, n]) => [k, per(n)])),
+      dynamoDetail,
       falRequests: per(submits + webhooks + reads),
       falBreakdown: { submits: per(submits), webhooks: per(webhooks), reads: per(reads) },
       submitsByEndpoint,
