@@ -1,16 +1,47 @@
-import * as z from 'zod';
+// zod/mini: the same validation as zod's classic API at a fraction of its cold start (schemas without
+// methods), since every function builds and runs this schema at init (BENCHMARKS.md, cold start)
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 import { type GlobalLimits, poolShardCount } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { checkStylePreset, type StylePreset } from './domain/styles.ts';
 import type { TenantLimits } from './domain/tenant.ts';
 
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+type NumberCheck = z.core.$ZodCheck<number>;
+/** A number written as a string, with its checks; `fallback` when unset. */
+const number = (fallback: number, ...checks: NumberCheck[]) =>
+  z._default(z.coerce.number().check(...checks), fallback);
+const optionalNumber = (...checks: NumberCheck[]) => z.optional(z.coerce.number().check(...checks));
+const text = (fallback: string, ...checks: Array<z.core.$ZodCheck<string>>) =>
+  z._default(z.string().check(...checks), fallback);
+const optionalText = (...checks: Array<z.core.$ZodCheck<string>>) => z.optional(z.string().check(...checks));
+const url = (fallback: string) => z._default(z.url(), fallback);
+/** A string turned into something else; what `parse` throws is the setting's error message. */
+const parsedText = <T>(fallback: string, parse: (value: string) => T, empty: T) =>
+  z.pipe(
+    z._default(z.string(), fallback),
+    z.transform((value: string, context) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        context.issues.push({
+          code: 'custom',
+          message: error instanceof Error ? error.message : String(error),
+          input: value,
+        });
+        return empty;
+      }
+    }),
+  );
+const onOff = (fallback: 'true' | 'false') =>
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0']), fallback),
+    z.transform((value: 'true' | 'false' | '1' | '0') => value === 'true' || value === '1'),
+  );
+const flag = onOff('false');
+const seconds = (fallback: number) => number(fallback, z.int(), z.positive());
 /** Fractions allowed: the emulator, tests and the chaos run use short timings. */
-const duration = (fallback: number) => z.coerce.number().positive().max(86_400).default(fallback);
+const duration = (fallback: number) => number(fallback, z.positive(), z.maximum(86_400));
 
 export interface ApiKey {
   tenant: string;
@@ -32,78 +63,66 @@ export function parseApiKeys(value: string): ApiKey[] {
     });
 }
 
-const apiKeys = z
-  .string()
-  .default('')
-  .transform((value, context) => {
-    try {
-      return parseApiKeys(value);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-      return [];
-    }
-  });
-
 /** Every setting Reelay reads, from the environment, validated once. Listed in docs/configuration.md (a test keeps the two in step). */
 export const configSchema = z.object({
-  PUBLIC_URL: z.url().optional(),
-  FAL_KEY: z.string().min(1).optional(),
-  FAL_KEY_SECRET_ID: z.string().min(1).optional(),
-  FAL_QUEUE_URL: z.url().default('https://queue.fal.run'),
-  FAL_REST_URL: z.url().default('https://rest.fal.ai'),
-  FAL_JWKS_URL: z.url().default('https://rest.fal.ai/.well-known/jwks.json'),
+  PUBLIC_URL: z.optional(z.url()),
+  FAL_KEY: optionalText(z.minLength(1)),
+  FAL_KEY_SECRET_ID: optionalText(z.minLength(1)),
+  FAL_QUEUE_URL: url('https://queue.fal.run'),
+  FAL_REST_URL: url('https://rest.fal.ai'),
+  FAL_JWKS_URL: url('https://rest.fal.ai/.well-known/jwks.json'),
   /** How long the last good webhook key set keeps verifying while fal's JWKS cannot be fetched, counted from its fetch (it is refetched hourly). */
-  FAL_JWKS_MAX_AGE_SECONDS: z.coerce.number().int().min(3_600).max(604_800).default(86_400),
+  FAL_JWKS_MAX_AGE_SECONDS: number(86_400, z.int(), z.minimum(3_600), z.maximum(604_800)),
   /** The operator's fal user id, as fal signs it in X-Fal-Webhook-User-Id; unset: learnt (core/fal/account-pin.ts). */
-  FAL_WEBHOOK_USER_ID: z.string().min(1).max(256).optional(),
+  FAL_WEBHOOK_USER_ID: optionalText(z.minLength(1), z.maxLength(256)),
   /** Hosts the archiver may download fal's output from: `host`, `host:port` or `*.domain`, comma-separated. */
-  REELAY_FAL_MEDIA_HOSTS: z
-    .string()
-    .default('fal.media,*.fal.media')
-    .transform((value) =>
+  REELAY_FAL_MEDIA_HOSTS: parsedText(
+    'fal.media,*.fal.media',
+    (value) =>
       value
         .split(',')
         .map((entry) => entry.trim().toLowerCase())
         .filter(Boolean),
-    ),
-  FAL_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
-  REELAY_API_KEYS: apiKeys,
+    [],
+  ),
+  FAL_REQUEST_TIMEOUT_SECONDS: number(20, z.positive(), z.maximum(120)),
+  REELAY_API_KEYS: parsedText('', parseApiKeys, []),
   /** A Secrets Manager secret holding more keys in the same format (how a deployed stack gets its keys). */
-  REELAY_API_KEYS_SECRET_ID: z.string().min(1).optional(),
-  REELAY_JOBS_TABLE: z.string().min(3).default('reelay-jobs'),
+  REELAY_API_KEYS_SECRET_ID: optionalText(z.minLength(1)),
+  REELAY_JOBS_TABLE: text('reelay-jobs', z.minLength(3)),
   /** Tenants, API keys and rate-limit counters (functions/core/store/dynamodb/accounts-table.ts). */
-  REELAY_ACCOUNTS_TABLE: z.string().min(3).default('reelay-accounts'),
+  REELAY_ACCOUNTS_TABLE: text('reelay-accounts', z.minLength(3)),
   /** How long a function keeps an API key lookup (and a tenant's limits): revocation takes effect within it. */
-  REELAY_ACCOUNTS_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(30),
+  REELAY_ACCOUNTS_CACHE_SECONDS: number(30, z.minimum(0), z.maximum(300)),
   /** Defaults of every TenantLimits field; `npm run admin -- tenants set-limits` overrides them per tenant. */
-  REELAY_DEFAULT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
-  REELAY_DEFAULT_CREATES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
-  REELAY_DEFAULT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(10_000).default(5),
-  REELAY_DEFAULT_MAX_QUEUED_JOBS: z.coerce.number().int().min(0).max(5_000).default(100),
-  REELAY_DEFAULT_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1_000_000).default(50),
+  REELAY_DEFAULT_REQUESTS_PER_MINUTE: number(60, z.int(), z.minimum(1), z.maximum(100_000)),
+  REELAY_DEFAULT_CREATES_PER_MINUTE: number(10, z.int(), z.minimum(1), z.maximum(10_000)),
+  REELAY_DEFAULT_MAX_ACTIVE_JOBS: number(5, z.int(), z.minimum(1), z.maximum(10_000)),
+  REELAY_DEFAULT_MAX_QUEUED_JOBS: number(100, z.int(), z.minimum(0), z.maximum(5_000)),
+  REELAY_DEFAULT_DAILY_BUDGET_USD: number(50, z.minimum(0), z.maximum(1_000_000)),
   REELAY_DEFAULT_MAY_DISABLE_SAFETY_CHECKER: flag,
   /** Concurrency slots and daily spend per tenant and overall (functions/core/store/dynamodb/usage-table.ts). */
-  REELAY_USAGE_TABLE: z.string().min(3).default('reelay-usage'),
+  REELAY_USAGE_TABLE: text('reelay-usage', z.minLength(3)),
   /** Jobs at fal at once, all tenants together (each tenant also has its own maxActiveJobs). */
-  REELAY_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).max(2_000).default(50),
+  REELAY_MAX_ACTIVE_JOBS: number(50, z.int(), z.minimum(1), z.maximum(2_000)),
   /** Items the deployment's pool is split over; unset: one per 50 slots (domain/limits.ts poolShardCount). */
-  REELAY_POOL_SHARDS: z.coerce.number().int().min(1).max(100).optional(),
+  REELAY_POOL_SHARDS: optionalNumber(z.int(), z.minimum(1), z.maximum(100)),
   /** Estimated spend per UTC day, all tenants together; unset: no overall budget. */
-  REELAY_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000_000).optional(),
-  REELAY_VIDEO_BUCKET: z.string().min(3).default('reelay-videos'),
-  REELAY_ARCHIVE_QUEUE_URL: z.url().optional(),
+  REELAY_DAILY_BUDGET_USD: optionalNumber(z.minimum(0), z.maximum(10_000_000)),
+  REELAY_VIDEO_BUCKET: text('reelay-videos', z.minLength(3)),
+  REELAY_ARCHIVE_QUEUE_URL: z.optional(z.url()),
   /** Work for other jobs (the next waiting job, a resubmit, a missing result, a cancel): the follow-up worker's queue. */
-  REELAY_FOLLOW_UP_QUEUE_URL: z.url().optional(),
+  REELAY_FOLLOW_UP_QUEUE_URL: z.optional(z.url()),
   /** The archive queue's maxReceiveCount: the delivery after which a failing message goes to the dead-letter queue. */
-  REELAY_ARCHIVE_MAX_RECEIVES: z.coerce.number().int().min(1).max(1_000).default(5),
-  AWS_REGION: z.string().default('us-east-1'),
-  REELAY_DYNAMODB_ENDPOINT: z.url().optional(),
-  REELAY_S3_ENDPOINT: z.url().optional(),
-  REELAY_SQS_ENDPOINT: z.url().optional(),
+  REELAY_ARCHIVE_MAX_RECEIVES: number(5, z.int(), z.minimum(1), z.maximum(1_000)),
+  AWS_REGION: text('us-east-1'),
+  REELAY_DYNAMODB_ENDPOINT: z.optional(z.url()),
+  REELAY_S3_ENDPOINT: z.optional(z.url()),
+  REELAY_SQS_ENDPOINT: z.optional(z.url()),
   REELAY_MAX_JOB_AGE_SECONDS: seconds(7_200),
-  REELAY_MAX_SUBMIT_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  REELAY_MAX_GENERATION_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  REELAY_MAX_ARCHIVE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  REELAY_MAX_SUBMIT_ATTEMPTS: number(5, z.int(), z.minimum(1), z.maximum(20)),
+  REELAY_MAX_GENERATION_ATTEMPTS: number(3, z.int(), z.minimum(1), z.maximum(10)),
+  REELAY_MAX_ARCHIVE_ATTEMPTS: number(5, z.int(), z.minimum(1), z.maximum(20)),
   REELAY_WEBHOOK_GRACE_SECONDS: seconds(120),
   REELAY_POLL_INTERVAL_SECONDS: seconds(30),
   REELAY_SUBMIT_LEASE_SECONDS: duration(60),
@@ -111,109 +130,85 @@ export const configSchema = z.object({
   /** How long a dead archive worker holds its job: the recovery time after a crash (docs/reliability.md). */
   REELAY_ARCHIVE_LEASE_SECONDS: duration(60),
   /** How often a live archive worker renews its lease; default a third of the lease. */
-  REELAY_ARCHIVE_LEASE_RENEW_SECONDS: z.coerce.number().positive().max(86_400).optional(),
+  REELAY_ARCHIVE_LEASE_RENEW_SECONDS: optionalNumber(z.positive(), z.maximum(86_400)),
   REELAY_RETRY_BASE_SECONDS: duration(5),
   REELAY_RETRY_MAX_SECONDS: duration(300),
   /** Replaces every model's typical generation time (progress, webhook wait): for the emulator, or a fal queue that runs consistently faster or slower. */
-  REELAY_TYPICAL_GENERATION_SECONDS: z.coerce.number().positive().max(3_600).optional(),
-  REELAY_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(3_600),
-  REELAY_VIDEO_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-  REELAY_RECONCILE_BATCH: z.coerce.number().int().min(1).max(500).default(25),
+  REELAY_TYPICAL_GENERATION_SECONDS: optionalNumber(z.positive(), z.maximum(3_600)),
+  REELAY_DOWNLOAD_URL_TTL_SECONDS: number(3_600, z.int(), z.minimum(60), z.maximum(3_600)),
+  REELAY_VIDEO_RETENTION_DAYS: optionalNumber(z.int(), z.positive()),
+  REELAY_RECONCILE_BATCH: number(25, z.int(), z.minimum(1), z.maximum(500)),
   /** What an API request may spend on outbound calls: API Gateway gives up at 29 s. */
-  REELAY_API_DEADLINE_SECONDS: z.coerce.number().positive().max(29).default(28),
+  REELAY_API_DEADLINE_SECONDS: number(28, z.positive(), z.maximum(29)),
   /** What a fal webhook delivery may spend: fal waits 15 s, then delivers again. */
-  REELAY_WEBHOOK_DEADLINE_SECONDS: z.coerce.number().positive().max(15).default(14),
+  REELAY_WEBHOOK_DEADLINE_SECONDS: number(14, z.positive(), z.maximum(15)),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
   /** Archive a thumbnail (and Sora's spritesheet) beside each video; off: none, and no extract-frame calls. */
-  REELAY_THUMBNAILS: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+  REELAY_THUMBNAILS: onOff('true'),
   /** Sora videos are made with fal's `delete_video: false` (kept at OpenAI), so they can be remixed. */
-  REELAY_KEEP_SORA_VIDEOS: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+  REELAY_KEEP_SORA_VIDEOS: onOff('true'),
   /** Blocked prompt words, phrases (`word*` also matches longer words) and `/regex/`s: a JSON array, or one per line or comma. */
-  REELAY_PROMPT_BLOCKLIST: z
-    .string()
-    .default('')
-    .transform((value, context) => {
-      try {
-        const entries = parseBlocklist(value);
-        compileBlocklist(entries);
-        return entries;
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return [];
-      }
-    }),
+  REELAY_PROMPT_BLOCKLIST: parsedText(
+    '',
+    (value) => {
+      const entries = parseBlocklist(value);
+      compileBlocklist(entries);
+      return entries;
+    },
+    [] as string[],
+  ),
   /** `fal`: every prompt is also reviewed by an LLM through fal's openrouter/router before any spend. */
-  REELAY_MODERATION: z.enum(['off', 'fal']).default('off'),
-  REELAY_MODERATION_MODEL: z.string().min(1).max(200).default('google/gemini-2.5-flash'),
-  REELAY_MODERATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
+  REELAY_MODERATION: z._default(z.enum(['off', 'fal']), 'off'),
+  REELAY_MODERATION_MODEL: text('google/gemini-2.5-flash', z.minLength(1), z.maxLength(200)),
+  REELAY_MODERATION_TIMEOUT_SECONDS: number(10, z.positive(), z.maximum(60)),
   /** fal's synchronous host (moderation calls). */
-  FAL_RUN_URL: z.url().default('https://fal.run'),
+  FAL_RUN_URL: url('https://fal.run'),
   /** More style presets (a JSON array of {id, title, template, description}); an id of a built-in one replaces it. */
-  REELAY_STYLES: z
-    .string()
-    .default('[]')
-    .transform((value, context) => {
-      try {
-        return parseStyles(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return [];
-      }
-    }),
+  REELAY_STYLES: parsedText('[]', parseStyles, [] as StylePreset[]),
   /** The LLM that `enhance_prompt` and POST /v1/prompts/enhance use through fal's openrouter/router. */
-  REELAY_ENHANCEMENT_MODEL: z.string().min(1).max(200).default('google/gemini-2.5-flash'),
-  REELAY_ENHANCEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(15),
+  REELAY_ENHANCEMENT_MODEL: text('google/gemini-2.5-flash', z.minLength(1), z.maxLength(200)),
+  REELAY_ENHANCEMENT_TIMEOUT_SECONDS: number(15, z.positive(), z.maximum(60)),
   /** Whether a create fails (503) rather than proceed with the original prompt when enhancement is down. */
   REELAY_DEFAULT_STRICT_PROMPT_ENHANCEMENT: flag,
   /** `fal`: ask fal what each video actually cost (billable units × unit price) when it is archived. */
-  REELAY_ACTUAL_COST: z.enum(['off', 'fal']).default('fal'),
+  REELAY_ACTUAL_COST: z._default(z.enum(['off', 'fal']), 'fal'),
   /** fal's platform API (unit prices, `/v1/models/pricing`). */
-  FAL_API_URL: z.url().default('https://api.fal.ai'),
+  FAL_API_URL: url('https://api.fal.ai'),
   /** Client webhooks: endpoints, callback secrets and the delivery log (functions/core/store/dynamodb/webhooks-table.ts). */
-  REELAY_WEBHOOKS_TABLE: z.string().min(3).default('reelay-webhooks'),
+  REELAY_WEBHOOKS_TABLE: text('reelay-webhooks', z.minLength(3)),
   /** The event delivery queue and its dead-letter queue. */
-  REELAY_EVENT_QUEUE_URL: z.url().optional(),
-  REELAY_EVENT_DLQ_URL: z.url().optional(),
+  REELAY_EVENT_QUEUE_URL: z.optional(z.url()),
+  REELAY_EVENT_DLQ_URL: z.optional(z.url()),
   /** Key material (32+ characters) that encrypts webhook signing secrets at rest; or the secret holding it. */
-  REELAY_WEBHOOK_SECRETS_KEY: z.string().min(32).optional(),
-  REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: z.string().min(1).optional(),
+  REELAY_WEBHOOK_SECRETS_KEY: optionalText(z.minLength(32)),
+  REELAY_WEBHOOK_SECRETS_KEY_SECRET_ID: optionalText(z.minLength(1)),
   /** Seconds before each retry of a failed delivery (Standard Webhooks' schedule); jittered by ±20%. */
-  REELAY_WEBHOOK_RETRY_SCHEDULE: z
-    .string()
-    .default('5,300,1800,7200,18000,36000,36000')
-    .transform((value, context) => {
-      const delays = value.split(',').map((entry) => Number(entry.trim()));
-      if (
-        delays.length > 20 ||
-        delays.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 86_400)
-      )
-        context.addIssue({ code: 'custom', message: 'up to 20 comma-separated seconds, each 0–86400' });
-      return delays;
-    }),
-  REELAY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(30).default(10),
-  REELAY_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(100).default(10),
+  REELAY_WEBHOOK_RETRY_SCHEDULE: parsedText('5,300,1800,7200,18000,36000,36000', parseRetrySchedule, []),
+  REELAY_WEBHOOK_TIMEOUT_SECONDS: number(10, z.positive(), z.maximum(30)),
+  REELAY_WEBHOOK_MAX_ENDPOINTS: number(10, z.int(), z.minimum(1), z.maximum(100)),
   /** Live event connections (GET /v1/events) and who they belong to (functions/core/store/dynamodb/connections-table.ts). */
-  REELAY_CONNECTIONS_TABLE: z.string().min(3).default('reelay-connections'),
+  REELAY_CONNECTIONS_TABLE: text('reelay-connections', z.minLength(3)),
   /** The public wss:// URL of the event stream (the WebSocket API's stage); unset: the API's own host. */
-  REELAY_EVENTS_URL: z.url().optional(),
+  REELAY_EVENTS_URL: z.optional(z.url()),
   /** The WebSocket API's management endpoint (https://…/stage) the deliverer posts to; unset locally. */
-  REELAY_EVENTS_MANAGEMENT_URL: z.url().optional(),
+  REELAY_EVENTS_MANAGEMENT_URL: z.optional(z.url()),
   /** Open event connections one API key may hold at once. */
-  REELAY_EVENTS_MAX_CONNECTIONS_PER_KEY: z.coerce.number().int().min(1).max(100).default(5),
+  REELAY_EVENTS_MAX_CONNECTIONS_PER_KEY: number(5, z.int(), z.minimum(1), z.maximum(100)),
 });
+
+function parseRetrySchedule(value: string): number[] {
+  const delays = value.split(',').map((entry) => Number(entry.trim()));
+  if (delays.length > 20 || delays.some((delay) => !Number.isFinite(delay) || delay < 0 || delay > 86_400))
+    throw new ConfigError('up to 20 comma-separated seconds, each 0–86400');
+  return delays;
+}
 
 const stylePresetSchema = z.strictObject({
   id: z.string(),
-  title: z.string().min(1).max(80),
-  template: z.string().min(1).max(1_000),
-  description: z.string().max(300).default(''),
+  title: z.string().check(z.minLength(1), z.maxLength(80)),
+  template: z.string().check(z.minLength(1), z.maxLength(1_000)),
+  description: z._default(z.string().check(z.maxLength(300)), ''),
 });
 
 /** REELAY_STYLES: a JSON array of presets, each checked (id pattern, `{prompt}` exactly once). */
@@ -224,7 +219,7 @@ export function parseStyles(value: string): StylePreset[] {
   } catch {
     throw new ConfigError('REELAY_STYLES must be a JSON array of {id, title, template, description}');
   }
-  const presets = z.array(stylePresetSchema).max(100).safeParse(parsed);
+  const presets = z.array(stylePresetSchema).check(z.maxLength(100)).safeParse(parsed, { error: english });
   if (!presets.success)
     throw new ConfigError(`REELAY_STYLES: ${presets.error.issues[0]?.message ?? 'invalid'}`);
   return presets.data.map(checkStylePreset);
@@ -246,6 +241,9 @@ export function parseBlocklist(value: string): string[] {
 }
 
 export type ConfigEnv = z.input<typeof configSchema>;
+
+/** zod/mini carries no messages of its own: English ones, for this parse only (no global setting). */
+const english = en().localeError;
 
 export interface Config {
   publicUrl?: string;
@@ -339,7 +337,7 @@ export class ConfigError extends Error {
 /** Reads the environment once; a bad value stops the process with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = configSchema.safeParse(blankless);
+  const parsed = configSchema.safeParse(blankless, { error: english });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -229,6 +229,8 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
         renew,
         until: job.archiveLease?.until ?? deps.now(),
         renewEveryMs: policy.archiveLeaseRenewMs,
+        // a lease taken or renewed within the last interval needs no write before the upload completes
+        confirmAboveMs: policy.archiveLeaseMs - policy.archiveLeaseRenewMs,
         now: deps.now,
       },
       async (lease) => {

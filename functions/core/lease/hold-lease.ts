@@ -13,6 +13,11 @@ export interface Renewal {
   until: number;
   /** Between renewals; a third of the lease leaves room for two failed renewals. */
   renewEveryMs: number;
+  /**
+   * confirm() writes nothing while the lease has at least this long left (unset: it always renews).
+   * No one can take over a lease before it runs out, so a fresh one is already the fence.
+   */
+  confirmAboveMs?: number;
   now(): number;
 }
 
@@ -20,8 +25,8 @@ export interface HeldLease {
   /** Aborted (with a LeaseLostError) as soon as the lease is known or feared lost. */
   signal: AbortSignal;
   /**
-   * Renews at once and throws LeaseLostError if the lease is gone: the fence before a write that
-   * cannot be taken back (completing an upload).
+   * Renews at once (unless the lease has `confirmAboveMs` left) and throws LeaseLostError if the
+   * lease is gone: the fence before a write that cannot be taken back (completing an upload).
    */
   confirm(): Promise<void>;
   /** Successful renewals so far (confirmations included). */
@@ -72,7 +77,9 @@ export async function holdLease<T>(renewal: Renewal, work: (held: HeldLease) => 
     signal: controller.signal,
     async confirm() {
       await inFlight;
-      if (!controller.signal.aborted) await renewOnce();
+      const fresh =
+        renewal.confirmAboveMs !== undefined && heldUntil - renewal.now() >= renewal.confirmAboveMs;
+      if (!controller.signal.aborted && !fresh) await renewOnce();
       if (controller.signal.aborted) throw controller.signal.reason;
     },
     renewals: () => renewals,

@@ -163,4 +163,29 @@ describe('holding a lease while work runs', () => {
     );
     await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
   });
+
+  it('confirm() trusts a lease with confirmAboveMs left, and renews an older one, lost or not', async () => {
+    const store = leaseStore();
+    const fresh = { renew: store.renew, renewEveryMs: EVERY, confirmAboveMs: TTL - EVERY, now: Date.now };
+    // just taken: nobody can take it over before it runs out, so the fence is already there
+    const trusted = holdLease({ ...fresh, until: store.lease.until }, async (lease) => {
+      await lease.confirm();
+      return lease.renewals();
+    });
+    await expect(trusted).resolves.toBe(0);
+    expect(store.calls).toEqual([]);
+    // taken longer ago than one renewal interval: confirmed by a write
+    const older = holdLease({ ...fresh, until: Date.now() + TTL - EVERY - 1 }, async (lease) => {
+      await lease.confirm();
+      return lease.renewals();
+    });
+    await expect(older).resolves.toBe(1);
+    expect(store.calls).toHaveLength(1);
+    store.takeOver('successor');
+    const refused = holdLease({ ...fresh, until: Date.now() + TTL - EVERY - 1 }, async (lease) => {
+      await lease.confirm();
+      return 'written';
+    });
+    await expect(refused).rejects.toBeInstanceOf(LeaseLostError);
+  });
 });
