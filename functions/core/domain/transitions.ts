@@ -128,7 +128,10 @@ export function markSubmitted(job: Job, requestId: string, now: number, policy: 
   return advance(job, ['queued'], 'submitted', now, {
     state: 'submitted',
     requestId,
-    outbox: recordEvent(videoEvent(job.id, 'video.in_progress', now, job.version + 1)),
+    // a later step of a multi-step job was in progress all along: no second event for the same status
+    ...(!isPastFirstStep(job) && {
+      outbox: recordEvent(videoEvent(job.id, 'video.in_progress', now, job.version + 1)),
+    }),
     openSubmits: Math.max(0, openSubmits(job) - 1),
     submittedAt: now,
     dueAt: now + job.typicalGenerationMs + policy.webhookGraceMs,

@@ -112,6 +112,9 @@ describe('the multi-step engine (pure)', () => {
       T0 + 3_000,
       policy,
     );
+    // its submit records no second video.in_progress: the status never changed
+    expect(submitted.outbox?.event.type).toBe('video.in_progress');
+    expect(clipSubmitted.outbox?.event.id).toBe(submitted.outbox?.event.id);
     const retried = requeueGeneration(clipSubmitted, 'req-clip', 'server_error', T0 + 4_000, policy);
     expect(jobStatus(retried)).toBe('in_progress');
     expect(retried.outbox?.event.type).not.toBe('video.queued');
