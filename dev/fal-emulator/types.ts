@@ -92,6 +92,8 @@ export interface EmulatedRequest {
   submittedAt: number;
   startedAt: number | null;
   completedAt: number | null;
+  /** How long the request's output files are kept: the submit's lifecycle preference, else the default. */
+  mediaTtlMs: number;
   videoUrl: string | null;
   seed: bigint | null;
   error: { status: number; body: Record<string, unknown>; headers: Record<string, string> } | null;

@@ -155,6 +155,7 @@ export function toEmulatedRequest(base: string, record: RequestRecord, files: Fi
     submittedAt: record.submittedAt,
     startedAt: record.startedAt,
     completedAt: record.completedAt,
+    mediaTtlMs: record.mediaTtlMs,
     videoUrl: video?.url ?? null,
     seed: outcome?.kind === 'ok' && outcome.seed !== undefined ? BigInt(outcome.seed) : null,
     error: outcome && outcome.kind !== 'ok' ? outcome.error : null,

@@ -80,6 +80,17 @@ export function hasNextStep(plan: JobPlan | undefined): plan is JobPlan {
 }
 
 /**
+ * How long fal must keep the current step's output: a step whose output feeds a later one (a
+ * scene's clip waits for the merge) asks fal to keep it for the job's whole maximum age, past which
+ * the reconciler ends the job, so no step reads it later; fal's default retention is then no
+ * concern however long retries and queues make the job. The last step keeps fal's default: the
+ * archiver copies it at once, and refreshes an expired URL from the queue's result.
+ */
+export function stepOutputLifetimeSeconds(job: { plan?: JobPlan }, maxJobAgeMs: number): number | undefined {
+  return hasNextStep(job.plan) ? Math.ceil(maxJobAgeMs / 1000) : undefined;
+}
+
+/**
  * Spend of a job that fails now that fal never billed: every step not yet finished. The steps
  * that finished produced their output and were billed, so their share stays spent.
  */

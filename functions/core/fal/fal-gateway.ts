@@ -13,6 +13,15 @@ export class FalCallError extends Error {
   }
 }
 
+/** How a request is submitted beyond its input. */
+export interface SubmitOptions {
+  /**
+   * How long fal keeps the request's output files (`x-fal-object-lifecycle-preference`); absent:
+   * fal's default retention.
+   */
+  outputLifetimeSeconds?: number;
+}
+
 /** fal's queue, as Reelay uses it. Implemented over `@fal-ai/client` (fal/client/) for fal and its emulator alike. */
 export interface FalGateway {
   /** `webhookUrl` is omitted when nothing can reach us: the reconciler polls instead. */
@@ -20,6 +29,7 @@ export interface FalGateway {
     endpoint: string,
     input: Record<string, unknown>,
     webhookUrl?: string,
+    options?: SubmitOptions,
   ): Promise<{ requestId: string }>;
   status(endpoint: string, requestId: string): Promise<FalQueueStatus>;
   /** The outcome of a completed request; model errors come back as an `error` outcome, not thrown. */

@@ -26,7 +26,8 @@ export function meteredFalGateway(fal: FalGateway, metrics: Metrics): FalGateway
     }
   }
   return {
-    submit: (endpoint, input, webhookUrl) => measure('submit', () => fal.submit(endpoint, input, webhookUrl)),
+    submit: (endpoint, input, webhookUrl, options) =>
+      measure('submit', () => fal.submit(endpoint, input, webhookUrl, options)),
     status: (endpoint, requestId) => measure('status', () => fal.status(endpoint, requestId)),
     result: (endpoint, requestId) => measure('result', () => fal.result(endpoint, requestId)),
     cancel: (endpoint, requestId) => measure('cancel', () => fal.cancel(endpoint, requestId)),

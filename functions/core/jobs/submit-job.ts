@@ -3,6 +3,7 @@ import { classifyFalFailure, type FalFailure } from '../domain/fal-outcome.ts';
 import { remainingFallbacks, type TriedModel, triedOn } from '../domain/fallback.ts';
 import type { Job } from '../domain/job.ts';
 import { backoffDelay } from '../domain/policy.ts';
+import { stepOutputLifetimeSeconds } from '../domain/steps.ts';
 import { markFailed, markSubmitted, scheduleSubmitRetry, submitLeaseUntil } from '../domain/transitions.ts';
 import { FalCallError } from '../fal/fal-gateway.ts';
 import { settle } from '../limits/settle.ts';
@@ -110,10 +111,12 @@ async function recordAccepted(deps: EngineDeps, job: Job, requestId: string): Pr
  */
 export async function submitJob(deps: EngineDeps, job: Job): Promise<Job> {
   try {
+    const outputLifetimeSeconds = stepOutputLifetimeSeconds(job, deps.policy.maxJobAgeMs);
     const { requestId } = await deps.fal.submit(
       job.falEndpoint,
       job.falInput,
       webhookUrl(deps.config.publicUrl, job),
+      outputLifetimeSeconds === undefined ? {} : { outputLifetimeSeconds },
     );
     return await recordAccepted(deps, job, requestId);
   } catch (error) {

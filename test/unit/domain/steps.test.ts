@@ -6,7 +6,12 @@ import { type Job, jobStatus } from '../../../functions/core/domain/job.ts';
 import { releasesOf } from '../../../functions/core/domain/limits.ts';
 import { DEFAULT_POLICY as policy } from '../../../functions/core/domain/policy.ts';
 import { estimateProgress } from '../../../functions/core/domain/progress.ts';
-import { stepInput, unbilledEstimateUsd, webhookTokens } from '../../../functions/core/domain/steps.ts';
+import {
+  stepInput,
+  stepOutputLifetimeSeconds,
+  unbilledEstimateUsd,
+  webhookTokens,
+} from '../../../functions/core/domain/steps.ts';
 import {
   advanceStep,
   claimRequeued,
@@ -122,6 +127,31 @@ describe('the multi-step engine (pure)', () => {
     const firstRetried = requeueGeneration(submitted, 'req-frame', 'server_error', T0 + 2_000, policy);
     expect(jobStatus(firstRetried)).toBe('queued');
     expect(firstRetried.outbox?.event.type).toBe('video.queued');
+  });
+
+  it('asks fal to keep an output a later step reads for the job’s maximum age, and leaves the last step’s to fal', () => {
+    const first = extensionJob();
+    expect(stepOutputLifetimeSeconds(first, policy.maxJobAgeMs)).toBe(policy.maxJobAgeMs / 1000);
+    const submitted = markSubmitted(first, 'req-frame', T0 + 1_000, policy);
+    const clipStep = advanceStep(
+      submitted,
+      { requestId: 'req-frame', outputUrl: frame },
+      't1',
+      T0 + 2_000,
+      policy,
+    );
+    expect(stepOutputLifetimeSeconds(clipStep, 90_500)).toBe(91);
+    const mergeStep = advanceStep(
+      markSubmitted(clipStep, 'req-clip', T0 + 3_000, policy),
+      { requestId: 'req-clip', outputUrl: clip },
+      't2',
+      T0 + 4_000,
+      policy,
+    );
+    expect(mergeStep.falEndpoint).toBe('fal-ai/ffmpeg-api/merge-videos');
+    expect(stepOutputLifetimeSeconds(mergeStep, policy.maxJobAgeMs)).toBeUndefined();
+    // a one-request video is archived at once: fal's default retention
+    expect(stepOutputLifetimeSeconds(newJob({}), policy.maxJobAgeMs)).toBeUndefined();
   });
 
   it('advances a finished step to the next as a fresh request, its output wired in, the slot kept', () => {

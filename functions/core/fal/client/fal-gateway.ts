@@ -137,12 +137,16 @@ export function createFalGateway(options: FalClientOptions): FalGateway {
   }
 
   return {
-    async submit(endpoint, input, webhookUrl) {
+    async submit(endpoint, input, webhookUrl, options = {}) {
+      const { outputLifetimeSeconds } = options;
       const answer = await call('submit', (abortSignal) =>
         client.queue.submit(endpoint, {
           input,
           abortSignal,
           ...(webhookUrl !== undefined && { webhookUrl }),
+          ...(outputLifetimeSeconds !== undefined && {
+            storageSettings: { expiresIn: outputLifetimeSeconds },
+          }),
         }),
       );
       return { requestId: answer.request_id };
