@@ -167,28 +167,24 @@ export interface DeriveOptions {
   out?: string;
 }
 
-/** Continues a completed video with a new prompt: a new video, the source's length plus `--seconds`. */
-export async function extend(
+/**
+ * A new video from a completed one: its continuation (`extend`: the source's length plus
+ * `--seconds`) or an edit by a prompt (`edit`: Sora remixes a kept Sora video, an edit model the rest).
+ */
+export async function derive(
   client: Client,
   io: Io,
+  how: 'extend' | 'edit',
   id: string,
   prompt: string,
   options: DeriveOptions,
 ): Promise<void> {
-  const fields = { video: { id }, prompt, ...(options.seconds && { seconds: options.seconds }) };
-  await follow(client, io, await client.derive('extensions', fields, randomUUID()), options);
-}
-
-/** Changes a completed video by a prompt (Sora's remix for a kept Sora video, else an edit model). */
-export async function edit(
-  client: Client,
-  io: Io,
-  id: string,
-  prompt: string,
-  options: DeriveOptions,
-): Promise<void> {
-  const fields = { video: { id }, prompt, ...(options.model && { model: options.model }) };
-  await follow(client, io, await client.derive('edits', fields, randomUUID()), options);
+  const fields =
+    how === 'extend'
+      ? { video: { id }, prompt, ...(options.seconds && { seconds: options.seconds }) }
+      : { video: { id }, prompt, ...(options.model && { model: options.model }) };
+  const made = await client.derive(how === 'extend' ? 'extensions' : 'edits', fields, randomUUID());
+  await follow(client, io, made, options);
 }
 
 export interface SequenceOptions {

@@ -231,7 +231,7 @@ export async function run(
         break;
       case 'extend':
       case 'edit':
-        await (command === 'extend' ? commands.extend : commands.edit)(client, ctx, arg, rest[1] as string, {
+        await commands.derive(client, ctx, command, arg, rest[1] as string, {
           seconds: values.seconds,
           model: values.model,
           wait: values.wait,

@@ -10,6 +10,7 @@ import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-st
 import { ensureJobsTable, startDynamo } from '../embedded/dynamodb.ts';
 import { startS3 } from '../embedded/s3.ts';
 import { type FalEmulator, startFalEmulator } from '../fal-emulator/index.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { type Receiver, startReceiver } from '../webhook-receiver.ts';
 import { CHAOS_FAULTS, type ChaosFault, type FaultTimings, STEP_FAULTS } from './faults.ts';
 import { ArchiveLeaseWatch } from './leases.ts';
@@ -89,18 +90,6 @@ const FAULT_TIMINGS: FaultTimings = {
   submitHangMs: 3_000,
 };
 
-/** mulberry32: a seeded generator, so a run's faults can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,7 +107,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   mkdirSync(options.dataDir, { recursive: true });
   // the stand-ins accept any credentials but s3rver's own

@@ -22,6 +22,7 @@ import {
   ensureUsageTable,
   ensureWebhooksTable,
 } from '../embedded/dynamodb.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { PartitionMeter, type PartitionUse } from './capacity-meter.ts';
 import { meterDynamo } from './metered-dynamo.ts';
 
@@ -66,18 +67,6 @@ export interface SimulationReport {
   realSeconds: number;
 }
 
-/** A small seeded generator (mulberry32): arrivals and fal times repeat run to run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -115,7 +104,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const started = Date.now();
   const simNow = () => started + (Date.now() - started) * options.speed;
   const realMs = (simMs: number) => simMs / options.speed;
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
 
   // dynalite in its own process, so the stand-in does not share the core's event loop
   const dynamo = await startDynamoProcess();

@@ -273,6 +273,7 @@ export const Model = z
         extend: z.object({
           method: z.enum(['native', 'last_frame']),
           fal_endpoint: z.string().nullable(),
+          native_seconds: z.array(z.string()),
         }),
         edit: z
           .object({
@@ -291,7 +292,7 @@ export const Model = z
       })
       .openapi({
         description:
-          'extend: native (fal’s own extension, Veo 3.1) or last_frame (its last frame → image-to-video → merged); edit: how POST /v1/videos/edits and /remix change its videos (Sora remixes its own when kept at OpenAI; others go to Kling O3 video-to-video within its limits), null when they cannot; thumbnail and spritesheet: which ?variant= images its videos have.',
+          'extend: native (fal’s own extension, Veo 3.1, for the lengths in native_seconds; other lengths by frames) or last_frame (its last frame → image-to-video → merged); edit: how POST /v1/videos/edits and /remix change its videos (Sora remixes its own when kept at OpenAI; others go to Kling O3 video-to-video within its limits), null when they cannot; thumbnail and spritesheet: which ?variant= images its videos have.',
       }),
     pricing: z.array(z.object({ seconds: z.string(), size: z.string(), estimated_cost_usd: z.number() })),
   })

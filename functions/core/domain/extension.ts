@@ -96,8 +96,7 @@ export function planExtension(
   };
 }
 
-/** fal's Veo extension adds a fixed length, at 720p or 1080p in 16:9 or 9:16 (Veo's own sizes but 4k). */
-export const VEO_EXTEND_SECONDS = '7';
+const VEO_EXTEND_SECONDS = VEO_EXTEND.seconds;
 
 /** Whether `source` is extended by `seconds` through Veo's own extension instead of by frames. */
 export function extendsNatively(source: Pick<Job, 'spec'>, seconds: string): boolean {

@@ -237,11 +237,11 @@ describe('edits and remix', () => {
     };
     const of = (id: string) => data.find((model) => model.id === id)?.capabilities;
     expect(of('veo-3.1')).toMatchObject({
-      extend: { method: 'native', fal_endpoint: 'fal-ai/veo3.1/extend-video' },
+      extend: { method: 'native', fal_endpoint: 'fal-ai/veo3.1/extend-video', native_seconds: ['7'] },
       edit: { method: 'video_to_video', min_seconds: 3, max_seconds: 10, min_side: 720 },
     });
     expect(of('sora-2-pro')).toMatchObject({
-      extend: { method: 'last_frame', fal_endpoint: null },
+      extend: { method: 'last_frame', fal_endpoint: null, native_seconds: [] },
       edit: { method: 'remix', fal_endpoint: 'fal-ai/sora-2/video-to-video/remix' },
     });
     expect(of('seedance-1.5-pro')).toMatchObject({

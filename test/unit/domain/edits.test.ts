@@ -91,7 +91,11 @@ describe('capabilitiesOf', () => {
   it('names how each model extends, edits and which images it has', () => {
     const of = (name: string, settings = on) =>
       capabilitiesOf(findModel(name) ?? (undefined as never), settings);
-    expect(of('veo-3.1').extend).toEqual({ method: 'native', fal_endpoint: 'fal-ai/veo3.1/extend-video' });
+    expect(of('veo-3.1').extend).toEqual({
+      method: 'native',
+      fal_endpoint: 'fal-ai/veo3.1/extend-video',
+      native_seconds: ['7'],
+    });
     expect(of('kling-2.5-turbo-pro').extend.method).toBe('last_frame');
     expect(of('sora-2')).toMatchObject({ edit: { method: 'remix' }, thumbnail: 'model', spritesheet: true });
     expect(of('seedance-1.5-pro')).toMatchObject({

@@ -1,4 +1,5 @@
 import { EDIT_MODELS, SORA_REMIX_ENDPOINT } from './edits.ts';
+import { VEO_EXTEND } from './ffmpeg.ts';
 import type { ModelSpec } from './model.ts';
 
 /** The operator's settings that decide what a model can do here. */
@@ -9,8 +10,11 @@ export interface CapabilitySettings {
 
 /** What a client can do with a model's videos, so it can discover rather than guess (`GET /v1/models`). */
 export interface ModelCapabilities {
-  /** `native`: fal's own extension (Veo 3.1); `last_frame`: the last frame → image-to-video → merged. */
-  extend: { method: 'native' | 'last_frame'; fal_endpoint: string | null };
+  /**
+   * `native`: fal's own extension (Veo 3.1) for the lengths in `native_seconds` (others by frames);
+   * `last_frame`: the last frame → image-to-video → merged.
+   */
+  extend: { method: 'native' | 'last_frame'; fal_endpoint: string | null; native_seconds: string[] };
   /** How `POST /v1/videos/edits` (and `…/remix`) changes this model's videos, or null when it cannot. */
   edit: {
     method: 'remix' | 'video_to_video';
@@ -24,8 +28,6 @@ export interface ModelCapabilities {
   thumbnail: 'model' | 'extracted_frame' | null;
   spritesheet: boolean;
 }
-
-const VEO_EXTEND = 'fal-ai/veo3.1/extend-video';
 
 export function capabilitiesOf(model: ModelSpec, settings: CapabilitySettings): ModelCapabilities {
   const remix = model.remix === true;
@@ -56,7 +58,10 @@ export function capabilitiesOf(model: ModelSpec, settings: CapabilitySettings): 
     };
   }
   return {
-    extend: { method: model.extend, fal_endpoint: model.extend === 'native' ? VEO_EXTEND : null },
+    extend:
+      model.extend === 'native'
+        ? { method: 'native', fal_endpoint: VEO_EXTEND.endpoint, native_seconds: [VEO_EXTEND.seconds] }
+        : { method: 'last_frame', fal_endpoint: null, native_seconds: [] },
     edit,
     thumbnail: settings.thumbnails ? (remix ? 'model' : 'extracted_frame') : null,
     spritesheet: settings.thumbnails && remix,

@@ -8,5 +8,8 @@ export const FFMPEG = {
   merge: { endpoint: 'fal-ai/ffmpeg-api/merge-videos', priceUsd: 0.005, typicalSeconds: 15 },
 } as const;
 
-/** Veo 3.1's own continuation of a video: one request instead of frame → generate → merge. */
-export const VEO_EXTEND = { endpoint: 'fal-ai/veo3.1/extend-video' } as const;
+/**
+ * Veo 3.1's own continuation of a video: one request instead of frame → generate → merge. It adds a
+ * fixed length (other lengths go by frames), at 720p or 1080p in 16:9 or 9:16.
+ */
+export const VEO_EXTEND = { endpoint: 'fal-ai/veo3.1/extend-video', seconds: '7' } as const;
