@@ -9,15 +9,13 @@ import {
 } from '../domain/extension.ts';
 import { type CreatedVideo, createVideo } from './create-video.ts';
 import { getVisibleJob } from './delete-video.ts';
+import { sourceVideoUrl } from './source-video-url.ts';
 
 export interface ExtensionAsk {
   videoId: string;
   prompt: string;
   seconds: string;
 }
-
-/** fal fetches the source at two steps (its last frame, then the merge), as late as the job may live. */
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /**
  * `POST /v1/videos/extensions`: a new video that continues one of the tenant's completed videos,
@@ -34,8 +32,7 @@ export async function extendVideo(
   const source = await getVisibleJob(deps, tenant, ask.videoId);
   checkExtendable(source, Number(ask.seconds));
   const archive = source.archive as NonNullable<typeof source.archive>;
-  const ttl = Math.min(MAX_PRESIGN_SECONDS, Math.ceil(deps.policy.maxJobAgeMs / 1000));
-  const sourceUrl = await deps.archive.downloadUrl(archive.key, ttl, `${source.id}.mp4`);
+  const sourceUrl = await sourceVideoUrl(deps, { id: source.id, archive });
   const native = extendsNatively(source, ask.seconds);
   const request = {
     prompt: ask.prompt,

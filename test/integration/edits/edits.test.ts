@@ -81,6 +81,10 @@ describe('edits and remix', () => {
     expect(job.state).toBe('completed');
     expect(job.falEndpoint).toBe('fal-ai/kling-video/o3/pro/video-to-video/edit');
     expect(String(job.falInput.video_url)).toContain(`${sourceId}.mp4`);
+    // the URL lives as long as the edit may (a queued edit still finds its source), not a download link's hour
+    expect(new URL(String(job.falInput.video_url)).searchParams.get('X-Amz-Expires')).toBe(
+      String(stack.deps.policy.maxJobAgeMs / 1000),
+    );
     expect(readMp4Header(await downloaded(edit.id))).toMatchObject({
       width: 1280,
       height: 720,
