@@ -6,11 +6,16 @@ import { falAuth } from './routes/auth.ts';
 /** A prompt holding this gets a result without `x-fal-billable-units` (fal does not say for every model). */
 export const NO_BILLABLE_UNITS = '[fal:no_billable_units]';
 
+/** fal's ffmpeg helpers bill compute time, not seconds of video: a fraction of a cent per call. */
+const isFfmpeg = (endpoint: string) => endpoint.startsWith('fal-ai/ffmpeg-api/');
+
 /**
- * The emulator's prices, per second of video (fal's `video_second` unit): its own numbers, near the
- * catalog's estimates but not equal, so estimated and actual spend can be told apart.
+ * The emulator's prices, per second of video (fal's `video_second` unit), or per compute second for
+ * the ffmpeg helpers (each call bills one unit, outputs.ts): its own numbers, near the catalog's estimates but not equal, so estimated and
+ * actual spend can be told apart.
  */
 export function emulatedUnitPrice(endpoint: string): number {
+  if (isFfmpeg(endpoint)) return 0.0005;
   if (endpoint.startsWith('fal-ai/sora-2/')) return endpoint.endsWith('/pro') ? 0.3 : 0.1;
   if (endpoint.startsWith('fal-ai/veo3.1')) return 0.2;
   if (endpoint.startsWith('fal-ai/kling-video/')) return 0.07;
@@ -38,7 +43,7 @@ export function registerPricing(app: Hono<EmulatorEnv>, ctx: EmulatorContext): v
     const prices = ids.map((id) => ({
       endpoint_id: id,
       unit_price: emulatedUnitPrice(id),
-      unit: 'second',
+      unit: isFfmpeg(id) ? 'compute_second' : 'second',
       currency: 'USD',
     }));
     return jsonResponse(200, { prices, next_cursor: null, has_more: false });

@@ -107,6 +107,22 @@ describe('multi-step building blocks: ffmpeg-api, Veo extend, Sora remix, Kling 
     expect(header).toEqual({ width: 1280, height: 720, durationSeconds: 9 });
   });
 
+  it('bills an ffmpeg call by compute seconds, a fraction of a cent, not as seconds of video', async () => {
+    const four = await generated(SEEDANCE_T2V, { prompt: 'a', duration: '4' });
+    const merge = await submitOk(emulator, MERGE, { video_urls: [four, `${hostUrl}/five.mp4`] });
+    await waitForCompletion(emulator, merge.request_id);
+    const merged = await falFetch(merge.response_url);
+    expect(merged.headers.get('x-fal-billable-units')).toBe('1');
+    const pricing = await falFetch(`${emulator.url}/v1/models/pricing?endpoint_id=${MERGE},${SEEDANCE_T2V}`);
+    const { prices } = (await pricing.json()) as {
+      prices: { endpoint_id: string; unit_price: number; unit: string }[];
+    };
+    expect(prices).toEqual([
+      expect.objectContaining({ endpoint_id: MERGE, unit: 'compute_second', unit_price: 0.0005 }),
+      expect.objectContaining({ endpoint_id: SEEDANCE_T2V, unit: 'second', unit_price: 0.05 }),
+    ]);
+  });
+
   it('merge-videos refuses fewer than two URLs like pydantic (422, min_items)', async () => {
     const response = await falFetch(`${emulator.url}/${MERGE}`, {
       method: 'POST',
