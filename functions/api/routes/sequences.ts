@@ -12,6 +12,7 @@ import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
 import { listSequences } from '../../core/jobs/list-sequences.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf, readFields } from '../create-request.ts';
+import { listPage } from '../list-page.ts';
 import { ListQuery } from '../schemas.ts';
 import {
   CreateSequenceBody,
@@ -115,16 +116,7 @@ export function sequenceRoutes(deps: Deps) {
     const data = page.jobs.map((job) => toSequenceObject(job, deps.now()));
     // a page cut short by the scan bound still gives a cursor: the last video looked at
     const lastId = data.at(-1)?.id ?? (page.scannedTo ? sequenceIdOf(page.scannedTo) : null);
-    return c.json(
-      {
-        object: 'list' as const,
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: lastId,
-        has_more: page.hasMore,
-      },
-      200,
-    );
+    return c.json(listPage(data, page.hasMore, lastId), 200);
   });
 
   app.openapi(deleteSequenceRoute, async (c) => {

@@ -10,6 +10,7 @@ import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
 import { queuePositions } from '../../core/limits/queue-position.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf, readCreateRequest } from '../create-request.ts';
+import { listPage } from '../list-page.ts';
 import {
   ContentQuery,
   ContentUrl,
@@ -130,16 +131,7 @@ export function videoRoutes(deps: Deps) {
       throw invalidRequest('after must be a video id.', 'after');
     const page = await deps.jobs.listByTenant(c.get('tenant'), { after, limit, order });
     const data = await presentAll(c.get('tenant'), page.jobs);
-    return c.json(
-      {
-        object: 'list' as const,
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-        has_more: page.hasMore,
-      },
-      200,
-    );
+    return c.json(listPage(data, page.hasMore), 200);
   });
 
   app.openapi(deleteVideoRoute, async (c) => {

@@ -15,6 +15,7 @@ import {
 import type { DeliveryAttempt } from '../../core/store/webhook-store.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf } from '../create-request.ts';
+import { listPage } from '../list-page.ts';
 import { readJson } from '../read-json.ts';
 import {
   CreateEndpointBody,
@@ -160,16 +161,7 @@ export function webhookEndpointRoutes(deps: Deps) {
       throw invalidRequest('after must be an endpoint id.', 'after');
     const page = await deps.webhooks.listEndpoints(c.get('tenant'), { after, limit, order });
     const data = page.endpoints.map(toEndpointObject);
-    return c.json(
-      {
-        object: 'list' as const,
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-        has_more: page.hasMore,
-      },
-      200,
-    );
+    return c.json(listPage(data, page.hasMore), 200);
   });
 
   app.openAPIRegistry.registerPath(routes.eventTypes);
