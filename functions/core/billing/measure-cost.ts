@@ -10,14 +10,24 @@ export interface MeasuredCost {
 
 /**
  * Asks fal what each request of the job cost (every generation attempt, the one that made the video
- * included): its billable units, times the endpoint's unit price. Never throws: a request whose
- * units or price could not be had stays without a cost, and the job's estimate then stands.
+ * included, and `more` the archive made, such as a thumbnail's frame): its billable units, times the
+ * endpoint's unit price. Never throws: a request whose units or price could not be had stays without
+ * a cost, and the job's estimate then stands.
  */
-export async function measureCost(deps: Pick<Deps, 'billing' | 'logger'>, job: Job): Promise<MeasuredCost> {
-  const requestIds = [...job.priorRequestIds, ...(job.requestId ? [job.requestId] : [])];
+export async function measureCost(
+  deps: Pick<Deps, 'billing' | 'logger'>,
+  job: Job,
+  more: readonly { requestId: string; endpoint: string }[] = [],
+): Promise<MeasuredCost> {
+  const requests = [
+    ...[...job.priorRequestIds, ...(job.requestId ? [job.requestId] : [])].map((requestId) => ({
+      requestId,
+      endpoint: endpointOf(job, requestId),
+    })),
+    ...more,
+  ];
   const falCosts: FalRequestCost[] = [];
-  for (const requestId of requestIds) {
-    const endpoint = endpointOf(job, requestId);
+  for (const { requestId, endpoint } of requests) {
     const cost: FalRequestCost = { requestId, endpoint, billed: true };
     try {
       const { billed, units } = await deps.billing.billableUnits(endpoint, requestId);

@@ -10,6 +10,17 @@ import { type ArchivedVideo, IMAGE_VARIANTS, type ImageVariant, type Job } from 
 
 type ImageDeps = Pick<Deps, 'archive' | 'fal' | 'logger'>;
 
+/** A fal request the images made: billed to the video like its generation (billing/measure-cost.ts). */
+export interface ImageRequest {
+  requestId: string;
+  endpoint: string;
+}
+
+export interface ArchivedImages {
+  images: Job['images'];
+  falRequests: ImageRequest[];
+}
+
 /** fal's ffmpeg tool that draws a frame of a video as an image (fal.md "Building blocks"). */
 export const EXTRACT_FRAME_ENDPOINT = 'fal-ai/ffmpeg-api/extract-frame';
 /** All the images of one archive may take: a thumbnail never holds the video back for long. */
@@ -22,20 +33,22 @@ const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'web
 /**
  * The thumbnail and spritesheet archived beside a video, within the archive's time: fal's Sora output
  * has both; any other video gets a thumbnail drawn by fal's extract-frame from its first frame. Each is
- * best effort: one that fails is logged and left absent, and the video completes regardless.
+ * best effort: one that fails is logged and left absent, and the video completes regardless. Every
+ * extract-frame request sent is reported, finished or not, so what fal bills for it is the video's cost.
  */
 export async function archiveImages(
   deps: ImageDeps,
   job: Job,
   media: MediaOptions,
   signal: AbortSignal,
-): Promise<Job['images']> {
+): Promise<ArchivedImages> {
   const images: Job['images'] = {};
+  const falRequests: ImageRequest[] = [];
   await withDeadline(Date.now() + IMAGES_BUDGET_MS, async () => {
     for (const variant of IMAGE_VARIANTS) {
       if (signal.aborted) return;
       try {
-        const url = await sourceOf(deps, job, variant);
+        const url = await sourceOf(deps, job, variant, falRequests);
         if (url) images[variant] = await copyImage(deps, job, variant, url, media);
       } catch (error) {
         deps.logger.warn('image not archived; the video goes on without it', {
@@ -46,21 +59,27 @@ export async function archiveImages(
       }
     }
   });
-  return images;
+  return { images, falRequests };
 }
 
-async function sourceOf(deps: ImageDeps, job: Job, variant: ImageVariant): Promise<string | undefined> {
+async function sourceOf(
+  deps: ImageDeps,
+  job: Job,
+  variant: ImageVariant,
+  falRequests: ImageRequest[],
+): Promise<string | undefined> {
   if (variant === 'spritesheet') return job.video?.spritesheetUrl;
   if (job.video?.thumbnailUrl) return job.video.thumbnailUrl;
-  return job.video?.url ? extractFrame(deps, job.video.url) : undefined;
+  return job.video?.url ? extractFrame(deps, job.video.url, falRequests) : undefined;
 }
 
 /** A frame through fal's queue (no webhook: polled), within what is left of the images' time. */
-async function extractFrame(deps: ImageDeps, videoUrl: string): Promise<string> {
+async function extractFrame(deps: ImageDeps, videoUrl: string, falRequests: ImageRequest[]): Promise<string> {
   const { requestId } = await deps.fal.submit(EXTRACT_FRAME_ENDPOINT, {
     video_url: videoUrl,
     frame_type: 'first',
   });
+  falRequests.push({ requestId, endpoint: EXTRACT_FRAME_ENDPOINT });
   while ((await deps.fal.status(EXTRACT_FRAME_ENDPOINT, requestId)) !== 'COMPLETED') {
     if ((remainingMs() ?? 0) < POLL_EVERY_MS) {
       await deps.fal.cancel(EXTRACT_FRAME_ENDPOINT, requestId).catch(() => undefined);

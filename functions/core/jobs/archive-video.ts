@@ -29,7 +29,7 @@ import { newLeaseHolder } from '../lease/holder.ts';
 import { settle } from '../limits/settle.ts';
 import { METRIC } from '../metrics/metrics.ts';
 import { guardedLookup } from '../net/url-guard.ts';
-import { archiveImages } from './archive-images.ts';
+import { type ArchivedImages, archiveImages } from './archive-images.ts';
 import { updateJob } from './update-job.ts';
 
 /** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
@@ -220,7 +220,7 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     return renewed.job.archiveLease?.until;
   };
   let archived: ArchivedVideo;
-  let images: Job['images'];
+  let images: ArchivedImages | undefined;
   let renewals = 0;
   const started = performance.now();
   try {
@@ -277,14 +277,14 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     throw error;
   }
   // what fal billed, asked before the completing write so the statistics count it with the job
-  const cost = deps.config.actualCost ? await measureCost(deps, job) : undefined;
+  const cost = deps.config.actualCost ? await measureCost(deps, job, images?.falRequests) : undefined;
   // only the lease's holder completes: a worker that lost it leaves the job to the one that took over
   const completed = await updateJob(
     deps,
     jobId,
     (current) =>
       current.state === 'generated' && current.archiveLease?.holder === holder
-        ? markCompleted(current, archived, deps.now(), cost, images)
+        ? markCompleted(current, archived, deps.now(), cost, images?.images)
         : undefined,
     latest,
   );

@@ -6,7 +6,7 @@ import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 let stack: TestStack;
 let client: OpenAI;
 beforeAll(async () => {
-  stack = await startTestStack({ env: { REELAY_THUMBNAILS: 'true' } });
+  stack = await startTestStack({ env: { REELAY_THUMBNAILS: 'true', REELAY_ACTUAL_COST: 'fal' } });
   client = new OpenAI({ apiKey: stack.apiKey, baseURL: `${stack.url}/v1`, maxRetries: 0 });
 });
 afterAll(() => stack.close());
@@ -61,6 +61,22 @@ describe('thumbnails and spritesheets beside the video', () => {
     expect(redirect.headers.get('location')).toContain('.thumbnail.png');
     const theirs = await stack.api(`/v1/videos/${id}/content?variant=thumbnail`, { key: OTHER_KEY });
     expect(theirs.status).toBe(404);
+  });
+
+  it('the thumbnail’s extract-frame is billed to its video, beside the generation', async () => {
+    const id = await completed({ prompt: 'a fox', model: 'seedance-1.5-pro', seconds: '4' });
+    const job = await stack.job(id);
+    const video = await (await stack.api(`/v1/videos/${id}`)).json();
+    const frame = video.fal_costs?.find(
+      (cost: { endpoint: string }) => cost.endpoint === 'fal-ai/ffmpeg-api/extract-frame',
+    );
+    expect(frame).toMatchObject({ billed: true, units: 1, unit_price_usd: 0.0005, cost_usd: 0.0005 });
+    expect(frame.request_id).not.toBe(job.requestId);
+    const generation = video.fal_costs?.find(
+      (cost: { request_id: string }) => cost.request_id === job.requestId,
+    );
+    expect(video.fal_costs).toHaveLength(2);
+    expect(video.cost_usd).toBeCloseTo(generation.cost_usd + frame.cost_usd, 6);
   });
 
   it('a failed thumbnail neither fails nor holds the video: the variant is then absent', async () => {
