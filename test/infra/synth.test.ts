@@ -42,7 +42,9 @@ describe('npx cdk synth', () => {
       const asset = join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       expect(existsSync(join(asset, 'index.mjs')), asset).toBe(true);
       expect(existsSync(join(asset, 'index.mjs.map')), asset).toBe(true);
-      expect(readdirSync(join(asset, 'chunks')).filter((file) => file.endsWith('.mjs')).length).toBeGreaterThan(0);
+      expect(
+        readdirSync(join(asset, 'chunks')).filter((file) => file.endsWith('.mjs')).length,
+      ).toBeGreaterThan(0);
     }
 
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
