@@ -47,6 +47,8 @@ export const BUNDLING = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   external: [],
+  // @fal-ai/client (CommonJS, so not tree-shaken) loads msgpack for a realtime client Reelay never opens
+  alias: { '@msgpack/msgpack': './infra/bundle-stubs/msgpack.ts' },
   banner: { js: ESM_REQUIRE_BANNER },
   splitting: true,
   entryNames: 'index',

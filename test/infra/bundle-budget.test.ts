@@ -14,13 +14,13 @@ import { type Bundle, bundle } from '../../infra/local-bundle.ts';
  * grows with its bytes (BENCHMARKS.md §1).
  */
 const BUDGET_BYTES: Record<FunctionName, number> = {
-  api: 1_500_000,
-  'fal-webhook': 660_000,
-  archiver: 885_000,
-  'follow-up': 735_000,
-  'event-deliverer': 925_000,
-  reconciler: 735_000,
-  'event-stream': 635_000,
+  api: 1_285_000,
+  'fal-webhook': 418_000,
+  archiver: 635_000,
+  'follow-up': 470_000,
+  'event-deliverer': 674_000,
+  reconciler: 469_000,
+  'event-stream': 389_000,
 };
 
 type Measured = Bundle;
@@ -94,6 +94,8 @@ describe('bundle budget', () => {
       sources.map((source) => source.match(/node_modules\/((@[^/]+\/)?[^/]+)\//)?.[1]).filter(Boolean),
     );
     expect(packages.size).toBeGreaterThan(3);
+    // fal's realtime codec is never used (infra/bundle-stubs/msgpack.ts stands in)
+    expect(packages).not.toContain('@msgpack/msgpack');
     for (const unwanted of NOT_WIRED[name])
       expect(packages, `${name} bundles ${unwanted}`).not.toContain(unwanted);
   });
