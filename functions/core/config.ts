@@ -385,8 +385,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const names = Object.keys(SETTINGS) as SettingName[];
   const set = names.filter((name) => env[name] !== undefined && env[name] !== '');
   const schema = z.object(Object.fromEntries(set.map((name) => [name, SETTINGS[name].schema()])));
+  // jitless: zod would compile a fast path for an object it parses once
   const parsed = schema.safeParse(Object.fromEntries(set.map((name) => [name, env[name]])), {
     error: english,
+    jitless: true,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -8,7 +8,8 @@ const boundedText = (max: number) => z.string().check(z.minLength(1), z.maxLengt
  * can answer at once (capture, then process). Each kind is safe to run twice; the reconciler redoes
  * any of them whose message is lost.
  */
-export const followUpSchema = z.discriminatedUnion('kind', [
+const buildFollowUpSchema = () =>
+  z.discriminatedUnion('kind', [
   /** A slot of this tenant freed: admit and submit its oldest waiting jobs. */
   z.object({ kind: z.literal('pump'), tenant: boundedText(128) }),
   /**
@@ -43,9 +44,19 @@ export const followUpSchema = z.discriminatedUnion('kind', [
     endpoint: boundedText(256),
     requestId: boundedText(256),
   }),
-]);
+  ]);
 
-export type FollowUp = z.infer<typeof followUpSchema>;
+let schema: ReturnType<typeof buildFollowUpSchema> | undefined;
+/**
+ * Built on first use: only the follow-up worker parses these messages (and builds it at init, as it
+ * parses every one); the functions that only send them skip its cost at their cold start.
+ */
+export const followUpSchema = () => {
+  schema ??= buildFollowUpSchema();
+  return schema;
+};
+
+export type FollowUp = z.infer<ReturnType<typeof buildFollowUpSchema>>;
 
 /** At-least-once delivery of follow-up work to the follow-up worker (SQS on AWS, in-process locally). */
 export interface FollowUpQueue {
@@ -54,7 +65,7 @@ export interface FollowUpQueue {
 
 export function parseFollowUp(body: string): FollowUp | undefined {
   try {
-    const parsed = followUpSchema.safeParse(JSON.parse(body));
+    const parsed = followUpSchema().safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : undefined;
   } catch {
     // a malformed message is reported, not retried
