@@ -263,6 +263,8 @@ export function parseStyles(value: string): StylePreset[] {
   } catch {
     throw new ConfigError('REELAY_STYLES must be a JSON array of {id, title, template, description}');
   }
+  // no presets (the default) need no schema: building one is most of a cold start's config cost
+  if (Array.isArray(parsed) && parsed.length === 0) return [];
   const presets = z.array(stylePresetSchema()).check(z.maxLength(100)).safeParse(parsed, { error: english });
   if (!presets.success)
     throw new ConfigError(`REELAY_STYLES: ${presets.error.issues[0]?.message ?? 'invalid'}`);
