@@ -74,7 +74,7 @@ async function run(): Promise<BenchResult> {
     const assets = (FUNCTION_NAMES as readonly string[]).includes(name)
       ? assetCopies(name as FunctionName)
       : [];
-    bundles.set(name, await bundle(entry, join(outdir, name.replace(/\W+/g, '-')), assets));
+    bundles.set(name, await bundle(entry, join(outdir, name.replace(/\W+/g, '-').replace(/-$/, '')), assets));
   }
 
   // each function as deployed (X-Ray on), and those with a goal also with tracing off
