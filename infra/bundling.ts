@@ -1,6 +1,5 @@
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 import { VENDOR_FILES } from '../functions/api/web-assets.ts';
 
 /** The repository root, found from this file so the app works from any working directory. */
@@ -30,21 +29,34 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire as __reelayCreateRequire } from 'node:module'; const require = __reelayCreateRequire(import.meta.url);";
 
 /**
- * How every function is bundled. The AWS SDK v3 is bundled too (no externals), so the deployed
- * code runs the versions in package-lock.json rather than whatever the Lambda runtime ships;
- * the bundle budget test shows this stays well under 1.5 MB per function.
+ * How every function is bundled (infra/local-bundle.ts builds with exactly these, for the stack, the
+ * bundle budget test and the cold-start benchmark). The AWS SDK v3 is bundled too (no externals), so
+ * the deployed code runs the versions in package-lock.json rather than whatever the Lambda runtime
+ * ships. Code splitting: what a function imports only dynamically (the X-Ray tracer when tracing is
+ * on, the SDK's credential providers it does not use) goes to `chunks/`, so a cold start neither reads
+ * nor compiles it (BENCHMARKS.md §1). The entry stays `index.mjs` (handler `index.handler`).
  */
-export const BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
+export const BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
   target: BUNDLE_TARGET,
   minify: true,
-  sourceMap: true,
-  // stack traces map back through the .map file; the sources themselves need not ship
+  sourcemap: true,
+  // stack traces map back through the .map files; the sources themselves need not ship
   sourcesContent: false,
   mainFields: ['module', 'main'],
-  externalModules: [],
-  banner: ESM_REQUIRE_BANNER,
-};
+  external: [],
+  // @fal-ai/client (CommonJS, so not tree-shaken) loads msgpack for a realtime client Reelay never opens
+  alias: { '@msgpack/msgpack': './infra/bundle-stubs/msgpack.ts' },
+  banner: { js: ESM_REQUIRE_BANNER },
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  metafile: true,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
 
 /** A file or folder copied into a function's bundle: `from` the repository root, `to` beside index.mjs. */
 export interface AssetCopy {
@@ -65,22 +77,4 @@ export function assetCopies(name: FunctionName): AssetCopy[] {
       to: `web/vendor/${file}`,
     })),
   ];
-}
-
-/** BUNDLING, plus a hook that copies the function's assets into the bundle (the api function's pages). */
-export function bundlingFor(name: FunctionName): BundlingOptions {
-  const copies = assetCopies(name);
-  if (copies.length === 0) return BUNDLING;
-  return {
-    ...BUNDLING,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) =>
-        copies.map(({ from, to }) => {
-          const target = join(outputDir, to);
-          return `mkdir -p "${dirname(target)}" && cp -R "${join(inputDir, from)}" "${target}"`;
-        }),
-    },
-  };
 }

@@ -1,4 +1,4 @@
-import { configSchema } from '../functions/core/config.ts';
+import { SETTINGS } from '../functions/core/config.ts';
 import type { FunctionName } from './bundling.ts';
 
 /**
@@ -33,7 +33,7 @@ export const SERVICE_SETTINGS = {
   moderation: { env: 'REELAY_MODERATION', functions: ['api'] },
   moderationModel: { env: 'REELAY_MODERATION_MODEL', functions: ['api'] },
   promptBlocklist: { env: 'REELAY_PROMPT_BLOCKLIST', functions: ['api'] },
-} as const satisfies Record<string, { env: keyof typeof configSchema.shape; functions: FunctionName[] }>;
+} as const satisfies Record<string, { env: keyof typeof SETTINGS; functions: FunctionName[] }>;
 
 export type ServiceSetting = keyof typeof SERVICE_SETTINGS;
 export const SERVICE_SETTING_KEYS = Object.keys(SERVICE_SETTINGS) as ServiceSetting[];
@@ -66,7 +66,7 @@ export function serviceSettings(get: (key: string) => unknown): {
       problems.push(`${key}: longer than ${MAX_SETTING_CHARS} characters (Lambda's environment holds 4 KB)`);
       continue;
     }
-    const parsed = configSchema.shape[name].safeParse(value);
+    const parsed = SETTINGS[name].schema().safeParse(value);
     if (parsed.success) env[key] = value;
     else problems.push(`${key}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
   }

@@ -15,6 +15,7 @@ export function tracingWanted(env: Record<string, string | undefined> = process.
  * Active) it turns the AWS SDK clients it is given and every fetch (the calls to fal) into
  * subsegments. Anywhere else, or with POWERTOOLS_TRACE_ENABLED=false, the X-Ray SDK is not even
  * loaded: evaluating it was the largest part of a function's cold start (BENCHMARKS.md, cold start).
+ * The bundles are split (infra/bundling.ts), so this import is its own chunk, not read when untraced.
  */
 export const tracer: Pick<Tracer, 'captureAWSv3Client'> | undefined = tracingWanted()
   ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: 'reelay' })

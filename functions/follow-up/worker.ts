@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { withDeadline } from '../core/deadline.ts';
 import type { EngineDeps } from '../core/deps.ts';
 import { runFollowUp } from '../core/jobs/follow-up.ts';
-import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
+import { followUpSchema, parseFollowUp } from '../core/queue/follow-up-queue.ts';
 
 /**
  * SQS → runFollowUp, one record at a time: the work a webhook, a create or a delete found for other
@@ -10,6 +10,8 @@ import { parseFollowUp } from '../core/queue/follow-up-queue.ts';
  * dead-lettered; the reconciler does the same work on its pass); a malformed one is logged and dropped.
  */
 export function createFollowUpWorker(deps: EngineDeps) {
+  // built here, at init, since every message is parsed with it (functions/core/queue/follow-up-queue.ts)
+  followUpSchema();
   return async function followUpWorker(
     event: SQSEvent,
     context?: Pick<Context, 'getRemainingTimeInMillis'>,

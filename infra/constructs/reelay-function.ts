@@ -1,15 +1,22 @@
-import { type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  type Duration,
+  type RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONNECTIONS_TABLE } from '../../functions/core/store/dynamodb/connections-table.ts';
-import { bundlingFor, type FunctionName, handlerEntry } from '../bundling.ts';
+import { assetCopies, type FunctionName, handlerEntry, REPO_ROOT } from '../bundling.ts';
+import { bundleSync } from '../local-bundle.ts';
 
 /** The current Node.js LTS on Lambda; pinned rather than NODEJS_LATEST so an upgrade is a reviewed change. */
 export const RUNTIME = Runtime.NODEJS_24_X;
@@ -48,12 +55,33 @@ export interface ReelayFunctionProps {
 }
 
 /**
+ * The function's code: built on this machine by esbuild (infra/local-bundle.ts) into index.mjs, its
+ * chunks and assets. Not NodejsFunction: its esbuild call writes one `--outfile`, which rules out the
+ * code splitting that keeps the tracer out of an untraced cold start. Hashed by output, as it hashes.
+ */
+function bundledCode(name: FunctionName): Code {
+  return Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // never pulled: local bundling always succeeds or throws (esbuild is a dependency of the repo)
+      image: DockerImage.fromRegistry('reelay-bundles-locally'),
+      local: {
+        tryBundle(outputDir) {
+          bundleSync(handlerEntry(name), outputDir, assetCopies(name));
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/**
  * One Reelay Lambda function with the shared defaults (ESM bundle, arm64, Node LTS, X-Ray, its own
  * log group, a role with no managed policies) and `bind*` helpers that grant exactly the listed
  * actions on one resource and set the environment variable the function reads it from, together.
  */
 export class ReelayFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -75,9 +103,9 @@ export class ReelayFunction extends Construct {
         'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by Tracing.ACTIVE) use Resource *: X-Ray has no resource-level permissions for them.',
     });
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.name),
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: bundledCode(props.name),
+      handler: 'index.handler',
       description: props.description,
       runtime: RUNTIME,
       architecture: Architecture.ARM_64,
@@ -87,7 +115,6 @@ export class ReelayFunction extends Construct {
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      bundling: bundlingFor(props.name),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'reelay',
         POWERTOOLS_LOG_LEVEL: props.logLevel,

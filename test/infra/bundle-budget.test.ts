@@ -1,39 +1,36 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetCopies, FUNCTION_NAMES, type FunctionName, handlerEntry } from '../../infra/bundling.ts';
-import { bundle } from '../../infra/local-bundle.ts';
+import { type Bundle, bundle } from '../../infra/local-bundle.ts';
 
 /**
- * Per-function ceiling on the minified bundle (index.mjs), source map excluded: about 3 % above the
- * printed sizes. Tighten from them; a function's cold start grows with its bytes (BENCHMARKS.md §1).
+ * Per-function ceiling on what a cold start reads (index.mjs and the chunks it imports statically),
+ * source maps excluded: about 3 % above the printed sizes. Tighten from them; a function's cold start
+ * grows with its bytes (BENCHMARKS.md §1).
  */
 const BUDGET_BYTES: Record<FunctionName, number> = {
-  api: 1_500_000,
-  'fal-webhook': 660_000,
-  archiver: 885_000,
-  'follow-up': 735_000,
-  'event-deliverer': 925_000,
-  reconciler: 735_000,
-  'event-stream': 635_000,
+  api: 1_285_000,
+  'fal-webhook': 418_000,
+  archiver: 635_000,
+  'follow-up': 470_000,
+  'event-deliverer': 674_000,
+  reconciler: 469_000,
+  'event-stream': 389_000,
 };
 
-interface Measured {
-  file: string;
-  raw: number;
-  gzip: number;
-}
+type Measured = Bundle;
 
 const outdir = mkdtempSync(join(tmpdir(), 'reelay-bundles-'));
 const sizes = {} as Record<FunctionName, Measured>;
 
-/** Builds one handler with the options NodejsFunction passes to esbuild (infra/bundling.ts). */
+/** Builds one handler as the stack does (infra/local-bundle.ts, with infra/bundling.ts's options). */
 function bundleFunction(name: FunctionName): Promise<Measured> {
-  return bundle(handlerEntry(name), join(outdir, name, 'index.mjs'), assetCopies(name));
+  return bundle(handlerEntry(name), join(outdir, name), assetCopies(name));
 }
 
 beforeAll(async () => {
@@ -48,13 +45,24 @@ beforeAll(async () => {
       'bundle sizes:',
       ...FUNCTION_NAMES.map(
         (n) =>
-          `  ${n.padEnd(15)} ${size(sizes[n].raw)} raw ${size(sizes[n].gzip)} gzip, budget ${size(BUDGET_BYTES[n])}`,
+          `  ${n.padEnd(15)} ${size(sizes[n].raw)} at init ${size(sizes[n].gzip)} gzip, budget ${size(BUDGET_BYTES[n])}; ${size(sizes[n].totalRaw)} with its lazy chunks`,
       ),
     ].join('\n'),
   );
 }, 120_000);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Every source file in the function's code: index.mjs and all its chunks, by their source maps. */
+function sourcesOf(
+  name: FunctionName,
+  chunks = [...sizes[name].initChunks, ...sizes[name].lazyChunks],
+): string[] {
+  return ['index.mjs', ...chunks].flatMap(
+    (file) =>
+      (JSON.parse(readFileSync(join(outdir, name, `${file}.map`), 'utf8')) as { sources: string[] }).sources,
+  );
+}
 
 /** Packages a function must not bundle: each wires only its own adapters (functions/<name>/wiring.ts). */
 const NOT_WIRED: Record<FunctionName, string[]> = {
@@ -81,11 +89,13 @@ const NOT_WIRED: Record<FunctionName, string[]> = {
 
 describe('bundle budget', () => {
   it.each(FUNCTION_NAMES)('%s bundles only the adapters it wires', (name) => {
-    const { sources } = JSON.parse(readFileSync(`${sizes[name].file}.map`, 'utf8')) as { sources: string[] };
+    const sources = sourcesOf(name);
     const packages = new Set(
       sources.map((source) => source.match(/node_modules\/((@[^/]+\/)?[^/]+)\//)?.[1]).filter(Boolean),
     );
     expect(packages.size).toBeGreaterThan(3);
+    // fal's realtime codec is never used (infra/bundle-stubs/msgpack.ts stands in)
+    expect(packages).not.toContain('@msgpack/msgpack');
     for (const unwanted of NOT_WIRED[name])
       expect(packages, `${name} bundles ${unwanted}`).not.toContain(unwanted);
   });
@@ -97,30 +107,61 @@ describe('bundle budget', () => {
   it.each(FUNCTION_NAMES.filter((name) => name !== 'api'))(
     '%s validates with zod/mini only: classic zod stays in the API, which serves OpenAPI from it',
     (name) => {
-      const { sources } = JSON.parse(readFileSync(`${sizes[name].file}.map`, 'utf8')) as {
-        sources: string[];
-      };
+      const sources = sourcesOf(name);
       expect(sources.filter((source) => source.includes('node_modules/zod/v4/classic/'))).toEqual([]);
       expect(sources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
     },
   );
 
   it.each(FUNCTION_NAMES)(
-    '%s is one minified ESM file with a createRequire banner and a source map',
+    '%s is index.mjs and its chunks, each minified ESM with a createRequire banner and a source map',
     (name) => {
-      const code = readFileSync(sizes[name].file, 'utf8');
-      expect(code.startsWith("import { createRequire as __reelayCreateRequire } from 'node:module';")).toBe(
-        true,
-      );
-      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
-      // minified: a few hundred long lines, not tens of thousands
-      expect(code.split('\n').length).toBeLessThan(2_000);
-      const map = JSON.parse(readFileSync(`${sizes[name].file}.map`, 'utf8'));
-      expect(map.sourcesContent).toBeUndefined();
-      expect(map.sources.some((source: string) => source.endsWith(`functions/${name}/handler.ts`))).toBe(
+      for (const file of ['index.mjs', ...sizes[name].initChunks, ...sizes[name].lazyChunks]) {
+        const code = readFileSync(join(outdir, name, file), 'utf8');
+        expect(code.startsWith("import { createRequire as __reelayCreateRequire } from 'node:module';")).toBe(
+          true,
+        );
+        expect(code.trimEnd().endsWith(`//# sourceMappingURL=${file.split('/').pop()}.map`)).toBe(true);
+        // minified: a few hundred long lines, not tens of thousands
+        expect(code.split('\n').length).toBeLessThan(2_000);
+        const map = JSON.parse(readFileSync(join(outdir, name, `${file}.map`), 'utf8'));
+        expect(map.sourcesContent).toBeUndefined();
+      }
+      expect(sourcesOf(name, []).some((source) => source.endsWith(`functions/${name}/handler.ts`))).toBe(
         true,
       );
     },
+  );
+
+  it.each(FUNCTION_NAMES)(
+    '%s keeps the X-Ray SDK and the Tracer out of what a cold start reads: they load only when tracing is on',
+    (name) => {
+      const tracing = /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer|cls-hooked|semver)\//;
+      expect(sourcesOf(name, sizes[name].initChunks).filter((source) => tracing.test(source))).toEqual([]);
+      expect(sourcesOf(name).some((source) => tracing.test(source))).toBe(true);
+    },
+  );
+
+  it.each(FUNCTION_NAMES)(
+    '%s starts untraced without its lazy chunks, and traced with them',
+    async (name) => {
+      // a copy without the chunks only a dynamic import loads: an untraced init must not need any of them
+      const stripped = join(outdir, `${name}-without-lazy-chunks`);
+      cpSync(join(outdir, name), stripped, { recursive: true });
+      for (const chunk of sizes[name].lazyChunks) rmSync(join(stripped, chunk));
+      const loads = (dir: string) =>
+        `const m = await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.exit(typeof m.handler === 'function' ? 0 : 3);`;
+      expect((await runBundled(loads(stripped))).stderr).toBe('');
+      // as on Lambda with Tracing.ACTIVE: the tracer's chunk is loaded and the handler still exported
+      const traced = await runBundled(loads(join(outdir, name)), {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      });
+      expect(traced.stderr).toBe('');
+      await expect(
+        runBundled(loads(stripped), { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x' }),
+      ).rejects.toThrow(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+    },
+    30_000,
   );
 
   it.each(FUNCTION_NAMES)('%s loads as an ES module and exports a handler function', async (name) => {
@@ -162,11 +203,12 @@ describe('bundle budget', () => {
       expect(type).toMatch(/^text\/(html|javascript)/);
     }
     // the pages' files are beside the code, not in it
-    expect(readFileSync(sizes.api.file, 'utf8')).not.toContain('SwaggerUIBundle');
+    for (const file of ['index.mjs', ...sizes.api.initChunks, ...sizes.api.lazyChunks])
+      expect(readFileSync(join(outdir, 'api', file), 'utf8')).not.toContain('SwaggerUIBundle');
   });
 });
 
-function runBundled(script: string) {
+function runBundled(script: string, extraEnv: Record<string, string> = {}) {
   return promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
     cwd: outdir,
     env: {
@@ -177,6 +219,7 @@ function runBundled(script: string) {
       REELAY_JOBS_TABLE: 'reelay-jobs',
       FAL_KEY_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fal-AbCdEf',
       PUBLIC_URL: 'https://example.execute-api.eu-west-1.amazonaws.com',
+      ...extraEnv,
     },
   });
 }

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../functions/core/config.ts';
+import { SETTINGS } from '../../functions/core/config.ts';
 import { DEFAULT_POLICY } from '../../functions/core/domain/policy.ts';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/bundling.ts';
 import { MAX_RECEIVE_COUNT } from '../../infra/constructs/archive-queue.ts';
@@ -182,7 +182,7 @@ describe('function environment', () => {
   });
 
   it('sets only variables functions/core/config.ts (or Powertools, Node) reads, and never a secret value', () => {
-    const known = new Set([...Object.keys(configSchema.shape), ...Object.keys(COMMON_ENV)]);
+    const known = new Set([...Object.keys(SETTINGS), ...Object.keys(COMMON_ENV)]);
     for (const name of FUNCTION_NAMES) {
       for (const [key, value] of Object.entries(env(name))) {
         expect(known, `${name}: ${key}`).toContain(key);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,10 +37,14 @@ describe('npx cdk synth', () => {
     expect(functions).toHaveLength(FUNCTION_NAMES.length);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
-      // each function's code is a bundled asset: index.mjs with its source map
+      // each function's code is a bundled asset: index.mjs with its source map, and the chunks it
+      // loads on demand (the tracer's among them: infra/bundling.ts)
       const asset = join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       expect(existsSync(join(asset, 'index.mjs')), asset).toBe(true);
       expect(existsSync(join(asset, 'index.mjs.map')), asset).toBe(true);
+      expect(
+        readdirSync(join(asset, 'chunks')).filter((file) => file.endsWith('.mjs')).length,
+      ).toBeGreaterThan(0);
     }
 
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseApiKeys } from '../../functions/core/config.ts';
+import * as z from 'zod/mini';
+import { ConfigError, loadConfig, parseApiKeys, SETTINGS } from '../../functions/core/config.ts';
 
 describe('config', () => {
   it('fills fal’s real endpoints and the documented defaults', () => {
@@ -19,6 +20,28 @@ describe('config', () => {
       downloadUrlTtlSeconds: 3_600,
       allowLocalUrls: false,
     });
+  });
+
+  it.each(Object.keys(SETTINGS) as Array<keyof typeof SETTINGS>)(
+    '%s unset is what its schema gives for no value (the schema is only built when the variable is set)',
+    (name) => {
+      const setting = SETTINGS[name];
+      expect(setting.unset()).toEqual(z.parse(setting.schema(), undefined));
+      expect(loadConfig({})).toEqual(loadConfig({ [name]: '' }));
+    },
+  );
+
+  it('checks every setting that is set, whichever they are, and lists each problem', () => {
+    const error = (() => {
+      try {
+        loadConfig({ REELAY_JOBS_TABLE: 'ab', REELAY_THUMBNAILS: 'maybe', FAL_QUEUE_URL: 'not a url' });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of ['REELAY_JOBS_TABLE', 'REELAY_THUMBNAILS', 'FAL_QUEUE_URL'])
+      expect((error as Error).message).toContain(`${name}:`);
   });
 
   it('parses API keys with and without a tenant', () => {
