@@ -28,13 +28,14 @@ async function announce(deps: UpdateDeps, previous: Job, next: Job): Promise<voi
 }
 
 /**
- * A sequence's scene that ended, or a sequence's video that ended while scenes may run: the join is
+ * A sequence's scene that ended, or a sequence's video that failed while scenes may run: the join is
  * follow-up work (start the merge, fail the sequence, stop the other scenes). Sent from here because
  * every transition passes here; a lost message is the reconciler's (it joins awaiting sequences).
  */
 async function tellSequence(deps: UpdateDeps, previous: Job, next: Job): Promise<void> {
   if (!deps.followUps || isTerminal(previous.state) || !isTerminal(next.state)) return;
-  const parentId = next.sceneOf?.jobId ?? (next.sceneIds ? next.id : undefined);
+  // a video that completed had every scene done; one that failed may leave scenes running
+  const parentId = next.sceneOf?.jobId ?? (next.sceneIds && next.state === 'failed' ? next.id : undefined);
   if (parentId === undefined) return;
   await deps.followUps.send({ kind: 'scene-ended', parentId }).catch((error: unknown) => {
     deps.logger?.warn('scene-ended send failed; the reconciler will join', {
