@@ -39,8 +39,17 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   );
   // a cancelled job gives its slot to the next waiting one and is not charged
   await settle(deps, deleted);
-  // a sequence's scenes still running stop with it (the follow-up the write sent is the net)
-  if (deleted?.job.sceneIds) await runJoin(deps, id, deleted.job);
+  if (deleted?.job.sceneIds) {
+    // a sequence's scenes still running stop with it (the follow-up the write sent is the net)
+    await runJoin(deps, id, deleted.job);
+    // and go with it: tombstones that expire as the video's does
+    for (const sceneId of deleted.job.sceneIds) {
+      const gone = await updateJob(deps, sceneId, (current) =>
+        current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
+      );
+      await settle(deps, gone);
+    }
+  }
   // it may have completed while fal was asked to cancel: then its object appeared after our first read
   const lateKey = deleted?.job.archive?.key;
   if (lateKey && !job.archive) {

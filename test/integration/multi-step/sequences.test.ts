@@ -232,6 +232,7 @@ describe('sequences', () => {
       expect((await stack.api(`/v1/sequences/${created.id}`, { method: 'DELETE' })).status).toBe(200);
       for (const id of ids) {
         expect(await stack.job(id)).toMatchObject({ state: 'failed', error: { code: 'cancelled' } });
+        expect((await stack.job(id)).deletedAt).toBeDefined();
         expect(falRequestsOf(stack, id).map((request) => request.outcome)).toEqual(['cancelled']);
       }
       await waitUntil(
