@@ -17,6 +17,7 @@ const LOADERS: Record<string, () => Promise<Bench>> = {
   archive: async () => (await import('./archive.ts')).archive,
   e2e: async () => (await import('./end-to-end.ts')).endToEnd,
   'sync-vs-async': async () => (await import('./sync-vs-async.ts')).syncVsAsync,
+  scenes: async () => (await import('./scenes.ts')).scenes,
 };
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -417,6 +417,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const job = await store.get(run.id);
       if (job) jobs.set(run.id, job);
     }
+    const scenes = new Map<string, (Job | undefined)[]>();
+    for (const job of jobs.values())
+      if (job.sceneIds) scenes.set(job.id, await Promise.all(job.sceneIds.map((id) => store.get(id))));
     const objects = new Map<string, string>();
     const expected = new Map<string, string>();
     for (const job of jobs.values()) {
@@ -459,6 +462,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       archivedSha256: objects,
       falSha256: expected,
       tenantJobIds: allTenantJobs,
+      scenes,
       restarts: service.starts - 1,
       kills,
       clientTrouble,
@@ -478,19 +482,36 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** Videos still queued or in progress, and the scenes of sequences still running (a scene is no video of its own). */
 async function countActive(url: string, apiKey: string): Promise<number> {
+  return (
+    (await countPages(url, apiKey, '/v1/videos', (video) => [video.status])) +
+    (await countPages(url, apiKey, '/v1/sequences', (sequence) =>
+      (sequence.scenes ?? []).map((scene) => scene.status),
+    ))
+  );
+}
+
+async function countPages(
+  url: string,
+  apiKey: string,
+  path: string,
+  statuses: (item: { status: string; scenes?: Array<{ status: string }> }) => string[],
+): Promise<number> {
   let active = 0;
   for (let after: string | undefined; ; ) {
     const query = new URLSearchParams({ limit: '100', order: 'asc', ...(after && { after }) });
-    const response = await fetch(`${url}/v1/videos?${query}`, {
+    const response = await fetch(`${url}${path}?${query}`, {
       headers: { authorization: `Bearer ${apiKey}` },
     }).catch(() => undefined);
     if (!response?.ok) return Number.POSITIVE_INFINITY;
     const page = (await response.json()) as {
-      data: Array<{ id: string; status: string }>;
+      data: Array<{ id: string; status: string; scenes?: Array<{ status: string }> }>;
       has_more: boolean;
     };
-    active += page.data.filter((video) => video.status === 'queued' || video.status === 'in_progress').length;
+    active += page.data
+      .flatMap(statuses)
+      .filter((status) => status === 'queued' || status === 'in_progress').length;
     if (!page.has_more) return active;
     after = page.data.at(-1)?.id;
   }

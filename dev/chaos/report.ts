@@ -50,6 +50,12 @@ export interface ChaosEvidence {
   stepFaults?: Record<string, number>;
   /** Every job the tenant has in the table (a create recorded twice would show here). */
   tenantJobIds: string[];
+  /**
+   * A parallel sequence's scene jobs, by the sequence's video id, in scene order (undefined: not in
+   * the table). They are the tenant's jobs but no client's create, so they are kept off the list
+   * `tenantJobIds` comes from, and accounted here: each must have ended with its sequence.
+   */
+  scenes?: Map<string, (Job | undefined)[]>;
   restarts: number;
   kills?: KillRecord[];
   /** Answers other than 200 that clients met (and retried), with a few samples. */
@@ -81,6 +87,8 @@ export interface ChaosReport {
   unexpectedOutcomes: number;
   /** Jobs in the table that no client was answered with: a create recorded twice. */
   strayJobs: number;
+  /** Scene jobs of parallel sequences (each counted in `lost` if still running at the end). */
+  scenes: number;
   faults: Record<string, number>;
   /** Created jobs by kind (video, extension, sequence). */
   kinds: Record<string, number>;
@@ -228,6 +236,21 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
       problems.push(`lost ${run.id} (${faultOf}): ${job ? job.state : 'not in the table'}`);
       continue;
     }
+    // a sequence's scene still running after its sequence ended is work nobody collects (and fal bills)
+    for (const scene of evidence.scenes?.get(run.id) ?? []) {
+      if (!scene || isTerminal(scene.state)) continue;
+      lost++;
+      problems.push(
+        `scene ${scene.id} of ${run.id} (${faultOf}) still ${scene.state} after its sequence ended`,
+      );
+    }
+    if (
+      job.state === 'completed' &&
+      (evidence.scenes?.get(run.id) ?? []).some((s) => s?.state !== 'completed')
+    ) {
+      lost++;
+      problems.push(`${run.id} completed, but not every one of its scenes did`);
+    }
     if (job.state === 'failed') {
       failed++;
       const code = job.error?.code ?? 'unknown';
@@ -291,6 +314,7 @@ export function analyse(evidence: ChaosEvidence): ChaosReport {
     duplicateArchives,
     unexpectedOutcomes: unexpected,
     strayJobs: stray.length,
+    scenes: [...(evidence.scenes?.values() ?? [])].reduce((sum, list) => sum + list.length, 0),
     faults,
     kinds,
     completedByKind,

@@ -72,6 +72,7 @@ function print(report: ChaosReport): void {
     ['duplicate archives', report.duplicateArchives],
     ['unexpected outcomes', report.unexpectedOutcomes],
     ['stray jobs', report.strayJobs],
+    ['scene jobs (parallel sequences)', report.scenes],
     ['fal submits accepted', report.falSubmits],
     ['fal webhook attempts', report.falWebhookAttempts],
     ['S3 writes (videos)', report.s3Writes],

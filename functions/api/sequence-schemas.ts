@@ -19,7 +19,7 @@ export const CreateSequenceBody = z
       .openapi({ description: 'The scenes in order (2 to 8, 120 s in all), each a prompt and its seconds.' }),
     continuity: z.boolean().default(false).openapi({
       description:
-        "true: each scene starts from the previous scene's last frame (the scenes then run one after another).",
+        "true: each scene starts from the previous scene's last frame (the scenes then run one after another); false: the scenes are generated in parallel, each counted against concurrency and budget.",
     }),
     size: fields.size,
     style: fields.style,

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Deps } from '../../core/deps.ts';
+import type { Job } from '../../core/domain/job.ts';
 import {
   SEQUENCE_ID_PATTERN,
   sequenceIdOf,
@@ -9,6 +10,7 @@ import {
 import { invalidRequest, NotFound, notFound } from '../../core/errors.ts';
 import { createSequence } from '../../core/jobs/create-sequence.ts';
 import { deleteVideo, getVisibleJob } from '../../core/jobs/delete-video.ts';
+import { readScenes } from '../../core/jobs/join-scenes.ts';
 import { listSequences } from '../../core/jobs/list-sequences.ts';
 import type { AuthEnv } from '../auth.ts';
 import { invalidRequestOf, readFields } from '../create-request.ts';
@@ -70,6 +72,11 @@ async function visibleSequence(deps: Deps, tenant: string, id: string) {
   return job;
 }
 
+/** The sequence object of a sequence's video, its parallel scenes read from their own jobs. */
+async function present(deps: Deps, job: Job) {
+  return toSequenceObject(job, deps.now(), await readScenes(deps, job));
+}
+
 /** `/v1/sequences`: parse and present; the work is core/jobs/create-sequence.ts and list-sequences.ts. */
 export function sequenceRoutes(deps: Deps) {
   const app = new OpenAPIHono<AuthEnv>({
@@ -100,12 +107,12 @@ export function sequenceRoutes(deps: Deps) {
       { idempotencyKey: c.req.header('idempotency-key') },
     );
     if (replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(toSequenceObject(job, deps.now()), 200);
+    return c.json(await present(deps, job), 200);
   });
 
   app.openapi(getSequenceRoute, async (c) => {
     const job = await visibleSequence(deps, c.get('tenant'), c.req.valid('param').sequence_id);
-    return c.json(toSequenceObject(job, deps.now()), 200);
+    return c.json(await present(deps, job), 200);
   });
 
   app.openapi(listSequencesRoute, async (c) => {
@@ -113,7 +120,7 @@ export function sequenceRoutes(deps: Deps) {
     if (after !== undefined && !SEQUENCE_ID_PATTERN.test(after))
       throw invalidRequest('after must be a sequence id.', 'after');
     const page = await listSequences(deps, c.get('tenant'), { after, limit, order });
-    const data = page.jobs.map((job) => toSequenceObject(job, deps.now()));
+    const data = await Promise.all(page.jobs.map((job) => present(deps, job)));
     // a page cut short by the scan bound still gives a cursor: the last video looked at
     const lastId = data.at(-1)?.id ?? (page.scannedTo ? sequenceIdOf(page.scannedTo) : null);
     return c.json(listPage(data, page.hasMore, lastId), 200);

@@ -140,6 +140,18 @@ export interface Job {
   stateVersion?: number;
   /** The terminal event and its delivery to sinks, written with the terminal transition. */
   outbox?: Outbox;
+  /** A scene of a parallel sequence (domain/scenes.ts): a job of its own, hidden, ended by its output. */
+  sceneOf?: SceneOf;
+  /** A parallel sequence's merged video: its scenes' job ids, in scene order. */
+  sceneIds?: string[];
+  /** Set while the merged video waits for its scenes: nothing submits it meanwhile. */
+  awaitingScenes?: true;
+}
+
+/** Which sequence a scene job belongs to, and its place in it. */
+export interface SceneOf {
+  jobId: string;
+  index: number;
 }
 
 export function isTerminal(state: JobState): state is 'completed' | 'failed' {
@@ -168,8 +180,10 @@ export const stateVersionOf = (job: Pick<Job, 'version' | 'stateVersion'>): numb
 export const isPastFirstStep = (job: Pick<Job, 'plan'>): boolean => (job.plan?.current ?? 0) > 0;
 
 /** The one status a client sees, across every step of the job. */
-export function jobStatus(job: Pick<Job, 'state' | 'plan'>): PublicStatus {
-  return job.state === 'queued' && isPastFirstStep(job) ? 'in_progress' : publicStatus(job.state);
+export function jobStatus(job: Pick<Job, 'state' | 'plan' | 'awaitingScenes'>): PublicStatus {
+  // a merged video whose scenes were admitted is under way: its scenes are its first steps
+  if (job.state === 'queued' && (isPastFirstStep(job) || job.awaitingScenes)) return 'in_progress';
+  return publicStatus(job.state);
 }
 
 /** Generation attempts fal has accepted, the current one included. */

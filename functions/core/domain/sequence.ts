@@ -110,6 +110,60 @@ export function planSequence(
   };
 }
 
+/** What a job of a parallel sequence is recorded with: the merged video's, or a scene's. */
+export interface SequencePart {
+  spec: ResolvedVideo['spec'];
+  falEndpoint: string;
+  falInput: Record<string, unknown>;
+  estimatedCostUsd: number;
+  typicalGenerationMs: number;
+}
+
+/**
+ * Scenes without continuity: each scene a job of its own (generated in parallel, each with its
+ * slot and budget share; domain/scenes.ts), and the sequence's video the merge of their outputs,
+ * whose URLs the join fills in. The merged video's estimate is the merge's share alone.
+ */
+export function planParallelSequence(
+  scenes: readonly ResolvedVideo[],
+  typicalOverrideMs?: number,
+): { video: SequencePart; scenes: SequencePart[] } {
+  const typical = (seconds: number) => typicalOverrideMs ?? seconds * 1000;
+  const first = scenes[0];
+  if (!first) throw new Error('a sequence needs scenes');
+  const total = scenes.reduce((sum, scene) => sum + Number(scene.spec.seconds), 0);
+  const sequence: SequenceSpec = {
+    scenes: scenes.map((scene) => ({
+      prompt: scene.spec.creative?.originalPrompt ?? scene.spec.prompt,
+      seconds: scene.spec.seconds,
+    })),
+    continuity: false,
+  };
+  return {
+    video: {
+      spec: {
+        ...first.spec,
+        imageUrl: undefined,
+        prompt: scenes.map((scene) => scene.spec.prompt).join('\n\n'),
+        seconds: String(total),
+        sequence,
+      },
+      falEndpoint: FFMPEG.merge.endpoint,
+      falInput: { video_urls: [] },
+      estimatedCostUsd: FFMPEG.merge.priceUsd,
+      typicalGenerationMs: typical(FFMPEG.merge.typicalSeconds),
+    },
+    // the sequence's video carries the callback and the metadata; a scene tells nobody
+    scenes: scenes.map((scene) => ({
+      spec: { ...scene.spec, callbackUrl: undefined, metadata: undefined },
+      falEndpoint: scene.falEndpoint,
+      falInput: scene.falInput,
+      estimatedCostUsd: scene.estimatedCostUsd,
+      typicalGenerationMs: typical(scene.model.typicalGenerationSeconds),
+    })),
+  };
+}
+
 export interface SceneObject {
   index: number;
   prompt: string;
@@ -159,7 +213,68 @@ function sceneStatus(job: Job, step: number, isFirstPending: boolean): Pick<Scen
   };
 }
 
-export function toSequenceObject(job: Job, now: number): SequenceObject {
+const roundUsd = (usd: number) => Math.round(usd * 10_000) / 10_000;
+
+/** A parallel scene's status, read off its own job (not yet recorded: queued). */
+function childSceneStatus(parent: Job, child: Job | undefined): Pick<SceneObject, 'status' | 'error'> {
+  if (!child)
+    return parent.state === 'failed'
+      ? { status: 'failed', error: EARLIER_SCENE_FAILED }
+      : { status: 'queued', error: null };
+  const status = jobStatus(child);
+  return {
+    status,
+    error:
+      status === 'failed' && child.error ? { code: child.error.code, message: child.error.message } : null,
+  };
+}
+
+/**
+ * A parallel sequence read off its merged video and its scenes' jobs: each scene's status is its
+ * job's; progress is the mean of the scenes' and the merge's; the estimate covers all of them.
+ */
+function parallelSequenceObject(
+  parent: Job,
+  children: readonly (Job | undefined)[],
+  now: number,
+): Pick<SequenceObject, 'status' | 'progress' | 'scenes' | 'estimated_cost_usd'> {
+  const sequence = parent.spec.sequence as SequenceSpec;
+  const scenes = sequence.scenes.map((scene, index) => ({
+    index,
+    prompt: scene.prompt,
+    seconds: scene.seconds,
+    ...childSceneStatus(parent, children[index]),
+  }));
+  const parts = [
+    ...sequence.scenes.map((_, index) => {
+      const child = children[index];
+      return child ? estimateProgress(child, now).progress : 0;
+    }),
+    parent.awaitingScenes ? 0 : estimateProgress(parent, now).progress,
+  ];
+  const mean = Math.floor(parts.reduce((sum, part) => sum + part, 0) / parts.length);
+  const started = scenes.some((scene) => scene.status !== 'queued');
+  const status =
+    parent.state === 'queued' && parent.awaitingScenes && !started ? 'queued' : jobStatus(parent);
+  return {
+    status,
+    progress: parent.state === 'completed' ? 100 : parent.state === 'failed' ? 0 : Math.min(99, mean),
+    scenes,
+    estimated_cost_usd: roundUsd(
+      children.reduce((sum, child) => sum + (child?.estimatedCostUsd ?? 0), parent.estimatedCostUsd),
+    ),
+  };
+}
+
+/**
+ * The sequence object of a sequence's video; a parallel one (`sceneIds`) reads its scenes from
+ * `children` (in scene order, undefined where a scene's job is missing).
+ */
+export function toSequenceObject(
+  job: Job,
+  now: number,
+  children: readonly (Job | undefined)[] = [],
+): SequenceObject {
   const sequence = job.spec.sequence as SequenceSpec;
   const current = job.plan?.current ?? 0;
   const firstPending = sequence.scenes.findIndex(
@@ -187,5 +302,6 @@ export function toSequenceObject(job: Job, now: number): SequenceObject {
     })),
     error: job.state === 'failed' && job.error ? { code: job.error.code, message: job.error.message } : null,
     estimated_cost_usd: job.estimatedCostUsd,
+    ...(job.sceneIds && parallelSequenceObject(job, children, now)),
   };
 }

@@ -86,8 +86,12 @@ export function hasNextStep(plan: JobPlan | undefined): plan is JobPlan {
  * concern however long retries and queues make the job. The last step keeps fal's default: the
  * archiver copies it at once, and refreshes an expired URL from the queue's result.
  */
-export function stepOutputLifetimeSeconds(job: { plan?: JobPlan }, maxJobAgeMs: number): number | undefined {
-  return hasNextStep(job.plan) ? Math.ceil(maxJobAgeMs / 1000) : undefined;
+export function stepOutputLifetimeSeconds(
+  job: { plan?: JobPlan; sceneOf?: unknown },
+  maxJobAgeMs: number,
+): number | undefined {
+  // a parallel scene's output waits for the slowest scene (and for slots) before the merge reads it
+  return hasNextStep(job.plan) || job.sceneOf !== undefined ? Math.ceil(maxJobAgeMs / 1000) : undefined;
 }
 
 /**

@@ -18,9 +18,18 @@ export class InvalidTransitionError extends Error {
 /** Submit calls of the job whose answer is not known (see Job.openSubmits). */
 export const openSubmits = (job: Pick<Job, 'openSubmits'>): number => job.openSubmits ?? 0;
 
-function advance(job: Job, allowed: readonly JobState[], to: string, now: number, patch: Partial<Job>): Job {
+/** The one way a transition writes: from an allowed state, bumping the version. */
+export function advance(
+  job: Job,
+  allowed: readonly JobState[],
+  to: string,
+  now: number,
+  patch: Partial<Job>,
+): Job {
   if (!allowed.includes(job.state)) throw new InvalidTransitionError(job, to);
-  return { ...job, ...patch, version: job.version + 1, stateVersion: job.version + 1, updatedAt: now };
+  const next = { ...job, ...patch, version: job.version + 1, stateVersion: job.version + 1, updatedAt: now };
+  // a scene is part of its sequence's video, whose own events are the sequence's only ones
+  return job.sceneOf ? { ...next, outbox: undefined } : next;
 }
 
 /** What the creator decides about a job; the state machine fills in the rest. */
@@ -35,7 +44,7 @@ export type NewJob = Pick<
   | 'typicalGenerationMs'
   | 'webhookToken'
 > &
-  Partial<Pick<Job, 'plan'>>;
+  Partial<Pick<Job, 'plan' | 'sceneOf'>>;
 
 /**
  * How long a submit attempt holds a queued job. A submitter that dies (or times out) mid-call may
@@ -90,7 +99,7 @@ export function createJob(input: NewJob, now: number, policy: JobPolicy, admitte
       submitAttempts: 0,
       dueAt: now,
       waitingSince: now,
-      outbox: recordEvent(videoEvent(input.id, 'video.queued', now, base.version)),
+      ...(!input.sceneOf && { outbox: recordEvent(videoEvent(input.id, 'video.queued', now, base.version)) }),
     };
   return { ...base, openSubmits: 1 };
 }
@@ -117,6 +126,7 @@ export function admitWaiting(job: Job, now: number, policy: JobPolicy, slotShard
  */
 export function claimForSubmit(job: Job, now: number, policy: JobPolicy): Job {
   if (job.waitingSince !== undefined) throw new InvalidTransitionError(job, 'queued (claimed while waiting)');
+  if (job.awaitingScenes) throw new InvalidTransitionError(job, 'queued (claimed while awaiting scenes)');
   return advance(job, ['queued'], 'queued (claimed)', now, {
     submitAttempts: job.submitAttempts + 1,
     openSubmits: openSubmits(job) + 1,

@@ -9,7 +9,8 @@ import { jobEndCounters } from '../domain/stats-counters.ts';
  * must not fail a webhook or an archive; a lost addition is logged with the job id.
  */
 export async function recordJobEnd(deps: Pick<Deps, 'stats' | 'logger'>, before: Job, after: Job) {
-  if (isTerminal(before.state) || !isTerminal(after.state)) return;
+  // a sequence's scene is counted as part of its sequence's video, not as a video of its own
+  if (isTerminal(before.state) || !isTerminal(after.state) || after.sceneOf) return;
   try {
     await deps.stats.add(after.tenant, utcDay(after.createdAt), jobEndCounters(after));
   } catch (error) {

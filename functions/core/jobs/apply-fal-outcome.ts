@@ -4,6 +4,7 @@ import { modelAttempts, remainingFallbacks } from '../domain/fallback.ts';
 import { newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
 import type { JobPolicy } from '../domain/policy.ts';
+import { markSceneGenerated } from '../domain/scenes.ts';
 import { hasNextStep } from '../domain/steps.ts';
 import {
   advanceStep,
@@ -96,6 +97,7 @@ export async function applyFalOutcome(
         replaced = known ? undefined : current.requestId;
         if (hasNextStep(current.plan))
           return advanceStep(current, { requestId, outputUrl: video.url }, nextToken, deps.now(), policy);
+        if (current.sceneOf) return markSceneGenerated(current, { requestId, video }, deps.now());
         return markGenerated(current, { requestId, video, seed }, deps.now(), policy);
       },
       job,
@@ -127,6 +129,8 @@ export async function applyFalOutcome(
     // fal is done with it: its slot goes to the next waiting job now, not at the next reconcile;
     // before the archive message, so the archive does not run alongside this hand-off
     await settle(deps, updated);
+    // a scene's output is its end: its sequence's join (sent with the write) merges it, no archive
+    if (updated.job.sceneOf) return 'generated';
     // if this send is lost, the reconciler sends it again once the pickup time has passed
     await deps.archiveQueue.enqueue(job.id).catch((error: unknown) => {
       logger.error('archive enqueue failed; the reconciler will resend', {

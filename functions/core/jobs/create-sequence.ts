@@ -4,6 +4,7 @@ import type { CreativeAsk } from '../domain/creative.ts';
 import { checkScenes, planSequence, sceneFrame } from '../domain/sequence.ts';
 import { invalidRequest } from '../errors.ts';
 import { type CreatedVideo, createVideo } from './create-video.ts';
+import { recordScenes } from './record-scenes.ts';
 
 export interface SequenceAsk extends CreativeAsk {
   model?: string;
@@ -16,8 +17,10 @@ export interface SequenceAsk extends CreativeAsk {
 
 /**
  * `POST /v1/sequences`: one video made of scenes, through the one create pipeline (every scene
- * styled, validated and screened; the estimate of all scenes, frames and the merge admitted
- * against the budget at once) with the sequence's plan as its steps (domain/sequence.ts).
+ * styled, validated and screened, the estimate of every scene and the merge admitted at once).
+ * With continuity the scenes are steps of one job's plan, each from the last frame of the one
+ * before (domain/sequence.ts); without, each scene is a job of its own, generated in parallel and
+ * joined by the merge (record-scenes.ts, domain/scenes.ts).
  */
 export async function createSequence(
   deps: Deps,
@@ -49,7 +52,9 @@ export async function createSequence(
       imageFrom: (index) => sceneFrame(index, ask.continuity),
       // the scenes after the first, and continuity, are the request too (the Idempotency-Key's fingerprint)
       identity: JSON.stringify({ sequence: rest, continuity: ask.continuity }),
-      plan: (scenes) => planSequence(scenes, ask.continuity, deps.policy.typicalGenerationMs),
+      ...(ask.continuity
+        ? { plan: (scenes) => planSequence(scenes, true, deps.policy.typicalGenerationMs) }
+        : { record: (recording) => recordScenes(deps, tenant, recording) }),
     },
   });
 }

@@ -13,6 +13,7 @@ import type { PlannedVideo } from '../domain/extension.ts';
 import { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS, requestFingerprint } from '../domain/idempotency.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
 import type { Job } from '../domain/job.ts';
+import type { TenantLimits } from '../domain/tenant.ts';
 import { createJob } from '../domain/transitions.ts';
 import { Conflict, notFound, ProviderFailed } from '../errors.ts';
 import { admitCreate } from '../limits/admission.ts';
@@ -53,7 +54,15 @@ export interface StepsPlanner {
   imageFrom?(index: number): string | undefined;
   /** What else makes the request itself beside its fields (the video extended), for the Idempotency-Key. */
   identity?: string;
-  plan(resolved: ResolvedVideo[]): PlannedVideo;
+  /** The steps recorded as one job's plan. */
+  plan?(resolved: ResolvedVideo[]): PlannedVideo;
+  /**
+   * Instead of one job: admits and records the resolved requests its own way (a parallel sequence's
+   * video and a job per scene), after the same limits, creative, validation, safety and
+   * Idempotency-Key, and answers the job the create answers for. A `JobConflictError` from it is a
+   * concurrent duplicate of the key, answered as such.
+   */
+  record?(recording: { id: string; limits: TenantLimits; resolved: ResolvedVideo[] }): Promise<Job>;
 }
 
 export interface CreatedVideo {
@@ -141,17 +150,18 @@ export async function createVideo(
   let resolved: ResolvedJob & Partial<Pick<ResolvedVideo, 'model'>> =
     video ??
     (await resolveEditRequest(deps, tenant, { ...request, source: source as NonNullable<typeof source> }));
+  const all =
+    steps && video
+      ? [
+          video,
+          ...more.map((scene, index) => {
+            const frame = steps.imageFrom?.(index + 1);
+            return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
+          }),
+        ]
+      : undefined;
   // a multi-step video: the resolved requests become its steps, and the plan is what is recorded
-  const planned =
-    steps &&
-    video &&
-    steps.plan([
-      video,
-      ...more.map((scene, index) => {
-        const frame = steps.imageFrom?.(index + 1);
-        return resolveVideo(frame ? { ...scene, imageUrl: frame } : scene);
-      }),
-    ]);
+  const planned = all && steps?.plan?.(all);
   if (planned) resolved = planned;
   for (const screened of [request, ...more]) await screenCreate(deps, screened, limits);
   let id = newVideoId(deps.now());
@@ -164,6 +174,16 @@ export async function createVideo(
     const claimed = await claimId(deps, tenant, checkIdempotencyKey(idempotencyKey), fingerprint);
     if (claimed.existing) return replay(claimed.existing, claimed.id);
     id = claimed.id;
+  }
+  if (all && steps?.record) {
+    try {
+      return { job: await steps.record({ id, limits, resolved: all }), replayed: false };
+    } catch (error) {
+      // a concurrent duplicate with the same key recorded it first
+      if (idempotencyKey !== undefined && error instanceof JobConflictError)
+        return replay(await deps.jobs.get(id), id);
+      throw error;
+    }
   }
   const now = deps.now();
   const admitted = await admitCreate(deps, tenant, id, resolved.estimatedCostUsd, now, limits);
@@ -221,7 +241,7 @@ export async function createVideo(
  * to pump its tenant's queue (a slot may have freed since admission): the create itself never
  * submits another job. Never throws.
  */
-async function startRecorded(deps: Deps, job: Job): Promise<Job> {
+export async function startRecorded(deps: Deps, job: Job): Promise<Job> {
   if (job.waitingSince === undefined) return submitJob(deps, job);
   await sendFollowUp(deps, { kind: 'pump', tenant: job.tenant }, job.id);
   return job;

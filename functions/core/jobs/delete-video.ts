@@ -3,12 +3,15 @@ import { isTerminal, type Job } from '../domain/job.ts';
 import { markDeleted } from '../domain/transitions.ts';
 import { notFound } from '../errors.ts';
 import { settle } from '../limits/settle.ts';
+import { runJoin } from './join-scenes.ts';
 import { updateJob } from './update-job.ts';
 
 /** A tenant's video, or a 404: someone else's video and a deleted one look exactly like a missing one. */
 export async function getVisibleJob(deps: Pick<Deps, 'jobs'>, tenant: string, id: string): Promise<Job> {
   const job = await deps.jobs.get(id);
-  if (!job || job.tenant !== tenant || job.deletedAt !== undefined) throw notFound(`Video ${id}`, 'video_id');
+  // a sequence's scene is part of its sequence, never a video of its own
+  if (!job || job.tenant !== tenant || job.deletedAt !== undefined || job.sceneOf)
+    throw notFound(`Video ${id}`, 'video_id');
   return job;
 }
 
@@ -36,6 +39,17 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   );
   // a cancelled job gives its slot to the next waiting one and is not charged
   await settle(deps, deleted);
+  if (deleted?.job.sceneIds) {
+    // a sequence's scenes still running stop with it (the follow-up the write sent is the net)
+    await runJoin(deps, id, deleted.job);
+    // and go with it: tombstones that expire as the video's does
+    for (const sceneId of deleted.job.sceneIds) {
+      const gone = await updateJob(deps, sceneId, (current) =>
+        current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
+      );
+      await settle(deps, gone);
+    }
+  }
   // it may have completed while fal was asked to cancel: then its object appeared after our first read
   const lateKey = deleted?.job.archive?.key;
   if (lateKey && !job.archive) {

@@ -6,6 +6,7 @@ import { settle } from '../limits/settle.ts';
 import type { FollowUp } from '../queue/follow-up-queue.ts';
 import { applyFalOutcome, fallbackDue } from './apply-fal-outcome.ts';
 import { moveToFallback } from './fallback.ts';
+import { runJoin } from './join-scenes.ts';
 import { pumpTenant, pumpWaiting } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -19,7 +20,8 @@ async function resubmit(deps: EngineDeps, jobId: string, version: number): Promi
     stateVersionOf(current) === version &&
     current.state === 'queued' &&
     current.requestId === undefined &&
-    current.waitingSince === undefined
+    current.waitingSince === undefined &&
+    !current.awaitingScenes
       ? claimRequeued(current, deps.now(), deps.policy)
       : undefined,
   );
@@ -94,6 +96,9 @@ export async function runFollowUp(deps: EngineDeps, message: FollowUp): Promise<
       return;
     case 'fetch-result':
       await fetchResult(deps, message.jobId, message.requestId);
+      return;
+    case 'scene-ended':
+      await runJoin(deps, message.parentId);
       return;
     case 'cancel': {
       const answer = await deps.fal.cancel(message.endpoint, message.requestId);

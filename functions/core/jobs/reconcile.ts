@@ -14,6 +14,7 @@ import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
 
 import { applyFalOutcome } from './apply-fal-outcome.ts';
+import { reconcileAwaiting, runJoin } from './join-scenes.ts';
 import { expireWaiting, pumpWaiting, tenantsWithWaiters } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -73,6 +74,8 @@ async function failTimedOut(deps: EngineDeps, job: Job): Promise<boolean> {
     await deps.fal.cancel(job.falEndpoint, job.requestId).catch(() => undefined);
   }
   await settle(deps, updated);
+  // a sequence that timed out stops its scenes still running
+  if (updated?.changed && updated.job.sceneIds) await runJoin(deps, job.id, updated.job);
   return updated?.changed ?? false;
 }
 
@@ -82,11 +85,17 @@ async function failTimedOut(deps: EngineDeps, job: Job): Promise<boolean> {
  */
 async function resubmit(deps: EngineDeps, job: Job, report: ReconcileReport): Promise<void> {
   const { policy } = deps;
+  // a sequence awaiting its scenes is never submitted: the join is the net for a lost scene-ended
+  if (job.awaitingScenes) {
+    if ((await reconcileAwaiting(deps, job)) === 'merged') report.submitted++;
+    return;
+  }
   const claimed = await updateJob(
     deps,
     job.id,
     (current) => {
-      if (current.state !== 'queued' || !isDue(current, deps.now())) return undefined;
+      if (current.state !== 'queued' || !isDue(current, deps.now()) || current.awaitingScenes)
+        return undefined;
       if (current.submitAttempts < policy.maxSubmitAttempts)
         return claimForSubmit(current, deps.now(), policy);
       const message = `fal did not accept the job after ${current.submitAttempts} attempts: ${current.lastFault ?? 'no answer'}`;

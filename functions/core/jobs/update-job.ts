@@ -11,7 +11,7 @@ export interface Updated {
 
 const MAX_CONFLICTS = 8;
 
-type UpdateDeps = Pick<Deps, 'jobs' | 'metrics'> & Partial<Pick<Deps, 'eventQueue' | 'logger'>>;
+type UpdateDeps = Pick<Deps, 'jobs' | 'metrics'> & Partial<Pick<Deps, 'eventQueue' | 'logger' | 'followUps'>>;
 
 /**
  * Every transition passes here, so the write that recorded an event (the outbox) is the one place
@@ -21,6 +21,24 @@ async function announce(deps: UpdateDeps, previous: Job, next: Job): Promise<voi
   if (!deps.eventQueue || !next.outbox || previous.outbox?.event.id === next.outbox.event.id) return;
   await deps.eventQueue.enqueue(next.id).catch((error: unknown) => {
     deps.logger?.warn('event enqueue failed; the reconciler will resend', {
+      jobId: next.id,
+      error: String(error),
+    });
+  });
+}
+
+/**
+ * A sequence's scene that ended, or a sequence's video that failed while scenes may run: the join is
+ * follow-up work (start the merge, fail the sequence, stop the other scenes). Sent from here because
+ * every transition passes here; a lost message is the reconciler's (it joins awaiting sequences).
+ */
+async function tellSequence(deps: UpdateDeps, previous: Job, next: Job): Promise<void> {
+  if (!deps.followUps || isTerminal(previous.state) || !isTerminal(next.state)) return;
+  // a video that completed had every scene done; one that failed may leave scenes running
+  const parentId = next.sceneOf?.jobId ?? (next.sceneIds && next.state === 'failed' ? next.id : undefined);
+  if (parentId === undefined) return;
+  await deps.followUps.send({ kind: 'scene-ended', parentId }).catch((error: unknown) => {
+    deps.logger?.warn('scene-ended send failed; the reconciler will join', {
       jobId: next.id,
       error: String(error),
     });
@@ -44,6 +62,7 @@ export async function updateJob(
   const first = known && decide(known);
   if (first && known && (await deps.jobs.save(first))) {
     await announce(deps, known, first);
+    await tellSequence(deps, known, first);
     return counted(deps, { job: first, changed: true, previous: known });
   }
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
@@ -53,6 +72,7 @@ export async function updateJob(
     if (!next) return { job, changed: false };
     if (await deps.jobs.save(next)) {
       await announce(deps, job, next);
+      await tellSequence(deps, job, next);
       return counted(deps, { job: next, changed: true, previous: job });
     }
   }

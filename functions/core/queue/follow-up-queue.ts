@@ -44,6 +44,11 @@ const buildFollowUpSchema = () =>
       endpoint: boundedText(256),
       requestId: boundedText(256),
     }),
+    /**
+     * A sequence's scene ended (its output, or failed for good), or its sequence's video ended: join
+     * the scenes (start the merge, fail the sequence, or stop the scenes still running).
+     */
+    z.object({ kind: z.literal('scene-ended'), parentId: boundedText(128) }),
   ]);
 
 let schema: ReturnType<typeof buildFollowUpSchema> | undefined;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FalFault } from '../../../dev/fal-emulator/index.ts';
 import type { SequenceObject } from '../../../functions/core/domain/sequence.ts';
 import { falRequestsOf } from '../../support/fal-requests.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
@@ -15,6 +16,11 @@ afterAll(() => stack.close());
 
 describe('outputs a later step reads', () => {
   it('are kept by fal for the job’s maximum age, so a merge reads scenes older than fal’s default retention', async () => {
+    stack.emulator?.injectFault({
+      on: 'generation',
+      error: 'internal_server_error',
+      match: { promptIncludes: 'gulls' },
+    } as FalFault);
     const response = await stack.api('/v1/sequences', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -31,7 +37,12 @@ describe('outputs a later step reads', () => {
     const job = await stack.waitForEnd(created.video_id, 30_000);
     expect(job.state).toBe('completed');
 
-    const [first, second, merge] = falRequestsOf(stack, job.id);
+    // the scenes run in parallel, each its own job; the second is generated twice, so the first's
+    // clip waits for it
+    const [firstScene, secondScene] = job.sceneIds ?? [];
+    const [first] = falRequestsOf(stack, firstScene as string);
+    const second = falRequestsOf(stack, secondScene as string).at(-1);
+    const [merge] = falRequestsOf(stack, job.id);
     expect([first?.endpointId, second?.endpointId, merge?.endpointId]).toEqual([
       'fal-ai/bytedance/seedance/v1.5/pro/text-to-video',
       'fal-ai/bytedance/seedance/v1.5/pro/text-to-video',

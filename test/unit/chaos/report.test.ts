@@ -89,6 +89,34 @@ describe('the chaos report', () => {
     expect(report).toMatchObject({ lost: 1, strayJobs: 1 });
   });
 
+  it('a sequence’s scene is no stray, but one still running after its sequence ended is lost', () => {
+    const parent = {
+      ...newJob(),
+      state: 'failed' as const,
+      error: { code: 'content_policy_violation', message: 'no' },
+    };
+    const ended = { ...newJob(), state: 'failed' as const, sceneOf: { jobId: parent.id, index: 0 } };
+    const running = { ...newJob(), state: 'submitted' as const, sceneOf: { jobId: parent.id, index: 1 } };
+    const report = analyse(
+      evidence([], {
+        runs: [
+          {
+            tag: 't',
+            id: parent.id,
+            kind: 'sequence',
+            expectedFailure: 'content_policy_violation',
+            createAttempts: 1,
+          },
+        ],
+        jobs: new Map([[parent.id, parent]]),
+        tenantJobIds: [parent.id],
+        scenes: new Map([[parent.id, [ended, running]]]),
+      }),
+    );
+    expect(report).toMatchObject({ lost: 1, strayJobs: 0, scenes: 2, unexpectedOutcomes: 0 });
+    expect(report.problems.join('\n')).toContain(`scene ${running.id}`);
+  });
+
   it('reports the longest time from a kill until every archive it cut off was taken over', () => {
     const kills = [
       {

@@ -14,7 +14,8 @@ type Item = Job & { listTenant?: string; activeState?: string; expiresAt?: numbe
 
 function toItem(job: Job): Item {
   const item: Item = { ...job };
-  if (!job.deletedAt) item.listTenant = job.tenant;
+  // a sequence's scene is not one of the tenant's videos: kept off the list's index
+  if (!job.deletedAt && !job.sceneOf) item.listTenant = job.tenant;
   // waiting jobs get their own partition: the reconciler's queued pass must not wade through a long queue
   if (!isTerminal(job.state) && job.dueAt !== undefined)
     item.activeState = job.waitingSince !== undefined ? JOBS_TABLE.byDue.waitingPartition : job.state;

@@ -1,0 +1,132 @@
+/**
+ * Parallel scenes: a sequence without continuity is its merged video (the parent job) and one child
+ * job per scene, each an ordinary generation with its own slot and budget share. A child ends with
+ * its output (no archive); the join decides, from the parent and its children alone, when the merge
+ * starts, or that the sequence fails. Pure: the jobs in, a decision or the next job out.
+ */
+import { isTerminal, type Job, type JobError } from './job.ts';
+import type { JobPolicy } from './policy.ts';
+import { advance, type NewJob, submitLeaseUntil } from './transitions.ts';
+
+/** What the join decides for a parent and its children (in scene order; undefined: not recorded). */
+export type SceneJoin =
+  | { kind: 'wait' }
+  /** Every scene has its output: the merge gets their URLs in scene order. */
+  | { kind: 'merge'; videoUrls: string[] }
+  /** The sequence fails with this error, and its scenes still running stop. */
+  | { kind: 'fail'; error: JobError; cancel: string[] }
+  /** The parent ended (failed, timed out, deleted): its scenes still running stop. */
+  | { kind: 'cancel'; cancel: string[] };
+
+/** The parent's scenes that fal may still be working on. */
+const running = (children: readonly (Job | undefined)[]): string[] =>
+  children.flatMap((child) => (child && !isTerminal(child.state) ? [child.id] : []));
+
+export const SCENE_NOT_RECORDED: JobError = {
+  code: 'internal_error',
+  message: 'A scene of the sequence was never recorded (its creator stopped part-way); try again.',
+};
+
+/**
+ * The join. A parent that ended cancels its running scenes; an awaiting parent fails with the error
+ * of the first scene that failed for good (a scene's retries are its own job's), fails when a scene
+ * is still missing once the creator's submit lease ran out (it died part-way), merges once every
+ * scene has its output, and otherwise waits.
+ */
+export function joinScenes(
+  parent: Job,
+  children: readonly (Job | undefined)[],
+  now: number,
+  policy: Pick<JobPolicy, 'submitLeaseMs'>,
+): SceneJoin {
+  if (isTerminal(parent.state) || parent.deletedAt !== undefined)
+    return { kind: 'cancel', cancel: running(children) };
+  if (!parent.awaitingScenes) return { kind: 'wait' };
+  const failed = children.find((child) => child?.state === 'failed');
+  if (failed)
+    return {
+      kind: 'fail',
+      error: failed.error ?? { code: 'internal_error', message: 'A scene failed.' },
+      cancel: running(children),
+    };
+  if (children.some((child) => child === undefined)) {
+    if (now - parent.createdAt < policy.submitLeaseMs) return { kind: 'wait' };
+    return { kind: 'fail', error: SCENE_NOT_RECORDED, cancel: running(children) };
+  }
+  const urls = children.map((child) => (child?.state === 'completed' ? child.video?.url : undefined));
+  if (urls.every((url): url is string => url !== undefined)) return { kind: 'merge', videoUrls: urls };
+  return { kind: 'wait' };
+}
+
+/**
+ * The merged video, recorded before its scenes: queued, awaiting them, holding no slot (the scenes
+ * hold theirs) and its own budget share (the merge's). It is due at once the creator's submit lease
+ * has passed, so the reconciler's join finds a creator that died before recording every scene.
+ */
+export function createSceneParent(
+  input: NewJob,
+  sceneIds: string[],
+  now: number,
+  policy: JobPolicy,
+  budgetDay?: string,
+): Job {
+  return {
+    ...input,
+    state: 'queued',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    submitAttempts: 0,
+    priorRequestIds: [],
+    sceneIds,
+    awaitingScenes: true,
+    dueAt: now + policy.submitLeaseMs,
+    ...(budgetDay !== undefined && { budgetDay }),
+  };
+}
+
+/** The parent still awaits its scenes: the reconciler looks again a poll interval later. */
+export function awaitScenesAgain(parent: Job, now: number, policy: JobPolicy): Job {
+  return advance(parent, ['queued'], 'queued (awaiting scenes)', now, { dueAt: now + policy.pollIntervalMs });
+}
+
+/**
+ * Every scene has its output: the merge becomes the parent's fal request, held under a fresh submit
+ * lease for the joiner's immediate submit. The version check makes one joiner win however many try.
+ */
+export function startMerge(parent: Job, videoUrls: string[], now: number, policy: JobPolicy): Job {
+  if (!parent.awaitingScenes) throw new Error(`job ${parent.id} is not awaiting scenes`);
+  return advance(parent, ['queued'], 'queued (merge)', now, {
+    awaitingScenes: undefined,
+    falInput: { ...parent.falInput, video_urls: videoUrls },
+    submitAttempts: 1,
+    openSubmits: 1,
+    dueAt: submitLeaseUntil(parent, now, policy),
+  });
+}
+
+/**
+ * A scene's output is its end: recorded (fal keeps it for the job's maximum age, which the merge
+ * reads within), the slot handed back, no archive and no event. `completed` is terminal, so a late
+ * or duplicate webhook changes nothing.
+ */
+export function markSceneGenerated(
+  child: Job,
+  result: { requestId: string; video: { url: string; contentType?: string; fileSize?: number } },
+  now: number,
+): Job {
+  const replaced = child.requestId !== undefined && child.requestId !== result.requestId;
+  return advance(child, ['queued', 'submitted'], 'completed (scene)', now, {
+    state: 'completed',
+    slotHeldAt: undefined,
+    slotShard: undefined,
+    openSubmits: undefined,
+    requestId: result.requestId,
+    ...(replaced && { priorRequestIds: [...child.priorRequestIds, child.requestId as string] }),
+    video: result.video,
+    generatedAt: now,
+    completedAt: now,
+    submittedAt: child.submittedAt ?? now,
+    dueAt: undefined,
+  });
+}

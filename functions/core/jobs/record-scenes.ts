@@ -1,0 +1,98 @@
+import type { Deps } from '../deps.ts';
+import type { ResolvedVideo } from '../domain/catalog/index.ts';
+import { newVideoId, newWebhookToken } from '../domain/ids.ts';
+import type { Job } from '../domain/job.ts';
+import { createSceneParent } from '../domain/scenes.ts';
+import { planParallelSequence } from '../domain/sequence.ts';
+import type { TenantLimits } from '../domain/tenant.ts';
+import { createJob } from '../domain/transitions.ts';
+import { type AdmittedCreate, admitCreate } from '../limits/admission.ts';
+import { refundBudget, reserveBudget } from '../limits/budget.ts';
+import { startRecorded } from './create-video.ts';
+
+/** Gives back every admission taken so far; never throws (each undo logs its own failure). */
+async function undoAll(admissions: readonly AdmittedCreate[], error: unknown): Promise<void> {
+  for (const admitted of admissions) await admitted.undo(error);
+}
+
+/**
+ * A sequence without continuity, after the create pipeline checked it (`createVideo`'s `record`):
+ * admitted all or nothing (the merge's budget share for its video, then each scene's slot or place
+ * in the queue and budget share; a refusal part-way gives back what was taken before the 429), then
+ * recorded (the video first, awaiting its scenes, so a scene that ends early finds it), then every
+ * scene submitted, or left to the queue. A creator that dies after recording the video leaves
+ * missing scenes, which the reconciler's join fails the sequence for.
+ */
+export async function recordScenes(
+  deps: Deps,
+  tenant: string,
+  recording: { id: string; limits: TenantLimits; resolved: ResolvedVideo[] },
+): Promise<Job> {
+  const { id, limits, resolved } = recording;
+  const now = deps.now();
+  const planned = planParallelSequence(resolved, deps.policy.typicalGenerationMs);
+  const sceneIds = planned.scenes.map(() => newVideoId(now));
+  const budgetDay = await reserveBudget(deps, tenant, limits, planned.video.estimatedCostUsd, now);
+  const admissions: AdmittedCreate[] = [];
+  const undo = async (error: unknown) => {
+    await undoAll(admissions, error);
+    await refundBudget(deps, tenant, budgetDay, planned.video.estimatedCostUsd).catch((refund: unknown) =>
+      deps.logger.error('refunding a refused sequence failed', { jobId: id, error: String(refund) }),
+    );
+  };
+  try {
+    for (const [index, scene] of planned.scenes.entries())
+      admissions.push(
+        await admitCreate(deps, tenant, sceneIds[index] as string, scene.estimatedCostUsd, now, limits),
+      );
+  } catch (error) {
+    await undo(error);
+    throw error;
+  }
+  const parent = createSceneParent(
+    { id, tenant, webhookToken: newWebhookToken(), ...planned.video },
+    sceneIds,
+    now,
+    deps.policy,
+    budgetDay,
+  );
+  try {
+    await deps.jobs.create(parent);
+  } catch (error) {
+    await undo(error);
+    throw error;
+  }
+  const children: Job[] = [];
+  for (const [index, scene] of planned.scenes.entries()) {
+    const child = createJob(
+      {
+        id: sceneIds[index] as string,
+        tenant,
+        webhookToken: newWebhookToken(),
+        ...scene,
+        sceneOf: { jobId: id, index },
+      },
+      now,
+      deps.policy,
+      admissions[index],
+    );
+    try {
+      await deps.jobs.create(child);
+    } catch (error) {
+      // the scenes not recorded give their admissions back; the join fails the sequence for them
+      await undoAll(admissions.slice(index), error);
+      throw error;
+    }
+    children.push(child);
+  }
+  deps.logger.info('sequence created', {
+    jobId: id,
+    tenant,
+    scenes: sceneIds.length,
+    costUsd: parent.estimatedCostUsd + children.reduce((sum, child) => sum + child.estimatedCostUsd, 0),
+    waiting: children.filter((child) => child.waitingSince !== undefined).length,
+  });
+  // every scene at once: the ones holding a slot go to fal now, the waiting ones to the queue's pump
+  await Promise.all(children.map((child) => startRecorded(deps, child)));
+  return parent;
+}

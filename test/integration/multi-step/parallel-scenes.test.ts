@@ -1,0 +1,199 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../../functions/core/deps.ts';
+import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
+import type { Job } from '../../../functions/core/domain/job.ts';
+import { utcDay } from '../../../functions/core/domain/limits.ts';
+import { SCENE_NOT_RECORDED } from '../../../functions/core/domain/scenes.ts';
+import type { SequenceObject } from '../../../functions/core/domain/sequence.ts';
+import { falRequestsOf } from '../../support/fal-requests.ts';
+import { OTHER_KEY, OTHER_TENANT } from '../../support/other-tenant.ts';
+import { followUpsSent } from '../../support/queue-messages.ts';
+import { startTestStack, type TestStack } from '../../support/test-stack.ts';
+import { waitUntil } from '../../support/wait-until.ts';
+
+/** Service timings scaled down as in the chaos run, so a lost webhook or message is the reconciler's within seconds. */
+const SERVICE_TIMINGS = {
+  REELAY_TYPICAL_GENERATION_SECONDS: '1',
+  REELAY_WEBHOOK_GRACE_SECONDS: '1',
+  REELAY_POLL_INTERVAL_SECONDS: '1',
+  REELAY_SUBMIT_LEASE_SECONDS: '1',
+  REELAY_ARCHIVE_PICKUP_SECONDS: '2',
+  REELAY_RETRY_BASE_SECONDS: '0.2',
+  REELAY_RETRY_MAX_SECONDS: '1',
+};
+const CLIP = 'fal-ai/bytedance/seedance/v1.5/pro/text-to-video';
+const MERGE = 'fal-ai/ffmpeg-api/merge-videos';
+
+/** The test stack's defaults (test-stack.ts): overrides merge, so a test puts these back. */
+const UNLIMITED = { maxActiveJobs: 1000, maxQueuedJobs: 1000, dailyBudgetUsd: 100_000 };
+
+/** What the test makes the stack lose: every scene-ended message, or the record of one scene. */
+const lose = { sceneEnded: false, sceneAt: -1 };
+
+/** Each function's deps, with the losses the test asks for. */
+function lossy(deps: Deps): Deps {
+  return {
+    ...deps,
+    followUps: {
+      send: (message) =>
+        lose.sceneEnded && message.kind === 'scene-ended' ? Promise.resolve() : deps.followUps.send(message),
+    },
+    jobs: {
+      ...deps.jobs,
+      create: (job) =>
+        job.sceneOf?.index === lose.sceneAt
+          ? Promise.reject(new Error('the creator died here'))
+          : deps.jobs.create(job),
+    },
+  };
+}
+
+let stack: TestStack;
+let reconciling: NodeJS.Timeout;
+beforeAll(async () => {
+  stack = await startTestStack({ env: SERVICE_TIMINGS, depsFor: (_fn, deps) => lossy(deps) });
+  reconciling = setInterval(() => void stack.reconcile(), 300);
+});
+afterEach(async () => {
+  lose.sceneEnded = false;
+  lose.sceneAt = -1;
+  await stack.deps.tenants.setLimits(OTHER_TENANT, UNLIMITED);
+});
+afterAll(async () => {
+  clearInterval(reconciling);
+  await stack.close();
+});
+
+async function post(scenes: string[], key?: string): Promise<Response> {
+  return stack.api('/v1/sequences', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ scenes: scenes.map((prompt) => ({ prompt, seconds: '4' })) }),
+    ...(key && { key }),
+  });
+}
+
+async function created(scenes: string[], key?: string): Promise<SequenceObject> {
+  const response = await post(scenes, key);
+  expect(response.status).toBe(200);
+  return (await response.json()) as SequenceObject;
+}
+
+const scenesOf = async (parent: Job): Promise<Job[]> =>
+  Promise.all((parent.sceneIds ?? []).map((id) => stack.job(id)));
+
+const merges = (id: string) => falRequestsOf(stack, id).filter((request) => request.endpointId === MERGE);
+
+describe('parallel scenes through faults', () => {
+  it('finishes a scene whose webhook is lost by the reconciler’s poll, and merges once', async () => {
+    const sequence = await created(['lost one [fal:drop_webhook]', 'heard two', 'heard three']);
+    const job = await stack.waitForEnd(sequence.video_id, 30_000);
+    expect(job.state).toBe('completed');
+    const [lost] = job.sceneIds ?? [];
+    const requests = falRequestsOf(stack, lost as string);
+    expect(requests.map((request) => [request.endpointId, request.webhook?.dropped])).toEqual([[CLIP, true]]);
+    expect(merges(sequence.video_id)).toHaveLength(1);
+  }, 60_000);
+
+  it('joins by the reconciler when every scene-ended message is lost, and merges once', async () => {
+    lose.sceneEnded = true;
+    const sequence = await created(['unheard one', 'unheard two']);
+    const job = await stack.waitForEnd(sequence.video_id, 30_000);
+    expect(job.state).toBe('completed');
+    expect(followUpsSent(stack, 'scene-ended').filter((m) => m.parentId === job.id)).toEqual([]);
+    expect(merges(sequence.video_id)).toHaveLength(1);
+  }, 60_000);
+
+  it('runs a capped tenant’s scenes two at a time, the third from the queue, and completes', async () => {
+    await stack.deps.tenants.setLimits(OTHER_TENANT, { maxActiveJobs: 2 });
+    const sequence = await created(['capped one', 'capped two', 'capped three'], OTHER_KEY);
+    expect(sequence.scenes.map((scene) => scene.status).filter((status) => status === 'queued')).toHaveLength(
+      1,
+    );
+    const job = await stack.waitForEnd(sequence.video_id, 30_000);
+    expect(job.state).toBe('completed');
+    const requests = (job.sceneIds ?? []).map((id) => falRequestsOf(stack, id)[0]);
+    expect(requests.every((request) => request?.outcome === 'ok')).toBe(true);
+    // the third went to fal only once one of the first two had finished and handed its slot on
+    const [a, b, c] = requests;
+    expect(c?.submittedAt).toBeGreaterThanOrEqual(Math.min(a?.completedAt ?? 0, b?.completedAt ?? 0));
+    expect(merges(sequence.video_id)).toHaveLength(1);
+  }, 60_000);
+
+  it('admits all or nothing: a scene refused part-way takes nothing and records nothing', async () => {
+    const scene = resolveVideo({ prompt: 'x', seconds: '4' }).estimatedCostUsd;
+    const spent = (await stack.deps.usage.get({ tenant: OTHER_TENANT })).spentMicros / 1e6;
+    for (const [limits, code] of [
+      // one scene runs, one waits, the third finds the queue full
+      [{ maxActiveJobs: 1, maxQueuedJobs: 1 }, 'queue_full'],
+      // the merge and one scene fit today's budget, the second scene does not
+      [{ dailyBudgetUsd: spent + 1.5 * scene }, 'budget_exceeded'],
+    ] as const) {
+      await stack.deps.tenants.setLimits(OTHER_TENANT, limits);
+      const before = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+      const falBefore = stack.emulator?.requests().length;
+      const response = await post(['refused one', 'refused two', 'refused three'], OTHER_KEY);
+      expect(response.status, code).toBe(429);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+      const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+      expect(after.spentMicros).toBe(before.spentMicros);
+      expect(after.active).toEqual(before.active);
+      expect(after.waiting).toEqual(before.waiting);
+      expect(stack.emulator?.requests().length).toBe(falBefore);
+      const listed = (await (await stack.api('/v1/sequences', { key: OTHER_KEY })).json()) as {
+        data: SequenceObject[];
+      };
+      expect(listed.data.filter((item) => item.scenes[0]?.prompt === 'refused one')).toEqual([]);
+      await stack.deps.tenants.setLimits(OTHER_TENANT, UNLIMITED);
+    }
+  }, 60_000);
+
+  it('fails a sequence whose creator died before recording every scene, once its submit lease ran out', async () => {
+    lose.sceneAt = 1;
+    const before = (await stack.deps.usage.get({ tenant: OTHER_TENANT })).spentMicros;
+    expect((await post(['orphaned one', 'never recorded'], OTHER_KEY)).status).toBe(500);
+    const parent = await waitUntil(
+      async () =>
+        (await stack.deps.jobs.listByTenant(OTHER_TENANT, { limit: 5, order: 'desc' })).jobs.find(
+          (job) => job.spec.sequence?.scenes[1]?.prompt === 'never recorded',
+        ),
+      (job) => job?.state === 'failed',
+      30_000,
+    );
+    expect(parent?.error).toEqual(SCENE_NOT_RECORDED);
+    const [recorded, missing] = parent?.sceneIds ?? [];
+    expect(await stack.deps.jobs.get(missing as string)).toBeUndefined();
+    // the scene that was recorded ends too, and whatever fal did not make comes back
+    const scene = await waitUntil(
+      () => stack.deps.jobs.get(recorded as string),
+      (job) => job !== undefined && (job.state === 'failed' || job.state === 'completed'),
+      30_000,
+    );
+    const billed = scene?.state === 'completed' ? Math.round((scene.estimatedCostUsd ?? 0) * 1e6) : 0;
+    await waitUntil(
+      async () => (await stack.deps.usage.get({ tenant: OTHER_TENANT })).spentMicros - before,
+      (spent) => spent === billed,
+      30_000,
+    );
+    const { active, waiting } = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+    expect(Object.keys({ ...active, ...waiting }).filter((id) => parent?.sceneIds?.includes(id))).toEqual([]);
+  }, 60_000);
+});
+
+describe('scenes and statistics', () => {
+  it('count a sequence once, as its video', async () => {
+    const jobsCounted = async () => {
+      const days = await stack.deps.stats.read('local', [utcDay(stack.deps.now())]);
+      return days
+        .flatMap((day) => Object.entries(day.counters))
+        .filter(([key]) => key.endsWith('|jobs'))
+        .reduce((sum, [, count]) => sum + count, 0);
+    };
+    const before = await jobsCounted();
+    const sequence = await created(['counted one', 'counted two']);
+    await stack.waitForEnd(sequence.video_id, 30_000);
+    const scenes = await scenesOf(await stack.job(sequence.video_id));
+    expect(scenes.map((scene) => scene.state)).toEqual(['completed', 'completed']);
+    expect(await jobsCounted()).toBe(before + 1);
+  }, 60_000);
+});
