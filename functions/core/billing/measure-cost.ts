@@ -10,22 +10,29 @@ export interface MeasuredCost {
 
 /**
  * Asks fal what each request of the job cost (every generation attempt, the one that made the video
- * included, and `more` the archive made, such as a thumbnail's frame): its billable units, times the
+ * included, and `more`: a thumbnail's frame, a parallel sequence's scenes): its billable units, times the
  * endpoint's unit price. Never throws: a request whose units or price could not be had stays without
  * a cost, and the job's estimate then stands.
  */
+/** Every fal request the job made (each generation attempt, each step), with the endpoint it went to. */
+export function requestsOf(job: Job): FalRequest[] {
+  return [...job.priorRequestIds, ...(job.requestId ? [job.requestId] : [])].map((requestId) => ({
+    requestId,
+    endpoint: endpointOf(job, requestId),
+  }));
+}
+
+export interface FalRequest {
+  requestId: string;
+  endpoint: string;
+}
+
 export async function measureCost(
   deps: Pick<Deps, 'billing' | 'logger'>,
   job: Job,
-  more: readonly { requestId: string; endpoint: string }[] = [],
+  more: readonly FalRequest[] = [],
 ): Promise<MeasuredCost> {
-  const requests = [
-    ...[...job.priorRequestIds, ...(job.requestId ? [job.requestId] : [])].map((requestId) => ({
-      requestId,
-      endpoint: endpointOf(job, requestId),
-    })),
-    ...more,
-  ];
+  const requests = [...requestsOf(job), ...more];
   const falCosts: FalRequestCost[] = [];
   for (const { requestId, endpoint } of requests) {
     const cost: FalRequestCost = { requestId, endpoint, billed: true };

@@ -32,6 +32,14 @@ export function actualCostOf(costs: readonly FalRequestCost[]): number | undefin
 }
 
 /**
+ * What the video is estimated to cost: its own requests, and for a parallel sequence's video its
+ * scenes' too (their jobs hold those reservations; the video settles the sequence as a whole).
+ */
+export function wholeEstimateUsd(job: Pick<Job, 'estimatedCostUsd' | 'scenesEstimateUsd'>): number {
+  return (toMicros(job.estimatedCostUsd) + toMicros(job.scenesEstimateUsd ?? 0)) / 1_000_000;
+}
+
+/**
  * What the video cost, as the API shows it: nothing until it ends; fal's actual cost once measured;
  * the estimate where fal reported no units (fal billed a video, but did not say how much); zero when
  * fal never produced a video (it bills only successful outputs).
@@ -40,12 +48,13 @@ export function costOf(job: Job): { costUsd: number | null; basis: CostBasis | n
   if (job.state !== 'completed' && job.state !== 'failed') return { costUsd: null, basis: null };
   if (job.generatedAt === undefined) return { costUsd: 0, basis: 'not_billed' };
   if (job.actualCostUsd !== undefined) return { costUsd: job.actualCostUsd, basis: 'actual' };
-  return { costUsd: job.estimatedCostUsd, basis: 'estimate' };
+  return { costUsd: wholeEstimateUsd(job), basis: 'estimate' };
 }
 
 /**
  * What the step from `before` to `after` changes in the job's budget day once fal's actual cost is
  * known: actual less estimated (negative hands spend back, positive adds what fal billed beyond it).
+ * A parallel sequence's video settles its scenes with it: its actual cost includes their requests.
  */
 export function costSettlementUsd(before: Job, after: Job): number {
   if (
@@ -54,5 +63,5 @@ export function costSettlementUsd(before: Job, after: Job): number {
     before.budgetDay === undefined
   )
     return 0;
-  return (toMicros(after.actualCostUsd) - toMicros(before.estimatedCostUsd)) / 1_000_000;
+  return (toMicros(after.actualCostUsd) - toMicros(wholeEstimateUsd(before))) / 1_000_000;
 }

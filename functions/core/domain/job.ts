@@ -146,6 +146,11 @@ export interface Job {
   sceneIds?: string[];
   /** Set while the merged video waits for its scenes: nothing submits it meanwhile. */
   awaitingScenes?: true;
+  /**
+   * A parallel sequence's merged video: its scenes' estimates (each reserved by the scene's own job),
+   * so the video shows, settles and counts the whole sequence's cost, not only its merge's.
+   */
+  scenesEstimateUsd?: number;
 }
 
 /** Which sequence a scene job belongs to, and its place in it. */

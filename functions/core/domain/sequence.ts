@@ -1,6 +1,7 @@
 import { invalidRequest } from '../errors.ts';
 import { FFMPEG } from './catalog/ffmpeg.ts';
 import type { ResolvedVideo } from './catalog/index.ts';
+import { wholeEstimateUsd } from './cost.ts';
 import type { PlannedVideo } from './extension.ts';
 import type { Job, JobError, PublicStatus } from './job.ts';
 import { jobStatus } from './job.ts';
@@ -116,6 +117,8 @@ export interface SequencePart {
   falEndpoint: string;
   falInput: Record<string, unknown>;
   estimatedCostUsd: number;
+  /** The merged video's: what its scenes are estimated to cost (domain/cost.ts `wholeEstimateUsd`). */
+  scenesEstimateUsd?: number;
   typicalGenerationMs: number;
 }
 
@@ -151,6 +154,7 @@ export function planParallelSequence(
       falEndpoint: FFMPEG.merge.endpoint,
       falInput: { video_urls: [] },
       estimatedCostUsd: FFMPEG.merge.priceUsd,
+      scenesEstimateUsd: totalEstimateUsd(scenes),
       typicalGenerationMs: typical(FFMPEG.merge.typicalSeconds),
     },
     // the sequence's video carries the callback and the metadata; a scene tells nobody
@@ -213,8 +217,6 @@ function sceneStatus(job: Job, step: number, isFirstPending: boolean): Pick<Scen
   };
 }
 
-const roundUsd = (usd: number) => Math.round(usd * 10_000) / 10_000;
-
 /** A parallel scene's status, read off its own job (not yet recorded: queued). */
 function childSceneStatus(parent: Job, child: Job | undefined): Pick<SceneObject, 'status' | 'error'> {
   if (!child)
@@ -260,9 +262,7 @@ function parallelSequenceObject(
     status,
     progress: parent.state === 'completed' ? 100 : parent.state === 'failed' ? 0 : Math.min(99, mean),
     scenes,
-    estimated_cost_usd: roundUsd(
-      children.reduce((sum, child) => sum + (child?.estimatedCostUsd ?? 0), parent.estimatedCostUsd),
-    ),
+    estimated_cost_usd: wholeEstimateUsd(parent),
   };
 }
 

@@ -1,3 +1,4 @@
+import { wholeEstimateUsd } from './cost.ts';
 import { FEEDBACK_CRITERIA, type Feedback } from './feedback.ts';
 import type { Job } from './job.ts';
 import { toMicros } from './limits.ts';
@@ -58,10 +59,10 @@ export function jobEndCounters(job: Job): Counters {
     counters[`${cell}|h.${phase}.${histogramBucket(Math.max(0, ms))}`] = 1;
   if (job.generatedAt !== undefined) {
     counters[`${cell}|billed`] = 1;
-    counters[`${cell}|est_micros`] = toMicros(job.estimatedCostUsd);
+    counters[`${cell}|est_micros`] = toMicros(wholeEstimateUsd(job));
     if (job.actualCostUsd !== undefined) {
       counters[`${cell}|costed`] = 1;
-      counters[`${cell}|costed_est_micros`] = toMicros(job.estimatedCostUsd);
+      counters[`${cell}|costed_est_micros`] = toMicros(wholeEstimateUsd(job));
       counters[`${cell}|cost_micros`] = toMicros(job.actualCostUsd);
     }
   }

@@ -68,7 +68,7 @@ export function newPlan(steps: JobStep[]): JobPlan {
   return { steps, current: 0, stepBase: 0, requestEndpoints: {} };
 }
 
-export const totalEstimateUsd = (steps: readonly JobStep[]): number =>
+export const totalEstimateUsd = (steps: readonly Pick<JobStep, 'estimatedCostUsd'>[]): number =>
   Math.round(steps.reduce((sum, step) => sum + step.estimatedCostUsd, 0) * 10_000) / 10_000;
 
 export const totalTypicalMs = (steps: readonly JobStep[]): number =>

@@ -1,4 +1,4 @@
-import { type CostBasis, costOf } from './cost.ts';
+import { type CostBasis, costOf, wholeEstimateUsd } from './cost.ts';
 import { isTerminalEvent } from './events.ts';
 import type { Job } from './job.ts';
 import { jobStatus } from './job.ts';
@@ -150,7 +150,7 @@ export function toVideoObject(
       })),
     }),
     estimated_completion_at: estimatedCompletionAt === null ? null : seconds(estimatedCompletionAt),
-    estimated_cost_usd: job.estimatedCostUsd,
+    estimated_cost_usd: wholeEstimateUsd(job),
     cost_usd: cost.costUsd,
     cost_basis: cost.basis,
     ...(job.falCosts !== undefined && {

@@ -9,7 +9,7 @@ import {
   openMedia,
 } from '../archive/media-source.ts';
 import { videoKey } from '../archive/video-archive.ts';
-import { measureCost } from '../billing/measure-cost.ts';
+import { type FalRequest, measureCost, requestsOf } from '../billing/measure-cost.ts';
 import type { Deps } from '../deps.ts';
 import { parseClientUrl } from '../domain/client-url.ts';
 import type { ArchivedVideo, Job } from '../domain/job.ts';
@@ -30,6 +30,7 @@ import { settle } from '../limits/settle.ts';
 import { METRIC } from '../metrics/metrics.ts';
 import { guardedLookup } from '../net/url-guard.ts';
 import { type ArchivedImages, archiveImages } from './archive-images.ts';
+import { readScenes } from './join-scenes.ts';
 import { updateJob } from './update-job.ts';
 
 /** What an archive touches: the job's item, fal (a fresh media URL), the bucket. */
@@ -89,6 +90,12 @@ function mediaOptions(deps: ArchiveDeps): MediaOptions {
 }
 
 /** fal's URL expired: its queue may still hold the result with a URL that works. */
+/** A parallel sequence's video is billed its scenes' requests too: they were made for it (domain/cost.ts). */
+async function sceneRequests(deps: ArchiveDeps, job: Job): Promise<FalRequest[]> {
+  if (!job.sceneIds) return [];
+  return (await readScenes(deps, job)).flatMap((scene) => (scene ? requestsOf(scene) : []));
+}
+
 async function openFreshMedia(deps: ArchiveDeps, job: Job): Promise<MediaStream> {
   if (!job.requestId) throw new Error('no request id to refresh the media URL from');
   const outcome = await deps.fal.result(job.falEndpoint, job.requestId);
@@ -277,7 +284,9 @@ export async function archiveVideo(deps: ArchiveDeps, jobId: string): Promise<Ar
     throw error;
   }
   // what fal billed, asked before the completing write so the statistics count it with the job
-  const cost = deps.config.actualCost ? await measureCost(deps, job, images?.falRequests) : undefined;
+  const cost = deps.config.actualCost
+    ? await measureCost(deps, job, [...(await sceneRequests(deps, job)), ...(images?.falRequests ?? [])])
+    : undefined;
   // only the lease's holder completes: a worker that lost it leaves the job to the one that took over
   const completed = await updateJob(
     deps,

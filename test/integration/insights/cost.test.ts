@@ -110,6 +110,38 @@ describe('actual cost from fal’s billable units', () => {
     ]);
   });
 
+  it('a parallel sequence’s video shows, measures and settles its scenes with its merge', async () => {
+    const before = await spent();
+    const response = await stack.api('/v1/sequences', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        scenes: [
+          { prompt: 'a quiet dawn', seconds: '4' },
+          { prompt: 'a busy noon', seconds: '4' },
+          { prompt: 'a red dusk', seconds: '4' },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const sequence = await response.json();
+    await stack.settle(sequence.video_id);
+    const parent = await stack.job(sequence.video_id);
+    const sceneRequests = await Promise.all(
+      (parent.sceneIds ?? []).map(async (id) => (await stack.job(id)).requestId),
+    );
+    const video: VideoObject = await (await stack.api(`/v1/videos/${sequence.video_id}`)).json();
+    // the video estimates what the sequence does, not only its merge
+    expect(video.estimated_cost_usd).toBe(sequence.estimated_cost_usd);
+    expect(video.estimated_cost_usd).toBeGreaterThan(parent.estimatedCostUsd);
+    // the merge's request and every scene's, each at what fal billed
+    expect(video.fal_costs?.map((c) => c.request_id)).toEqual([parent.requestId, ...sceneRequests]);
+    expect(video.fal_costs?.map((c) => c.cost_usd)).toEqual([0.0005, 0.2, 0.2, 0.2]);
+    expect(video).toMatchObject({ cost_basis: 'actual', cost_usd: 0.6005 });
+    // the day's budget holds what fal billed for the whole sequence, once
+    await waitUntil(spent, (micros) => micros === before + 600_500);
+  });
+
   it('other sizes and models are priced from fal’s own unit price', async () => {
     const video = await finished({ prompt: 'a boat', model: 'sora-2', seconds: '8', size: '1280x720' });
     expect(video).toMatchObject({ cost_usd: 0.8, cost_basis: 'actual' });
