@@ -4,19 +4,15 @@ import { CHAOS_FAULTS, type FaultTimings } from '../../dev/chaos/faults.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { falRequestsOf } from '../support/fal-requests.ts';
 import { jobQuiet } from '../support/job-quiet.ts';
+import { FAST_SERVICE_TIMINGS } from '../support/service-timings.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 /** Service timings scaled down as in the chaos run, so every recovery path runs in seconds of real time. */
 const SERVICE_TIMINGS = {
+  ...FAST_SERVICE_TIMINGS,
   FAL_REQUEST_TIMEOUT_SECONDS: '0.5',
-  REELAY_TYPICAL_GENERATION_SECONDS: '1',
   REELAY_WEBHOOK_GRACE_SECONDS: '2',
-  REELAY_POLL_INTERVAL_SECONDS: '1',
-  REELAY_SUBMIT_LEASE_SECONDS: '1',
-  REELAY_ARCHIVE_PICKUP_SECONDS: '2',
   REELAY_ARCHIVE_LEASE_SECONDS: '5',
-  REELAY_RETRY_BASE_SECONDS: '0.2',
-  REELAY_RETRY_MAX_SECONDS: '1',
 };
 // the service waits 1 s (typical) + 2 s (grace) for a webhook before it polls
 const FAULT_TIMINGS: FaultTimings = {

@@ -46,6 +46,25 @@ export function checkScenes(scenes: readonly { seconds?: string }[], defaultSeco
     );
 }
 
+/** The merged video's spec: the first scene's, with every prompt, the total length and the scenes asked for. */
+function mergedSpec(scenes: readonly ResolvedVideo[], continuity: boolean): ResolvedVideo['spec'] {
+  const first = scenes[0] as ResolvedVideo;
+  const sequence: SequenceSpec = {
+    scenes: scenes.map((scene) => ({
+      prompt: scene.spec.creative?.originalPrompt ?? scene.spec.prompt,
+      seconds: scene.spec.seconds,
+    })),
+    continuity,
+  };
+  return {
+    ...first.spec,
+    imageUrl: undefined,
+    prompt: scenes.map((scene) => scene.spec.prompt).join('\n\n'),
+    seconds: String(scenes.reduce((sum, scene) => sum + Number(scene.spec.seconds), 0)),
+    sequence,
+  };
+}
+
 /**
  * The scenes one after another (with continuity, each from the last frame of the one before,
  * taken by ffmpeg extract-frame), then one ffmpeg merge. Scenes are steps of one job, so the video
@@ -85,24 +104,10 @@ export function planSequence(
     estimatedCostUsd: FFMPEG.merge.priceUsd,
     typicalMs: typical(FFMPEG.merge.typicalSeconds),
   });
-  const total = scenes.reduce((sum, scene) => sum + Number(scene.spec.seconds), 0);
-  const sequence: SequenceSpec = {
-    scenes: scenes.map((scene) => ({
-      prompt: scene.spec.creative?.originalPrompt ?? scene.spec.prompt,
-      seconds: scene.spec.seconds,
-    })),
-    continuity,
-  };
   const step0 = steps[0] as JobStep;
   return {
     ...first,
-    spec: {
-      ...first.spec,
-      imageUrl: undefined,
-      prompt: scenes.map((scene) => scene.spec.prompt).join('\n\n'),
-      seconds: String(total),
-      sequence,
-    },
+    spec: mergedSpec(scenes, continuity),
     falEndpoint: step0.endpoint,
     falInput: step0.input,
     estimatedCostUsd: totalEstimateUsd(steps),
@@ -125,7 +130,8 @@ export interface SequencePart {
 /**
  * Scenes without continuity: each scene a job of its own (generated in parallel, each with its
  * slot and budget share; domain/scenes.ts), and the sequence's video the merge of their outputs,
- * whose URLs the join fills in. The merged video's estimate is the merge's share alone.
+ * whose URLs the join fills in. The merged video's estimate is the merge's share; it carries its
+ * scenes' as `scenesEstimateUsd` (domain/cost.ts `wholeEstimateUsd`).
  */
 export function planParallelSequence(
   scenes: readonly ResolvedVideo[],
@@ -134,23 +140,9 @@ export function planParallelSequence(
   const typical = (seconds: number) => typicalOverrideMs ?? seconds * 1000;
   const first = scenes[0];
   if (!first) throw new Error('a sequence needs scenes');
-  const total = scenes.reduce((sum, scene) => sum + Number(scene.spec.seconds), 0);
-  const sequence: SequenceSpec = {
-    scenes: scenes.map((scene) => ({
-      prompt: scene.spec.creative?.originalPrompt ?? scene.spec.prompt,
-      seconds: scene.spec.seconds,
-    })),
-    continuity: false,
-  };
   return {
     video: {
-      spec: {
-        ...first.spec,
-        imageUrl: undefined,
-        prompt: scenes.map((scene) => scene.spec.prompt).join('\n\n'),
-        seconds: String(total),
-        sequence,
-      },
+      spec: mergedSpec(scenes, false),
       falEndpoint: FFMPEG.merge.endpoint,
       falInput: { video_urls: [] },
       estimatedCostUsd: FFMPEG.merge.priceUsd,

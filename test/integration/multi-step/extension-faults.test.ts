@@ -4,18 +4,12 @@ import type { Job } from '../../../functions/core/domain/job.ts';
 import type { VideoObject } from '../../../functions/core/domain/video-object.ts';
 import { falRequestsOf } from '../../support/fal-requests.ts';
 import { jobQuiet } from '../../support/job-quiet.ts';
+import { FAST_SERVICE_TIMINGS } from '../../support/service-timings.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
-/** Service timings scaled down as in the chaos run, so a lost webhook is polled for within seconds. */
 const SERVICE_TIMINGS = {
-  REELAY_TYPICAL_GENERATION_SECONDS: '1',
-  REELAY_WEBHOOK_GRACE_SECONDS: '1',
-  REELAY_POLL_INTERVAL_SECONDS: '1',
-  REELAY_SUBMIT_LEASE_SECONDS: '1',
-  REELAY_ARCHIVE_PICKUP_SECONDS: '2',
-  REELAY_RETRY_BASE_SECONDS: '0.2',
-  REELAY_RETRY_MAX_SECONDS: '1',
+  ...FAST_SERVICE_TIMINGS,
   REELAY_DEFAULT_DAILY_BUDGET_USD: '100',
 };
 const FRAME = 'fal-ai/ffmpeg-api/extract-frame';

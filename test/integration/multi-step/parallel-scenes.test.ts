@@ -8,19 +8,11 @@ import type { SequenceObject } from '../../../functions/core/domain/sequence.ts'
 import { falRequestsOf } from '../../support/fal-requests.ts';
 import { OTHER_KEY, OTHER_TENANT } from '../../support/other-tenant.ts';
 import { followUpsSent } from '../../support/queue-messages.ts';
+import { FAST_SERVICE_TIMINGS } from '../../support/service-timings.ts';
 import { startTestStack, type TestStack } from '../../support/test-stack.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 
-/** Service timings scaled down as in the chaos run, so a lost webhook or message is the reconciler's within seconds. */
-const SERVICE_TIMINGS = {
-  REELAY_TYPICAL_GENERATION_SECONDS: '1',
-  REELAY_WEBHOOK_GRACE_SECONDS: '1',
-  REELAY_POLL_INTERVAL_SECONDS: '1',
-  REELAY_SUBMIT_LEASE_SECONDS: '1',
-  REELAY_ARCHIVE_PICKUP_SECONDS: '2',
-  REELAY_RETRY_BASE_SECONDS: '0.2',
-  REELAY_RETRY_MAX_SECONDS: '1',
-};
+const SERVICE_TIMINGS = FAST_SERVICE_TIMINGS;
 const CLIP = 'fal-ai/bytedance/seedance/v1.5/pro/text-to-video';
 const MERGE = 'fal-ai/ffmpeg-api/merge-videos';
 
