@@ -85,9 +85,21 @@ export function createSceneParent(
   };
 }
 
-/** The parent still awaits its scenes: the reconciler looks again a poll interval later. */
+/** However long a sequence has waited, the reconciler looks at it again within this many poll intervals. */
+export const AWAIT_LOOK_MAX_POLLS = 10;
+
+/**
+ * The parent still awaits its scenes: the reconciler looks again after half the time it has waited,
+ * between one poll interval and AWAIT_LOOK_MAX_POLLS of them. Scene-ended messages are the join's
+ * main path; this is the net for a lost one: about 30 writes over a two-hour wait instead of 240.
+ */
 export function awaitScenesAgain(parent: Job, now: number, policy: JobPolicy): Job {
-  return advance(parent, ['queued'], 'queued (awaiting scenes)', now, { dueAt: now + policy.pollIntervalMs });
+  const waited = now - parent.createdAt;
+  const delay = Math.min(
+    AWAIT_LOOK_MAX_POLLS * policy.pollIntervalMs,
+    Math.max(policy.pollIntervalMs, Math.round(waited / 2)),
+  );
+  return advance(parent, ['queued'], 'queued (awaiting scenes)', now, { dueAt: now + delay });
 }
 
 /**

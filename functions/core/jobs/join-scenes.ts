@@ -1,6 +1,6 @@
 import type { EngineDeps } from '../deps.ts';
 import { isTerminal, type Job } from '../domain/job.ts';
-import { awaitScenesAgain, joinScenes, startMerge } from '../domain/scenes.ts';
+import { awaitScenesAgain, joinScenes, SCENE_NOT_RECORDED, startMerge } from '../domain/scenes.ts';
 import { markFailed } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
 import { submitJob } from './submit-job.ts';
@@ -88,6 +88,20 @@ export async function runJoin(deps: JoinDeps, parentId: string, known?: Job): Pr
     case 'wait':
       return 'waiting';
   }
+}
+
+/**
+ * A creator that could not record every scene: the sequence fails at once with SCENE_NOT_RECORDED
+ * and the join stops the scenes it did record (their slots and estimates back).
+ */
+export async function abandonSequence(deps: JoinDeps, parentId: string): Promise<void> {
+  const failed = await updateJob(deps, parentId, (current) =>
+    current.awaitingScenes && current.state === 'queued'
+      ? markFailed(current, SCENE_NOT_RECORDED, deps.now())
+      : undefined,
+  );
+  await settle(deps, failed);
+  await runJoin(deps, parentId);
 }
 
 /** The reconciler's turn at an awaiting sequence that is due: join, and if it still waits, look again later. */

@@ -9,10 +9,16 @@ import { createJob } from '../domain/transitions.ts';
 import { type AdmittedCreate, admitCreate } from '../limits/admission.ts';
 import { refundBudget, reserveBudget } from '../limits/budget.ts';
 import { startRecorded } from './create-video.ts';
+import { abandonSequence } from './join-scenes.ts';
 
-/** Gives back every admission taken so far; never throws (each undo logs its own failure). */
+/**
+ * Gives back every admission taken so far; never throws (each undo logs its own failure). Scene ids
+ * are this request's own, never recorded by a duplicate: a conflict on the sequence's video (a
+ * concurrent duplicate of its Idempotency-Key) must not read as "recorded" and keep their slots.
+ */
 async function undoAll(admissions: readonly AdmittedCreate[], error: unknown): Promise<void> {
-  for (const admitted of admissions) await admitted.undo(error);
+  const reason = new Error(`the sequence's scenes were not recorded: ${String(error)}`);
+  for (const admitted of admissions) await admitted.undo(reason);
 }
 
 /**
@@ -79,8 +85,15 @@ export async function recordScenes(
     try {
       await deps.jobs.create(child);
     } catch (error) {
-      // the scenes not recorded give their admissions back; the join fails the sequence for them
+      // the scenes not recorded give their admissions back; the sequence fails now and the scenes
+      // recorded stop before anything submits them (the reconciler's join would, later)
       await undoAll(admissions.slice(index), error);
+      await abandonSequence(deps, id).catch((abandon: unknown) =>
+        deps.logger.error('failing a sequence whose scenes were not all recorded failed', {
+          jobId: id,
+          error: String(abandon),
+        }),
+      );
       throw error;
     }
     children.push(child);

@@ -4,6 +4,8 @@ import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import { type Job, jobStatus } from '../../../functions/core/domain/job.ts';
 import { DEFAULT_POLICY as policy } from '../../../functions/core/domain/policy.ts';
 import {
+  AWAIT_LOOK_MAX_POLLS,
+  awaitScenesAgain,
   createSceneParent,
   joinScenes,
   markSceneGenerated,
@@ -121,6 +123,19 @@ describe('parallel scenes', () => {
       error: SCENE_NOT_RECORDED,
       cancel: [a.id, b.id],
     });
+  });
+
+  it('the reconciler looks at a waiting sequence less often the longer it waits, within a bound', () => {
+    const { parent } = sequence();
+    const poll = policy.pollIntervalMs;
+    expect(awaitScenesAgain(parent, T0 + 1_000, policy).dueAt).toBe(T0 + 1_000 + poll);
+    expect(awaitScenesAgain(parent, T0 + 4 * poll, policy).dueAt).toBe(T0 + 4 * poll + 2 * poll);
+    const hourOn = T0 + 3_600_000;
+    expect(awaitScenesAgain(parent, hourOn, policy).dueAt).toBe(hourOn + AWAIT_LOOK_MAX_POLLS * poll);
+    // over a two-hour wait, a few dozen looks instead of one a poll interval
+    let looks = 0;
+    for (let at = T0; at < T0 + 7_200_000; at = awaitScenesAgain(parent, at, policy).dueAt as number) looks++;
+    expect(looks).toBeLessThan(7_200_000 / poll / 4);
   });
 
   it('a parent that ended (deleted, timed out) stops its running scenes', () => {
