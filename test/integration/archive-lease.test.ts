@@ -67,9 +67,9 @@ function worker() {
       await table.pass();
       return store.get(id);
     },
-    save: async (next) => {
+    save: async (next, previous) => {
       await table.pass();
-      const written = await store.save(next);
+      const written = await store.save(next, previous);
       if (written) saves.push(next);
       return written;
     },
