@@ -61,8 +61,8 @@ async function run(): Promise<BenchResult> {
       // the jobs written terminal, so the drain is waited for without reading
       deps.jobs = {
         ...jobs,
-        async save(next, previous) {
-          const saved = await jobs.save(next, previous);
+        async save(next) {
+          const saved = await jobs.save(next);
           if (saved && (next.state === 'completed' || next.state === 'failed'))
             ended[next.state].add(next.id);
           return saved;

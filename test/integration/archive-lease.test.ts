@@ -67,9 +67,9 @@ function worker() {
       await table.pass();
       return store.get(id);
     },
-    save: async (next, previous) => {
+    save: async (next) => {
       await table.pass();
-      const written = await store.save(next, previous);
+      const written = await store.save(next);
       if (written) saves.push(next);
       return written;
     },

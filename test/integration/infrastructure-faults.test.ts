@@ -165,10 +165,10 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
       ...stack.deps,
       jobs: {
         ...stack.deps.jobs,
-        save: (next: Job, previous?: Job) =>
+        save: (next: Job) =>
           next.state === 'completed'
             ? Promise.reject(new Error('process killed'))
-            : stack.deps.jobs.save(next, previous),
+            : stack.deps.jobs.save(next),
       },
     };
     await expect(archiveVideo(dyingBeforeRecord, video.id)).rejects.toThrow('process killed');
@@ -186,8 +186,8 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
     const store = stack.deps.jobs;
     const dying = {
       ...store,
-      save: (next: Job, previous?: Job) =>
-        next.state === 'submitted' ? Promise.reject(new Error('process killed')) : store.save(next, previous),
+      save: (next: Job) =>
+        next.state === 'submitted' ? Promise.reject(new Error('process killed')) : store.save(next),
     };
     const video = await withDeps({ jobs: dying }, () =>
       stack.createVideo({ prompt: 'a heron, unrecorded', seconds: '4' }),
@@ -208,10 +208,10 @@ describe('dead letters', () => {
     // DynamoDB refusing the archiver's writes: every delivery fails when it tries to claim the job
     const refusing = {
       ...store,
-      save: (next: Job, previous?: Job) =>
+      save: (next: Job) =>
         next.id === video?.id && next.archiveLease !== undefined
           ? Promise.reject(new Error('DynamoDB unreachable'))
-          : store.save(next, previous),
+          : store.save(next),
     };
     await withDeps({ jobs: refusing }, async () => {
       video = await stack.createVideo({ prompt: 'a lantern adrift', seconds: '4' });

@@ -42,7 +42,7 @@ export async function updateJob(
   known?: Job,
 ): Promise<Updated | undefined> {
   const first = known && decide(known);
-  if (first && known && (await deps.jobs.save(first, known))) {
+  if (first && known && (await deps.jobs.save(first))) {
     await announce(deps, known, first);
     return counted(deps, { job: first, changed: true, previous: known });
   }
@@ -51,7 +51,7 @@ export async function updateJob(
     if (!job) return undefined;
     const next = decide(job);
     if (!next) return { job, changed: false };
-    if (await deps.jobs.save(next, job)) {
+    if (await deps.jobs.save(next)) {
       await announce(deps, job, next);
       return counted(deps, { job: next, changed: true, previous: job });
     }

@@ -20,10 +20,8 @@ export interface JobStore {
   /**
    * Writes `next` if the stored job is still at `next.version - 1`.
    * Answers false when someone else wrote first (the caller re-reads and decides again).
-   * `previous`, the copy `next` was decided from, lets a store send only what changed: each
-   * version of a job is written once, so the stored job at `previous.version` is that copy.
    */
-  save(next: Job, previous?: Job): Promise<boolean>;
+  save(next: Job): Promise<boolean>;
   /** A tenant's visible (not deleted) jobs in id order, which is creation order. */
   listByTenant(tenant: string, query: ListQuery): Promise<JobPage>;
   /** Active jobs in `state` whose `dueAt` has passed, oldest first (jobs waiting for a slot are not among them). */

@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../../domain/job.ts';
 import { isTerminal } from '../../domain/job.ts';
 import type { JobStore } from '../job-store.ts';
 import { JobConflictError } from '../job-store.ts';
-import { itemUpdate } from './item-changes.ts';
 import { JOBS_TABLE } from './jobs-table.ts';
 
 /** How long a deleted job's tombstone stays, so late webhooks still find (and ignore) it. */
@@ -90,34 +83,13 @@ export function createDynamoJobStore(client: DynamoDBClient, tableName: string):
       return Item ? fromItem(Item) : undefined;
     },
 
-    async save(next, previous) {
-      const condition = '#version = :previous';
-      // only what changed: the fal input, prompt, plan and outbox a transition leaves alone stay off the wire
-      const update =
-        previous?.version === next.version - 1 ? itemUpdate(toItem(previous), toItem(next)) : undefined;
-      if (!update)
-        return conditionalPut(
-          toItem(next),
-          condition,
-          { '#version': 'version' },
-          { ':previous': next.version - 1 },
-        );
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { id: next.id },
-            UpdateExpression: update.expression,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: { ...update.names, '#version': 'version' },
-            ExpressionAttributeValues: { ...update.values, ':previous': next.version - 1 },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    save(next) {
+      return conditionalPut(
+        toItem(next),
+        '#version = :previous',
+        { '#version': 'version' },
+        { ':previous': next.version - 1 },
+      );
     },
 
     async listByTenant(tenant, { after, limit, order }) {
