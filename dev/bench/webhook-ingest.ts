@@ -90,7 +90,8 @@ interface Target {
 }
 
 /** A phase's figures as they come, on stderr: a run cut short still shows what it measured. */
-const progress = (line: string) => console.error(`  [webhook] ${line}`);
+const progress = (line: string) =>
+  console.error(`  [webhook ${Math.round(performance.now() / 1000)} s] ${line}`);
 
 /** Process CPU in ms (user + system) of this process (the servers) and of dynalite's. */
 async function cpuNow(dynamo: DynamoProcess) {
