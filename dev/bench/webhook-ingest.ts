@@ -217,9 +217,11 @@ function startBareEndpoint() {
  */
 function startPeer(deps: Deps, signer: Signer, queue: LocalQueue, moveIndexKeys?: boolean) {
   const { config } = deps;
-  return startServer(
+  // counted by the same SDK middleware as Reelay's client: both pay for it alike
+  const counter = countingClient(config.endpoints.dynamodb as string, config.region);
+  const server = startServer(
     createPeerReceiver({
-      dynamo: new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+      dynamo: counter.client,
       table: config.jobsTable,
       jwks: async () => ({ keys: [signer.jwk as Record<string, unknown>] }),
       enqueue: async (jobId) => {
@@ -230,18 +232,21 @@ function startPeer(deps: Deps, signer: Signer, queue: LocalQueue, moveIndexKeys?
       }),
     }),
   );
+  return server.then((started) => ({ ...started, counter }));
 }
 
 const ARCHIVE_ROUNDS = 3;
-/** Each archive round's phases: shorter than the offered-load phase, as each is drained after. */
+/** Each archive round's phases: shorter than the offered-load phase, so three rounds fit the bench's time. */
 const ARCHIVE_PHASE_MS = 5_000;
 
 /**
  * Reelay's webhook at the offered rate, alone and while the real archiver consumes its messages in
  * the same process (4 at once, as the local stack runs it, downloading each clip from a loopback
  * source into the embedded s3rver): how much of `npm start`'s webhook latency is the archive's.
- * The two alternate over a few rounds (the order swapped each round), the archive drained between
- * them, so a change in the neighbours' load falls on both; medians over the rounds.
+ * The two alternate over a few rounds (the order swapped each round), so a change in the
+ * neighbours' load falls on both; medians over the rounds. The archiver (about 16 clips a second
+ * here against 200 deliveries) is held while Reelay runs alone and resumed with its backlog, so each
+ * archive phase has it busy throughout, as a burst does to `npm start`.
  */
 async function archiveShare(
   deps: Deps,
@@ -271,8 +276,16 @@ async function archiveShare(
   const alone: LoadSummary[] = [];
   const withArchive: LoadSummary[] = [];
   const phase = async (archiving: boolean) => {
-    route(archiving ? queue : idle);
     const jobs = await seedSubmittedJobs(deps, 'local', perPhase);
+    if (archiving) queue.resume();
+    else {
+      queue.hold();
+      // the archives already under way finish before Reelay runs alone (bounded: a failed one hides for a minute)
+      const until = performance.now() + 5_000;
+      while (queue.depth().inFlight > 0 && performance.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+    }
+    route(archiving ? queue : idle);
     const offered = summarize(
       await runLoad({
         port,
@@ -285,8 +298,6 @@ async function archiveShare(
     progress(
       `${archiving ? 'with the archiver' : 'alone'}: p50 ${offered.p50Ms} ms, p99 ${offered.p99Ms} ms`,
     );
-    // the archive's backlog must not spill into the next phase
-    await queue.drained();
     (archiving ? withArchive : alone).push(offered);
   };
   try {
@@ -303,6 +314,7 @@ async function archiveShare(
     return { alone: summary(alone), withArchive: summary(withArchive), archived: queue.depth() };
   } finally {
     route(idle);
+    queue.hold();
     await queue.close();
     await source.close();
   }
@@ -372,6 +384,7 @@ async function run(): Promise<BenchResult> {
     const deliveries = jobs.map((job) => delivery(signer, job));
     progress('seeded');
     counter?.reset();
+    peer.counter.reset();
     // each delivery is a first delivery for a job of its own; the bare endpoint may repeat them
     const [reelay, peered, moving, ceiling] = (await measure(stack.dynamoProcess, [
       { name: 'reelay', port: Number(new URL(stack.url).port), deliveries, cycle: false },
@@ -394,6 +407,12 @@ async function run(): Promise<BenchResult> {
     const accepted = reelay.sustained.ok + reelay.offered.ok + WARMUP;
     const enqueued = archiveQueue.depth().visible;
     const peerEnqueued = peerQueue.depth().visible;
+    const peerCounts = peer.counter.counts();
+    const peerAccepted = peered.sustained.ok + peered.offered.ok + WARMUP;
+    const perAccepted = (counts: Record<string, number>, accepted: number) =>
+      Object.entries(counts)
+        .map(([key, n]) => `${key} ${round(n / accepted, 2)}`)
+        .join(', ');
     const itemBytes = {
       reelay: await storedItemBytes(stack.deps, jobs[WARMUP] as Job),
       peer: await storedItemBytes(stack.deps, peerJobs[WARMUP] as Job),
@@ -472,11 +491,7 @@ async function run(): Promise<BenchResult> {
         `the peer moving the byDue keys as Reelay does sustains ${movingRatio}x the plain peer; dynalite CPU per delivery ${moving.cpu.dynamoMs} ms against ${peered.cpu.dynamoMs} ms (Reelay ${reelay.cpu.dynamoMs} ms)`,
         `CPU per delivery in the closed loop: server ${reelay.cpu.serverMs} ms Reelay, ${peered.cpu.serverMs} ms peer; dynalite ${reelay.cpu.dynamoMs} ms Reelay, ${peered.cpu.dynamoMs} ms peer`,
         `the job item after capture, as stored (DynamoDB JSON): Reelay ${itemBytes.reelay} bytes, the peer ${itemBytes.peer} bytes`,
-        `Reelay's DynamoDB requests per accepted delivery: ${round(reelayRequests / accepted, 2)} (${Object.entries(
-          reelayCounts,
-        )
-          .map(([key, n]) => `${key} ${round(n / accepted, 2)}`)
-          .join(', ')}); the peer's: GetItem 1, PutItem 1`,
+        `DynamoDB requests per accepted delivery, counted by SDK middleware: Reelay ${round(reelayRequests / accepted, 2)} (${perAccepted(reelayCounts, accepted)}); the peer ${perAccepted(peerCounts, peerAccepted)}`,
         `interleaved over ${ARCHIVE_ROUNDS} rounds at ${OFFERED_PER_SECOND}/s for ${ARCHIVE_PHASE_MS / 1000} s: Reelay alone p50 / p99 ${inProcess.alone.p50Ms} / ${inProcess.alone.p99Ms} ms, with the archiver in the same process ${inProcess.withArchive.p50Ms} / ${inProcess.withArchive.p99Ms} ms (medians): the difference is the local archive's share`,
         `the peer enqueued ${peerEnqueued} for ${peered.sustained.ok + peered.offered.ok + moving.sustained.ok + moving.offered.ok + 2 * WARMUP} accepted`,
         `${enqueued} archive messages enqueued for ${reelay.sustained.ok + reelay.offered.ok + WARMUP} accepted deliveries (before the archive rounds); load generator in its own process`,
@@ -486,6 +501,7 @@ async function run(): Promise<BenchResult> {
         offeredPerSecond: OFFERED_PER_SECOND,
         reelay,
         reelayDynamo: reelayCounts,
+        peerDynamo: peerCounts,
         inProcess,
         peer: peered,
         peerMovingIndexKeys: moving,
