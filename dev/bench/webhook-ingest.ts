@@ -78,7 +78,8 @@ export interface CpuShare {
   dynamoMs: number;
 }
 
-type Measured = { sustained: LoadSummary; offered: LoadSummary; cpu: CpuShare };
+/** `cpu` over the closed loop (each at its own pace), `cpuOffered` at the same offered rate for all. */
+type Measured = { sustained: LoadSummary; offered: LoadSummary; cpu: CpuShare; cpuOffered: CpuShare };
 
 interface Target {
   /** Names its profile file. */
@@ -112,7 +113,7 @@ async function charged(dynamo: DynamoProcess, name: string, spec: LoadSpec) {
   const per = (ms: number) => round(ms / Math.max(1, summary.ok), 2);
   const cpu = { serverMs: per(after.server - before.server), dynamoMs: per(after.dynamo - before.dynamo) };
   progress(
-    `${name} closed loop: ${summary.perSecond}/s, CPU per delivery: server ${cpu.serverMs} ms, dynalite ${cpu.dynamoMs} ms`,
+    `${name}: ${summary.perSecond}/s, p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms; CPU per delivery: server ${cpu.serverMs} ms, dynalite ${cpu.dynamoMs} ms`,
   );
   return { summary, cpu };
 }
@@ -121,7 +122,8 @@ async function charged(dynamo: DynamoProcess, name: string, spec: LoadSpec) {
  * For each target: a warm-up, then the most it sustains (closed loop), then latency at a fixed
  * offered load (open loop). Each phase runs for every target in turn before the next phase, so a
  * change in the machine's load over the run falls on all of them alike. CPU per delivery is taken
- * over the closed loop, where each process is busiest.
+ * over both: the closed loop (each at its own pace) and the offered rate (the same pace for all, so
+ * the fixed cost of waking an idle process falls alike).
  */
 async function measure(dynamo: DynamoProcess, targets: Target[]): Promise<Measured[]> {
   const spec = (
@@ -155,10 +157,12 @@ async function measure(dynamo: DynamoProcess, targets: Target[]): Promise<Measur
         ),
       ),
     );
-  const offered: LoadSummary[] = [];
-  for (const target of targets) {
-    const summary = summarize(
-      await runLoad(
+  const offered: Array<Awaited<ReturnType<typeof charged>>> = [];
+  for (const target of targets)
+    offered.push(
+      await charged(
+        dynamo,
+        `${target.name}-at-${OFFERED_PER_SECOND}`,
         spec(
           target,
           target.deliveries.slice(WARMUP + SUSTAINED_MAX),
@@ -167,12 +171,10 @@ async function measure(dynamo: DynamoProcess, targets: Target[]): Promise<Measur
         ),
       ),
     );
-    progress(`${target.name} at ${OFFERED_PER_SECOND}/s: p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms`);
-    offered.push(summary);
-  }
   return targets.map((_, i) => {
     const closed = sustained[i] as Awaited<ReturnType<typeof charged>>;
-    return { sustained: closed.summary, cpu: closed.cpu, offered: offered[i] as LoadSummary };
+    const open = offered[i] as Awaited<ReturnType<typeof charged>>;
+    return { sustained: closed.summary, cpu: closed.cpu, offered: open.summary, cpuOffered: open.cpu };
   });
 }
 
@@ -244,61 +246,60 @@ const ARCHIVE_PHASE_MS = 5_000;
  * the same process (4 at once, as the local stack runs it, downloading each clip from a loopback
  * source into the embedded s3rver): how much of `npm start`'s webhook latency is the archive's.
  * The two alternate over a few rounds (the order swapped each round), so a change in the
- * neighbours' load falls on both; medians over the rounds. The archiver (about 16 clips a second
- * here against 200 deliveries) is held while Reelay runs alone and resumed with its backlog, so each
- * archive phase has it busy throughout, as a burst does to `npm start`.
+ * neighbours' load falls on both; medians over the rounds. Each archive phase has an archiver of its
+ * own, busy from its first second, and closed (its backlog dropped) when the phase ends: the archive
+ * manages a few dozen clips a second here against 200 deliveries, and a backlog carried on would
+ * make each phase heavier than the last.
  */
-async function archiveShare(
-  deps: Deps,
-  port: number,
-  signer: Signer,
-  idle: LocalQueue,
-  route: (queue: LocalQueue) => void,
-) {
+async function archiveShare(deps: Deps, port: number, signer: Signer, route: (queue?: LocalQueue) => void) {
   const source = await startSourceServer();
-  const queue = new LocalQueue({
-    name: 'bench-archive-in-process',
-    region: 'us-east-1',
-    visibilityTimeoutMs: 60_000,
-    maxReceiveCount: 5,
-    concurrency: 4,
-  });
   const { config } = deps;
   // the loopback source stands in for fal's media host
   const host = new URL(source.url(1)).host;
-  queue.start(
-    createArchiverHandler({
-      ...deps,
-      config: { ...config, fal: { ...config.fal, mediaHosts: [...config.fal.mediaHosts, host] } },
-    }),
-  );
+  const archiver = createArchiverHandler({
+    ...deps,
+    config: { ...config, fal: { ...config.fal, mediaHosts: [...config.fal.mediaHosts, host] } },
+  });
   const perPhase = (OFFERED_PER_SECOND * ARCHIVE_PHASE_MS) / 1000;
   const alone: LoadSummary[] = [];
   const withArchive: LoadSummary[] = [];
+  let archived = 0;
   const phase = async (archiving: boolean) => {
     const jobs = await seedSubmittedJobs(deps, 'local', perPhase);
-    if (archiving) queue.resume();
-    else {
-      queue.hold();
-      // the archives already under way finish before Reelay runs alone (bounded: a failed one hides for a minute)
-      const until = performance.now() + 5_000;
-      while (queue.depth().inFlight > 0 && performance.now() < until)
-        await new Promise((r) => setTimeout(r, 20));
+    const queue = archiving
+      ? new LocalQueue({
+          name: 'bench-archive-in-process',
+          region: 'us-east-1',
+          visibilityTimeoutMs: 60_000,
+          maxReceiveCount: 5,
+          concurrency: 4,
+        })
+      : undefined;
+    queue?.start(archiver);
+    route(queue);
+    try {
+      const offered = summarize(
+        await runLoad({
+          port,
+          requests: jobs.map((job) => delivery(signer, job, source.url(VIDEO_BYTES))),
+          mode: { kind: 'open', ratePerSecond: OFFERED_PER_SECOND },
+          maxMs: ARCHIVE_PHASE_MS,
+          requestTimeoutMs: 10_000,
+        }),
+      );
+      progress(
+        `${archiving ? 'with the archiver' : 'alone'}: p50 ${offered.p50Ms} ms, p99 ${offered.p99Ms} ms`,
+      );
+      (archiving ? withArchive : alone).push(offered);
+    } finally {
+      route(undefined);
+      if (queue) {
+        const { visible, inFlight } = queue.depth();
+        archived += perPhase - visible - inFlight;
+        queue.hold();
+        await queue.close();
+      }
     }
-    route(archiving ? queue : idle);
-    const offered = summarize(
-      await runLoad({
-        port,
-        requests: jobs.map((job) => delivery(signer, job, source.url(VIDEO_BYTES))),
-        mode: { kind: 'open', ratePerSecond: OFFERED_PER_SECOND },
-        maxMs: ARCHIVE_PHASE_MS,
-        requestTimeoutMs: 10_000,
-      }),
-    );
-    progress(
-      `${archiving ? 'with the archiver' : 'alone'}: p50 ${offered.p50Ms} ms, p99 ${offered.p99Ms} ms`,
-    );
-    (archiving ? withArchive : alone).push(offered);
   };
   try {
     for (let round = 0; round < ARCHIVE_ROUNDS; round++)
@@ -311,11 +312,8 @@ async function archiveShare(
       failed: runs.reduce((sum, s) => sum + s.failed, 0),
       rounds: runs,
     });
-    return { alone: summary(alone), withArchive: summary(withArchive), archived: queue.depth() };
+    return { alone: summary(alone), withArchive: summary(withArchive), archivedAbout: archived };
   } finally {
-    route(idle);
-    queue.hold();
-    await queue.close();
     await source.close();
   }
 }
@@ -417,15 +415,9 @@ async function run(): Promise<BenchResult> {
       reelay: await storedItemBytes(stack.deps, jobs[WARMUP] as Job),
       peer: await storedItemBytes(stack.deps, peerJobs[WARMUP] as Job),
     };
-    const inProcess = await archiveShare(
-      stack.deps,
-      Number(new URL(stack.url).port),
-      signer,
-      archiveQueue,
-      (queue) => {
-        archiveTarget = queue;
-      },
-    );
+    const inProcess = await archiveShare(stack.deps, Number(new URL(stack.url).port), signer, (queue) => {
+      archiveTarget = queue ?? archiveQueue;
+    });
     const dynamo = await dynamoOnly(stack.deps, jobs);
 
     const ratio = round(reelay.sustained.perSecond / ceiling.sustained.perSecond, 3);
@@ -439,8 +431,8 @@ async function run(): Promise<BenchResult> {
       m.offered.p50Ms,
       m.offered.p99Ms,
       m.offered.failed,
-      m.cpu.serverMs,
-      dynamoCpu ? m.cpu.dynamoMs : '',
+      m.cpuOffered.serverMs,
+      dynamoCpu ? m.cpuOffered.dynamoMs : '',
     ];
     const archiveRow = (name: string, a: typeof inProcess.alone) => [
       name,
@@ -460,8 +452,8 @@ async function run(): Promise<BenchResult> {
         `p50 ms @${OFFERED_PER_SECOND}/s`,
         `p99 ms @${OFFERED_PER_SECOND}/s`,
         'failed',
-        'server CPU ms / delivery',
-        'dynalite CPU ms / delivery',
+        `server CPU ms / delivery @${OFFERED_PER_SECOND}/s`,
+        `dynalite CPU ms / delivery @${OFFERED_PER_SECOND}/s`,
       ],
       rows: [
         row('Reelay webhook (verify + DynamoDB + enqueue)', reelay),
@@ -489,6 +481,7 @@ async function run(): Promise<BenchResult> {
         `ratio ${ratio}: Reelay ingests ${ratio}x of what the same server does with no work at all (${CONCURRENCY} connections, ${SUSTAINED_MS / 1000} s)`,
         `against the peer: sustained ${peerRatio}x of the peer's rate (goal >= 0.85), p99 at ${OFFERED_PER_SECOND}/s ${p99Ratio}x the peer's (goal <= 3); first deliveries only, each system on jobs of its own`,
         `the peer moving the byDue keys as Reelay does sustains ${movingRatio}x the plain peer; dynalite CPU per delivery ${moving.cpu.dynamoMs} ms against ${peered.cpu.dynamoMs} ms (Reelay ${reelay.cpu.dynamoMs} ms)`,
+        `CPU per delivery at ${OFFERED_PER_SECOND}/s: server ${reelay.cpuOffered.serverMs} ms Reelay, ${peered.cpuOffered.serverMs} ms peer; dynalite ${reelay.cpuOffered.dynamoMs} ms Reelay, ${peered.cpuOffered.dynamoMs} ms peer`,
         `CPU per delivery in the closed loop: server ${reelay.cpu.serverMs} ms Reelay, ${peered.cpu.serverMs} ms peer; dynalite ${reelay.cpu.dynamoMs} ms Reelay, ${peered.cpu.dynamoMs} ms peer`,
         `the job item after capture, as stored (DynamoDB JSON): Reelay ${itemBytes.reelay} bytes, the peer ${itemBytes.peer} bytes`,
         `DynamoDB requests per accepted delivery, counted by SDK middleware: Reelay ${round(reelayRequests / accepted, 2)} (${perAccepted(reelayCounts, accepted)}); the peer ${perAccepted(peerCounts, peerAccepted)}`,
