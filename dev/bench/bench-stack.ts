@@ -1,21 +1,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../local-stack.ts';
-import { startDynamoProcess } from './dynamo-process.ts';
+import { type DynamoProcess, startDynamoProcess } from './dynamo-process.ts';
 import { BENCH_DIR } from './paths.ts';
 
 export interface BenchStack extends LocalStack {
+  /** The dynalite process behind it (its CPU time is the stand-in's share). */
+  dynamoProcess: DynamoProcess;
   close(): Promise<void>;
 }
+
+export type BenchStackOptions = Omit<LocalStackOptions, 'env'> & {
+  /** Profile dynalite's process (`--cpu-prof`) into this directory. */
+  dynamoCpuProfileDir?: string;
+};
 
 /**
  * The local stack on free loopback ports in a throwaway data dir, with dynalite in memory in its
  * own process (as DynamoDB is not in Lambda's), and no schedule: nothing here needs the
  * reconciler, and its runs would blur the counts.
  */
-export async function startBenchStack(options: Omit<LocalStackOptions, 'env'> = {}): Promise<BenchStack> {
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
+  const { dynamoCpuProfileDir, ...stackOptions } = options;
   const dataDir = mkdtempSync(join(BENCH_DIR, 'stack-'));
-  const dynamo = await startDynamoProcess();
+  const dynamo = await startDynamoProcess({ cpuProfileDir: dynamoCpuProfileDir });
   try {
     const stack = await startLocalStack({
       env: {
@@ -35,12 +43,13 @@ export async function startBenchStack(options: Omit<LocalStackOptions, 'env'> = 
       },
       inMemory: true,
       schedule: false,
-      ...options,
+      ...stackOptions,
     });
     // the dev tenant's own generous limits (100 creates, 1,000 requests a minute) are still below a benchmark's
     await stack.deps.tenants.setLimits('local', { requestsPerMinute: 100_000, createsPerMinute: 10_000 });
     return {
       ...stack,
+      dynamoProcess: dynamo,
       async close() {
         await stack.stop();
         await dynamo.close();

@@ -16,6 +16,11 @@ export interface PeerReceiverOptions {
   jwks: () => Promise<{ keys: Array<Record<string, unknown>> }>;
   enqueue: (jobId: string) => Promise<void>;
   logger?: Logger;
+  /**
+   * Moves the item's `byDue` index keys on capture as Reelay's does (partition `submitted` →
+   * `generated`, due at the archive pickup time): the control for what that move costs the table.
+   */
+  moveIndexKeys?: { partition: string; dueInMs: number };
 }
 
 export function createPeerReceiver(options: PeerReceiverOptions): Hono {
@@ -63,6 +68,10 @@ export function createPeerReceiver(options: PeerReceiverOptions): Hono {
             state: payload.status === 'OK' ? 'generated' : 'failed',
             videoUrl: payload.payload?.video?.url,
             version: Number(job.version) + 1,
+            ...(options.moveIndexKeys && {
+              activeState: options.moveIndexKeys.partition,
+              dueAt: Date.now() + options.moveIndexKeys.dueInMs,
+            }),
           },
           ConditionExpression: '#version = :version',
           ExpressionAttributeNames: { '#version': 'version' },
