@@ -46,7 +46,11 @@ export function wholeEstimateUsd(job: Pick<Job, 'estimatedCostUsd' | 'scenesEsti
  */
 export function costOf(job: Job): { costUsd: number | null; basis: CostBasis | null } {
   if (job.state !== 'completed' && job.state !== 'failed') return { costUsd: null, basis: null };
-  if (job.generatedAt === undefined) return { costUsd: 0, basis: 'not_billed' };
+  if (job.generatedAt === undefined)
+    // a failed sequence's video made nothing itself, but fal billed the scenes it had made
+    return job.scenesBilledUsd
+      ? { costUsd: job.scenesBilledUsd, basis: 'estimate' }
+      : { costUsd: 0, basis: 'not_billed' };
   if (job.actualCostUsd !== undefined) return { costUsd: job.actualCostUsd, basis: 'actual' };
   return { costUsd: wholeEstimateUsd(job), basis: 'estimate' };
 }

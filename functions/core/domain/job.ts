@@ -151,6 +151,8 @@ export interface Job {
    * so the video shows, settles and counts the whole sequence's cost, not only its merge's.
    */
   scenesEstimateUsd?: number;
+  /** A parallel sequence's video that failed: the estimate of the scenes fal had made (and billed) by then. */
+  scenesBilledUsd?: number;
 }
 
 /** Which sequence a scene job belongs to, and its place in it. */

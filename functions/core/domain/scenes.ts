@@ -5,8 +5,9 @@
  * starts, or that the sequence fails. Pure: the jobs in, a decision or the next job out.
  */
 import { isTerminal, type Job, type JobError } from './job.ts';
+import { toMicros } from './limits.ts';
 import type { JobPolicy } from './policy.ts';
-import { advance, type NewJob, submitLeaseUntil } from './transitions.ts';
+import { advance, markFailed, type NewJob, submitLeaseUntil } from './transitions.ts';
 
 /** What the join decides for a parent and its children (in scene order; undefined: not recorded). */
 export type SceneJoin =
@@ -83,6 +84,23 @@ export function createSceneParent(
     dueAt: now + policy.submitLeaseMs,
     ...(budgetDay !== undefined && { budgetDay }),
   };
+}
+
+/**
+ * A sequence's video fails with `error`: it records what fal had billed for its scenes by then (the
+ * estimate of each scene that made its output), which its cost and the statistics show.
+ */
+export function failSequence(
+  parent: Job,
+  children: readonly (Job | undefined)[],
+  error: JobError,
+  now: number,
+): Job {
+  const billed = children.reduce(
+    (micros, child) => micros + (child?.state === 'completed' ? toMicros(child.estimatedCostUsd) : 0),
+    0,
+  );
+  return { ...markFailed(parent, error, now), ...(billed > 0 && { scenesBilledUsd: billed / 1_000_000 }) };
 }
 
 /** However long a sequence has waited, the reconciler looks at it again within this many poll intervals. */

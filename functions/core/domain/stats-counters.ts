@@ -57,6 +57,11 @@ export function jobEndCounters(job: Job): Counters {
   }
   for (const [phase, ms] of Object.entries(phaseDurations(job)))
     counters[`${cell}|h.${phase}.${histogramBucket(Math.max(0, ms))}`] = 1;
+  if (job.generatedAt === undefined && job.scenesBilledUsd) {
+    // a failed sequence: what fal billed for the scenes it made before it failed
+    counters[`${cell}|billed`] = 1;
+    counters[`${cell}|est_micros`] = toMicros(job.scenesBilledUsd);
+  }
   if (job.generatedAt !== undefined) {
     counters[`${cell}|billed`] = 1;
     counters[`${cell}|est_micros`] = toMicros(wholeEstimateUsd(job));

@@ -1,6 +1,12 @@
 import type { EngineDeps } from '../deps.ts';
 import { isTerminal, type Job } from '../domain/job.ts';
-import { awaitScenesAgain, joinScenes, SCENE_NOT_RECORDED, startMerge } from '../domain/scenes.ts';
+import {
+  awaitScenesAgain,
+  failSequence,
+  joinScenes,
+  SCENE_NOT_RECORDED,
+  startMerge,
+} from '../domain/scenes.ts';
 import { markFailed } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
 import { submitJob } from './submit-job.ts';
@@ -60,7 +66,7 @@ export async function runJoin(deps: JoinDeps, parentId: string, known?: Job): Pr
         parentId,
         (current) =>
           current.awaitingScenes && current.state === 'queued'
-            ? markFailed(current, join.error, deps.now())
+            ? failSequence(current, children, join.error, deps.now())
             : undefined,
         parent,
       );
@@ -97,7 +103,7 @@ export async function runJoin(deps: JoinDeps, parentId: string, known?: Job): Pr
 export async function abandonSequence(deps: JoinDeps, parentId: string): Promise<void> {
   const failed = await updateJob(deps, parentId, (current) =>
     current.awaitingScenes && current.state === 'queued'
-      ? markFailed(current, SCENE_NOT_RECORDED, deps.now())
+      ? failSequence(current, [], SCENE_NOT_RECORDED, deps.now())
       : undefined,
   );
   await settle(deps, failed);

@@ -3,6 +3,7 @@ import type { ActiveState, Job } from '../domain/job.ts';
 import { isWaiting } from '../domain/limits.ts';
 import { markEventResent } from '../domain/outbox.ts';
 import type { JobPolicy } from '../domain/policy.ts';
+import { failSequence } from '../domain/scenes.ts';
 import {
   claimForSubmit,
   isArchiveLeased,
@@ -14,7 +15,7 @@ import { repairPools } from '../limits/repair.ts';
 import { settle } from '../limits/settle.ts';
 
 import { applyFalOutcome } from './apply-fal-outcome.ts';
-import { reconcileAwaiting, runJoin } from './join-scenes.ts';
+import { readScenes, reconcileAwaiting, runJoin } from './join-scenes.ts';
 import { expireWaiting, pumpWaiting, tenantsWithWaiters } from './pump-queue.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
@@ -54,20 +55,21 @@ const maxAge = (job: Job, policy: JobPolicy) =>
     : 0);
 
 async function failTimedOut(deps: EngineDeps, job: Job): Promise<boolean> {
+  // a sequence's video records what its scenes had cost by then
+  const scenes = job.sceneIds ? await readScenes(deps, job) : [];
   const updated = await updateJob(
     deps,
     job.id,
-    (current) =>
-      current.state === job.state && isDue(current, deps.now())
-        ? markFailed(
-            current,
-            {
-              code: 'timeout',
-              message: `The video did not finish within ${Math.round(maxAge(current, deps.policy) / 60_000)} minutes.`,
-            },
-            deps.now(),
-          )
-        : undefined,
+    (current) => {
+      if (current.state !== job.state || !isDue(current, deps.now())) return undefined;
+      const error = {
+        code: 'timeout',
+        message: `The video did not finish within ${Math.round(maxAge(current, deps.policy) / 60_000)} minutes.`,
+      };
+      return current.sceneIds
+        ? failSequence(current, scenes, error, deps.now())
+        : markFailed(current, error, deps.now());
+    },
     job,
   );
   if (updated?.changed && job.requestId) {

@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { FFMPEG } from '../../../functions/core/domain/catalog/ffmpeg.ts';
 import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
-import { type Job, jobStatus } from '../../../functions/core/domain/job.ts';
+import { costOf } from '../../../functions/core/domain/cost.ts';
+import { type Job, type JobError, jobStatus } from '../../../functions/core/domain/job.ts';
 import { DEFAULT_POLICY as policy } from '../../../functions/core/domain/policy.ts';
 import {
   AWAIT_LOOK_MAX_POLLS,
   awaitScenesAgain,
   createSceneParent,
+  failSequence,
   joinScenes,
   markSceneGenerated,
   SCENE_NOT_RECORDED,
   startMerge,
 } from '../../../functions/core/domain/scenes.ts';
 import { planParallelSequence, toSequenceObject } from '../../../functions/core/domain/sequence.ts';
+import { jobEndCounters } from '../../../functions/core/domain/stats-counters.ts';
 import {
   claimForSubmit,
   createJob,
@@ -112,6 +115,23 @@ describe('parallel scenes', () => {
       error: { code: 'content_policy_violation', message: 'no' },
       cancel: [c.id],
     });
+  });
+
+  it('a failed sequence shows and counts what fal billed for the scenes it had made', () => {
+    const { parent, children } = sequence();
+    const [a, b, c] = children as [Job, Job, Job];
+    const refused = markFailed(b, { code: 'content_policy_violation', message: 'no' }, T0 + 2);
+    const failed = failSequence(parent, [generated(a, 0), refused, c], refused.error as JobError, T0 + 3);
+    expect(failed).toMatchObject({ state: 'failed', scenesBilledUsd: a.estimatedCostUsd });
+    expect(costOf(failed)).toEqual({ costUsd: a.estimatedCostUsd, basis: 'estimate' });
+    const counters = jobEndCounters(failed);
+    expect(Object.entries(counters).filter(([name]) => name.endsWith('|est_micros'))).toEqual([
+      [expect.any(String), Math.round(a.estimatedCostUsd * 1e6)],
+    ]);
+    // no scene made: nothing billed, as before
+    const none = failSequence(parent, [refused, c, undefined], refused.error as JobError, T0 + 3);
+    expect(none.scenesBilledUsd).toBeUndefined();
+    expect(costOf(none)).toEqual({ costUsd: 0, basis: 'not_billed' });
   });
 
   it('a scene still missing after the creator’s submit lease fails the sequence', () => {
