@@ -39,17 +39,7 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
   );
   // a cancelled job gives its slot to the next waiting one and is not charged
   await settle(deps, deleted);
-  if (deleted?.job.sceneIds) {
-    // a sequence's scenes still running stop with it (the follow-up the write sent is the net)
-    await runJoin(deps, id, deleted.job);
-    // and go with it: tombstones that expire as the video's does
-    for (const sceneId of deleted.job.sceneIds) {
-      const gone = await updateJob(deps, sceneId, (current) =>
-        current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
-      );
-      await settle(deps, gone);
-    }
-  }
+  if (deleted?.job.sceneIds) await deleteScenes(deps, deleted.job);
   // it may have completed while fal was asked to cancel: then its object appeared after our first read
   const lateKey = deleted?.job.archive?.key;
   if (lateKey && !job.archive) {
@@ -57,4 +47,18 @@ export async function deleteVideo(deps: Deps, tenant: string, id: string): Promi
     for (const image of Object.values(deleted?.job.images ?? {})) await deps.archive.delete(image.key);
   }
   deps.logger.info('video deleted', { jobId: id, wasTerminal: isTerminal(job.state) });
+}
+
+/**
+ * A deleted sequence's scenes: those still running stop with it (the follow-up its delete sent is
+ * the net), and all go with it, as tombstones that expire as the video's does. Safe to run twice.
+ */
+export async function deleteScenes(deps: Deps, sequence: Job): Promise<void> {
+  await runJoin(deps, sequence.id, sequence);
+  for (const sceneId of sequence.sceneIds ?? []) {
+    const gone = await updateJob(deps, sceneId, (current) =>
+      current.deletedAt === undefined ? markDeleted(current, deps.now()) : undefined,
+    );
+    await settle(deps, gone);
+  }
 }

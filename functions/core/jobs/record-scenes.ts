@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { ResolvedVideo } from '../domain/catalog/index.ts';
 import { newVideoId, newWebhookToken } from '../domain/ids.ts';
-import type { Job } from '../domain/job.ts';
+import { isTerminal, type Job } from '../domain/job.ts';
 import { createSceneParent } from '../domain/scenes.ts';
 import { planParallelSequence } from '../domain/sequence.ts';
 import type { TenantLimits } from '../domain/tenant.ts';
@@ -9,7 +9,8 @@ import { createJob } from '../domain/transitions.ts';
 import { type AdmittedCreate, admitCreate } from '../limits/admission.ts';
 import { refundBudget, reserveBudget } from '../limits/budget.ts';
 import { startRecorded } from './create-video.ts';
-import { abandonSequence } from './join-scenes.ts';
+import { deleteScenes } from './delete-video.ts';
+import { abandonSequence, runJoin } from './join-scenes.ts';
 
 /**
  * Gives back every admission taken so far; never throws (each undo logs its own failure). Scene ids
@@ -105,6 +106,17 @@ export async function recordScenes(
     costUsd: parent.estimatedCostUsd + children.reduce((sum, child) => sum + child.estimatedCostUsd, 0),
     waiting: children.filter((child) => child.waitingSince !== undefined).length,
   });
+  // the sequence may have ended while its scenes were recorded (a delete through a duplicate's
+  // replay of the id): a delete reads the scenes recorded before it, so this one look stops the rest
+  const latest = await deps.jobs.get(id);
+  if (latest?.deletedAt !== undefined) {
+    await deleteScenes(deps, latest ?? parent);
+    return parent;
+  }
+  if (!latest || isTerminal(latest.state)) {
+    await runJoin(deps, id, latest);
+    return parent;
+  }
   // every scene at once: the ones holding a slot go to fal now, the waiting ones to the queue's pump
   await Promise.all(children.map((child) => startRecorded(deps, child)));
   return parent;

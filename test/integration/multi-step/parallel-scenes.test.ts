@@ -4,7 +4,7 @@ import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import type { Job } from '../../../functions/core/domain/job.ts';
 import { utcDay } from '../../../functions/core/domain/limits.ts';
 import { SCENE_NOT_RECORDED } from '../../../functions/core/domain/scenes.ts';
-import type { SequenceObject } from '../../../functions/core/domain/sequence.ts';
+import { type SequenceObject, sequenceIdOf } from '../../../functions/core/domain/sequence.ts';
 import { falRequestsOf } from '../../support/fal-requests.ts';
 import { OTHER_KEY, OTHER_TENANT } from '../../support/other-tenant.ts';
 import { followUpsSent } from '../../support/queue-messages.ts';
@@ -19,8 +19,11 @@ const MERGE = 'fal-ai/ffmpeg-api/merge-videos';
 /** The test stack's defaults (test-stack.ts): overrides merge, so a test puts these back. */
 const UNLIMITED = { maxActiveJobs: 1000, maxQueuedJobs: 1000, dailyBudgetUsd: 100_000 };
 
-/** What the test makes the stack lose: every scene-ended message, or the record of one scene. */
-const lose = { sceneEnded: false, sceneAt: -1 };
+/**
+ * What the test makes the stack lose: every scene-ended message, or the record of one scene; or a
+ * delete of the sequence that lands while its creator records scene `deleteBeforeScene`.
+ */
+const lose = { sceneEnded: false, sceneAt: -1, deleteBeforeScene: -1 };
 
 /** Each function's deps, with the losses the test asks for. */
 function lossy(deps: Deps): Deps {
@@ -32,10 +35,18 @@ function lossy(deps: Deps): Deps {
     },
     jobs: {
       ...deps.jobs,
-      create: (job) =>
-        job.sceneOf?.index === lose.sceneAt
-          ? Promise.reject(new Error('the creator died here'))
-          : deps.jobs.create(job),
+      create: async (job) => {
+        if (job.sceneOf?.index === lose.sceneAt) throw new Error('the creator died here');
+        if (job.sceneOf && job.sceneOf.index === lose.deleteBeforeScene) {
+          lose.deleteBeforeScene = -1;
+          const deleted = await stack.api(`/v1/sequences/${sequenceIdOf(job.sceneOf.jobId)}`, {
+            method: 'DELETE',
+            key: OTHER_KEY,
+          });
+          expect(deleted.status).toBe(200);
+        }
+        return deps.jobs.create(job);
+      },
     },
   };
 }
@@ -49,6 +60,7 @@ beforeAll(async () => {
 afterEach(async () => {
   lose.sceneEnded = false;
   lose.sceneAt = -1;
+  lose.deleteBeforeScene = -1;
   await stack.deps.tenants.setLimits(OTHER_TENANT, UNLIMITED);
 });
 afterAll(async () => {
@@ -156,6 +168,26 @@ describe('parallel scenes through faults', () => {
     expect(scene).toMatchObject({ state: 'failed', error: { code: 'cancelled' } });
     expect(falRequestsOf(stack, recorded as string)).toEqual([]);
     // everything reserved came back: the budget, and no slot or queue place is held for the scenes
+    const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+    expect(after.spentMicros).toBe(before.spentMicros);
+    expect(
+      Object.keys({ ...after.active, ...after.waiting }).filter((id) => parent?.sceneIds?.includes(id)),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('a sequence deleted while its scenes are recorded: the scenes recorded after the delete stop and go too', async () => {
+    lose.deleteBeforeScene = 1;
+    const before = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+    const answer = await post(['recorded before the delete', 'recorded after it'], OTHER_KEY);
+    const parent = await stack.deps.jobs.get(((await answer.json()) as SequenceObject).video_id);
+    expect(parent?.deletedAt).toBeDefined();
+    const scenes = await Promise.all((parent?.sceneIds ?? []).map((id) => stack.deps.jobs.get(id)));
+    expect(scenes.map((scene) => [scene?.state, scene?.deletedAt !== undefined])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+    // neither reached fal, and everything reserved came back
+    for (const scene of scenes) expect(falRequestsOf(stack, scene?.id as string)).toEqual([]);
     const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
     expect(after.spentMicros).toBe(before.spentMicros);
     expect(
