@@ -35,6 +35,7 @@ export const ESM_REQUIRE_BANNER =
  * ships. Code splitting: what a function imports only dynamically (the X-Ray tracer when tracing is
  * on, the SDK's credential providers it does not use) goes to `chunks/`, so a cold start neither reads
  * nor compiles it (BENCHMARKS.md §1). The entry stays `index.mjs` (handler `index.handler`).
+ * local-bundle.ts adds one plugin (bundle-plugins/routes-zod.ts: the API's routes get their own zod).
  */
 export const BUNDLING = {
   bundle: true,

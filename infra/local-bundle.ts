@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, type BuildResult, build, buildSync, type Metafile } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Metafile } from 'esbuild';
+import { routesZod } from './bundle-plugins/routes-zod.ts';
 import { type AssetCopy, BUNDLING, REPO_ROOT } from './bundling.ts';
 
 export interface Bundle {
@@ -28,13 +31,23 @@ export async function bundle(entry: string, outdir: string, assets: AssetCopy[] 
   return finish(await build(options(entry, outdir)), outdir, assets);
 }
 
-/** The same, synchronously: CDK's local bundling hook cannot wait for a promise. */
+/**
+ * The same, synchronously: CDK's local bundling hook cannot wait for a promise, and esbuild's
+ * synchronous API runs no plugins, so this runs `bundle` in a child process (infra/bundle-cli.ts) and
+ * waits for it.
+ */
 export function bundleSync(entry: string, outdir: string, assets: AssetCopy[] = []): Bundle {
-  return finish(buildSync(options(entry, outdir)), outdir, assets);
+  const cli = fileURLToPath(new URL('./bundle-cli.ts', import.meta.url));
+  const printed = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', cli, entry, outdir, JSON.stringify(assets)],
+    { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(printed) as Bundle;
 }
 
 function options(entry: string, outdir: string): BuildOptions {
-  return { ...BUNDLING, entryPoints: [entry], absWorkingDir: REPO_ROOT, outdir };
+  return { ...BUNDLING, entryPoints: [entry], absWorkingDir: REPO_ROOT, outdir, plugins: [routesZod] };
 }
 
 function finish(result: BuildResult, outdir: string, assets: AssetCopy[]): Bundle {

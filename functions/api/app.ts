@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import { downloadOrigins } from '../core/archive/s3/download-origins.ts';
 import type { Deps } from '../core/deps.ts';
 import { bodySize, MB } from '../core/http/body-size.ts';
@@ -7,74 +7,42 @@ import { errorHandler, notFoundHandler } from '../core/http/error-handler.ts';
 import { nosniff } from '../core/http/nosniff.ts';
 import { type AuthEnv, apiKeyAuth } from './auth.ts';
 import { pageCsp } from './csp.ts';
-import { API_GUIDE, withResponseHeaders } from './openapi-guide.ts';
+import { lazyRoutes, onFirstUse } from './lazy-routes.ts';
 import { rateLimit } from './rate-limit.ts';
-import { callbackSecretRoutes } from './routes/callback-secret.ts';
-import { creativeRoutes } from './routes/creative.ts';
-import { editRoutes } from './routes/edits.ts';
-import { eventRoutes } from './routes/events.ts';
-import { extensionRoutes } from './routes/extensions.ts';
-import { insightRoutes } from './routes/insights.ts';
-import { modelRoutes } from './routes/models.ts';
 import { pageRoutes } from './routes/pages.ts';
-import { sequenceRoutes } from './routes/sequences.ts';
-import { videoRoutes } from './routes/videos.ts';
-import { webhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { createWebAssets, type WebAssets } from './web-assets.ts';
-
-const healthRoute = createRoute({
-  method: 'get',
-  path: '/healthz',
-  summary: 'Health check (no key needed)',
-  responses: {
-    200: {
-      description: 'The function answers',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
-    },
-  },
-});
 
 // read once per process: the file list, and each file on first use
 let sharedAssets: WebAssets | undefined;
 
-/** The public API: OpenAI's Videos API shape, plus the catalog, the OpenAPI document, the studio and its reference. */
+/**
+ * The public API: OpenAI's Videos API shape, plus the catalog, the OpenAPI document, the studio and its
+ * reference. The /v1 routes and the document are built on first use (BENCHMARKS.md §1): their schemas
+ * were two thirds of a cold start's CPU, and a container answering only health checks never needs them.
+ */
 export function createApiApp(deps: Deps) {
-  const app = new OpenAPIHono<AuthEnv>();
+  const app = new Hono<AuthEnv>();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
   app.use('*', nosniff());
 
   app.use('*', requestDeadline(deps.config.deadlines.apiMs));
-  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  app.get('/healthz', (c) => c.json({ status: 'ok' as const }, 200));
   sharedAssets ??= createWebAssets();
   const { publicUrl: streamUrl } = deps.config.events;
   const streamOrigins = streamUrl ? [new URL(streamUrl).origin] : [];
   app.route('/', pageRoutes(sharedAssets, pageCsp(downloadOrigins(deps.config), streamOrigins)));
+
+  // one build of the /v1 routes per app, shared by the requests and the document
+  const loadV1 = onFirstUse(async () => (await import('./v1-routes.ts')).v1Routes(deps));
   app.use('/v1/*', apiKeyAuth(deps.resolveKey));
   app.use('/v1/*', rateLimit(deps));
   app.use('/v1/*', bodySize({ json: 1 * MB, multipart: 20 * MB }));
-  // before videoRoutes: /v1/videos/extensions is no video id
-  app.route('/', extensionRoutes(deps));
-  app.route('/', videoRoutes(deps));
-  app.route('/', sequenceRoutes(deps));
-  app.route('/', editRoutes(deps));
-  app.route('/', modelRoutes(deps.styles, deps.config));
-  app.route('/', creativeRoutes(deps));
-  app.route('/', insightRoutes(deps));
-  app.route('/', webhookEndpointRoutes(deps));
-  app.route('/', callbackSecretRoutes(deps));
-  app.route('/', eventRoutes(deps));
+  app.all('/v1/*', lazyRoutes(loadV1));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
-  app.get('/openapi.json', (c) =>
-    c.json(
-      withResponseHeaders(
-        app.getOpenAPI31Document({
-          openapi: '3.1.0',
-          info: { title: 'Reelay', version: '0.1.0', description: API_GUIDE },
-        }),
-      ),
-    ),
+  const document = onFirstUse(async () =>
+    (await import('./openapi-document.ts')).openApiDocument(await loadV1()),
   );
+  app.get('/openapi.json', async (c) => c.json(await document()));
   return app;
 }

@@ -1,7 +1,7 @@
 // zod/mini: the same validation as zod's classic API at a fraction of its cold start (schemas without
 // methods), since every function builds and runs this schema at init (BENCHMARKS.md, cold start)
 import * as z from 'zod/mini';
-import { en } from 'zod/v4/locales';
+import en from 'zod/v4/locales/en.js';
 import { type GlobalLimits, poolShardCount } from './domain/limits.ts';
 import { compileBlocklist } from './domain/prompt-safety.ts';
 import { checkStylePreset, type StylePreset } from './domain/styles.ts';

@@ -14,7 +14,7 @@ import { type Bundle, bundle } from '../../infra/local-bundle.ts';
  * grows with its bytes (BENCHMARKS.md §1).
  */
 const BUDGET_BYTES: Record<FunctionName, number> = {
-  api: 1_285_000,
+  api: 688_000,
   'fal-webhook': 418_000,
   archiver: 635_000,
   'follow-up': 470_000,
@@ -112,6 +112,40 @@ describe('bundle budget', () => {
       expect(sources.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
     },
   );
+
+  it('api builds its /v1 routes on first use: their schemas, classic zod and @hono/zod-openapi are lazy chunks', () => {
+    const lazyOnly =
+      /node_modules\/(zod\/v4\/classic|@hono\/zod-openapi|@asteasolutions)\/|functions\/api\/(routes\/(?!pages)|v1-routes|openapi-)/;
+    expect(sourcesOf('api', sizes.api.initChunks).filter((source) => lazyOnly.test(source))).toEqual([]);
+    expect(sourcesOf('api').some((source) => source.includes('functions/api/routes/videos.ts'))).toBe(true);
+    expect(sourcesOf('api').some((source) => source.includes('node_modules/zod/v4/classic/'))).toBe(true);
+  });
+
+  it("api's init keeps zod/mini's tree-shaken core: the routes' classic zod has its own copy (infra/bundle-plugins)", () => {
+    const initZod = sourcesOf('api', sizes.api.initChunks).filter((source) =>
+      source.includes('node_modules/zod/'),
+    );
+    expect(initZod.some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    // what only classic zod keeps alive: the other locales, JSON Schema output
+    expect(initZod.filter((source) => /locales\/(?!en\.js)|json-schema/.test(source))).toEqual([]);
+  });
+
+  it('api loads its /v1 routes from their chunk to serve the OpenAPI document', async () => {
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(sizes.api.file).href)});
+      const path = '/openapi.json';
+      const r = await handler({
+        version: '2.0', routeKey: 'GET ' + path, rawPath: path, rawQueryString: '', isBase64Encoded: false,
+        headers: { host: 'example.execute-api.eu-west-1.amazonaws.com' },
+        requestContext: { http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+          domainName: 'example.execute-api.eu-west-1.amazonaws.com', stage: '$default', requestId: 'r', routeKey: 'GET ' + path },
+      }, {});
+      console.log(JSON.stringify([r.statusCode, Object.keys(JSON.parse(r.body).paths)]));`;
+    const { stdout } = await runBundled(script);
+    const [status, paths] = JSON.parse(stdout) as [number, string[]];
+    expect(status).toBe(200);
+    expect(paths).toEqual(expect.arrayContaining(['/healthz', '/v1/videos', '/v1/videos/{video_id}']));
+  });
 
   it.each(FUNCTION_NAMES)(
     '%s is index.mjs and its chunks, each minified ESM with a createRequire banner and a source map',
