@@ -88,6 +88,14 @@ const scenesOf = async (parent: Job): Promise<Job[]> =>
 
 const merges = (id: string) => falRequestsOf(stack, id).filter((request) => request.endpointId === MERGE);
 
+/** The other tenant's budget is back where it was, and none of the sequence's scenes holds a slot or a queue place. */
+async function expectAllGivenBack(before: { spentMicros: number }, parent: Job | undefined): Promise<void> {
+  const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
+  expect(after.spentMicros).toBe(before.spentMicros);
+  const held = Object.keys({ ...after.active, ...after.waiting });
+  expect(held.filter((id) => parent?.sceneIds?.includes(id))).toEqual([]);
+}
+
 describe('parallel scenes through faults', () => {
   it('finishes a scene whose webhook is lost by the reconciler’s poll, and merges once', async () => {
     const sequence = await created(['lost one [fal:drop_webhook]', 'heard two', 'heard three']);
@@ -168,11 +176,7 @@ describe('parallel scenes through faults', () => {
     expect(scene).toMatchObject({ state: 'failed', error: { code: 'cancelled' } });
     expect(falRequestsOf(stack, recorded as string)).toEqual([]);
     // everything reserved came back: the budget, and no slot or queue place is held for the scenes
-    const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
-    expect(after.spentMicros).toBe(before.spentMicros);
-    expect(
-      Object.keys({ ...after.active, ...after.waiting }).filter((id) => parent?.sceneIds?.includes(id)),
-    ).toEqual([]);
+    await expectAllGivenBack(before, parent);
   }, 60_000);
 
   it('a sequence deleted while its scenes are recorded: the scenes recorded after the delete stop and go too', async () => {
@@ -188,11 +192,7 @@ describe('parallel scenes through faults', () => {
     ]);
     // neither reached fal, and everything reserved came back
     for (const scene of scenes) expect(falRequestsOf(stack, scene?.id as string)).toEqual([]);
-    const after = await stack.deps.usage.get({ tenant: OTHER_TENANT });
-    expect(after.spentMicros).toBe(before.spentMicros);
-    expect(
-      Object.keys({ ...after.active, ...after.waiting }).filter((id) => parent?.sceneIds?.includes(id)),
-    ).toEqual([]);
+    await expectAllGivenBack(before, parent);
   }, 60_000);
 
   it('a concurrent duplicate of a sequence (one Idempotency-Key) gives back every slot its scenes took', async () => {
