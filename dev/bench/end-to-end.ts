@@ -20,7 +20,7 @@ const JOBS = Number(process.env.BENCH_E2E_JOBS ?? 500);
 const CLIENTS = 32;
 const DRAIN_LIMIT_MS = 240_000;
 const POLLING = { jobs: 10, generationMs: 60_000, pollIntervalMs: 500 };
-/** Extensions and three-scene sequences, each kind counted on its own after the single clips. */
+/** Extensions and three-scene sequences (chained and parallel), each kind counted on its own after the single clips. */
 const MULTI_STEP = { jobs: 12, limitMs: 120_000 };
 const POLLING_CHILD = fileURLToPath(new URL('./polling-child.ts', import.meta.url));
 
@@ -178,10 +178,23 @@ async function run(): Promise<BenchResult> {
       })),
       (answer) => answer.video_id,
     );
+    // the same scenes without continuity: each a job of its own, in parallel, joined by one merge
+    const parallel = await multiStep(
+      '/v1/sequences',
+      Array.from({ length: MULTI_STEP.jobs }, (_, i) => ({
+        model: 'seedance-1.5-pro',
+        scenes: [
+          { prompt: `a lighthouse at dawn, take ${i}`, seconds: '4' },
+          { prompt: 'the beam fades', seconds: '4' },
+          { prompt: 'a ship sails on', seconds: '4' },
+        ],
+      })),
+      (answer) => answer.video_id,
+    );
     const sample = await polling;
 
     const ratio = round(sample.requestsPerJob / single.falRequests, 1);
-    const kinds = [single, extension, sequence];
+    const kinds = [single, extension, sequence, parallel];
     const each = (pick: (c: JobCosts) => string | number) => kinds.map(pick);
     const perFunction = (c: JobCosts) =>
       Object.entries(c.dynamoByFunction)
@@ -194,15 +207,17 @@ async function run(): Promise<BenchResult> {
         'Reelay: single clip (webhooks)',
         'extension (frame, clip, merge)',
         'sequence, 3 scenes with continuity',
+        'sequence, 3 scenes in parallel',
         'polling clients (fal.subscribe)',
       ],
       rows: [
         ['jobs completed', ...each((c) => `${c.completed} of ${c.jobs}`), `${sample.jobs} sampled`],
-        ['time to drain, s (generation 0)', round(drainMs / 1000, 1), '', '', ''],
-        ['jobs per second', round(completed / (drainMs / 1000), 1), '', '', ''],
+        ['time to drain, s (generation 0)', round(drainMs / 1000, 1), '', '', '', ''],
+        ['jobs per second', round(completed / (drainMs / 1000), 1), '', '', '', ''],
         [
           `create p50 / p99 ms (${CLIENTS} clients at once)`,
           `${created.p50Ms} / ${created.p99Ms}`,
+          '',
           '',
           '',
           '',
@@ -229,7 +244,7 @@ async function run(): Promise<BenchResult> {
       notes: [
         ...kinds.map(
           (c, i) =>
-            `${['single clip', 'extension', 'sequence'][i]}: DynamoDB per job by function: ${perFunction(c)}; by operation and table: ${Object.entries(
+            `${['single clip', 'extension', 'sequence', 'parallel sequence'][i]}: DynamoDB per job by function: ${perFunction(c)}; by operation and table: ${Object.entries(
               c.dynamo,
             )
               .sort((a, b) => b[1] - a[1])
@@ -254,6 +269,7 @@ async function run(): Promise<BenchResult> {
         single,
         extension,
         sequence,
+        parallel,
         polling: sample,
         ratio,
       },
