@@ -74,6 +74,15 @@ export interface ArchivedVideo {
 }
 
 /** Times are epoch milliseconds. `version` guards every write (optimistic concurrency). */
+/** A parallel sequence's scene as planned: its job is this, with its own id, token and admission. */
+export interface ScenePlan {
+  spec: VideoSpec;
+  falEndpoint: string;
+  falInput: Record<string, unknown>;
+  estimatedCostUsd: number;
+  typicalGenerationMs: number;
+}
+
 export interface Job {
   id: string;
   tenant: string;
@@ -144,6 +153,8 @@ export interface Job {
   sceneOf?: SceneOf;
   /** A parallel sequence's merged video: its scenes' job ids, in scene order. */
   sceneIds?: string[];
+  /** And what each scene is made of, so the reconciler can record a scene its creator died before recording. */
+  scenePlans?: ScenePlan[];
   /** Set while the merged video waits for its scenes: nothing submits it meanwhile. */
   awaitingScenes?: true;
   /**

@@ -14,6 +14,8 @@ export type SceneJoin =
   | { kind: 'wait' }
   /** Every scene has its output: the merge gets their URLs in scene order. */
   | { kind: 'merge'; videoUrls: string[] }
+  /** Scenes its creator died before recording (their indexes): recorded now from the video's plans. */
+  | { kind: 'record'; missing: number[] }
   /** The sequence fails with this error, and its scenes still running stop. */
   | { kind: 'fail'; error: JobError; cancel: string[] }
   /** The parent ended (failed, timed out, deleted): its scenes still running stop. */
@@ -30,9 +32,9 @@ export const SCENE_NOT_RECORDED: JobError = {
 
 /**
  * The join. A parent that ended cancels its running scenes; an awaiting parent fails with the error
- * of the first scene that failed for good (a scene's retries are its own job's), fails when a scene
- * is still missing once the creator's submit lease ran out (it died part-way), merges once every
- * scene has its output, and otherwise waits.
+ * of the first scene that failed for good (a scene's retries are its own job's), records the scenes
+ * still missing once the creator's submit lease ran out (it died part-way; without plans, fails),
+ * merges once every scene has its output, and otherwise waits.
  */
 export function joinScenes(
   parent: Job,
@@ -52,6 +54,9 @@ export function joinScenes(
     };
   if (children.some((child) => child === undefined)) {
     if (now - parent.createdAt < policy.submitLeaseMs) return { kind: 'wait' };
+    // the creator died part-way: its admissions stand, so the scenes it did not record are recorded now
+    if (parent.scenePlans)
+      return { kind: 'record', missing: children.flatMap((child, index) => (child ? [] : [index])) };
     return { kind: 'fail', error: SCENE_NOT_RECORDED, cancel: running(children) };
   }
   const urls = children.map((child) => (child?.state === 'completed' ? child.video?.url : undefined));
@@ -128,6 +133,8 @@ export function startMerge(parent: Job, videoUrls: string[], now: number, policy
   if (!parent.awaitingScenes) throw new Error(`job ${parent.id} is not awaiting scenes`);
   return advance(parent, ['queued'], 'queued (merge)', now, {
     awaitingScenes: undefined,
+    // every scene is recorded: their plans need not ride along in every later write
+    scenePlans: undefined,
     falInput: { ...parent.falInput, video_urls: videoUrls },
     submitAttempts: 1,
     openSubmits: 1,

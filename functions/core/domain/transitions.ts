@@ -44,7 +44,7 @@ export type NewJob = Pick<
   | 'typicalGenerationMs'
   | 'webhookToken'
 > &
-  Partial<Pick<Job, 'plan' | 'sceneOf'>>;
+  Partial<Pick<Job, 'plan' | 'sceneOf' | 'scenePlans' | 'scenesEstimateUsd'>>;
 
 /**
  * How long a submit attempt holds a queued job. A submitter that dies (or times out) mid-call may

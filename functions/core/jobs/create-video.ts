@@ -17,12 +17,11 @@ import type { TenantLimits } from '../domain/tenant.ts';
 import { createJob } from '../domain/transitions.ts';
 import { Conflict, notFound, ProviderFailed } from '../errors.ts';
 import { admitCreate } from '../limits/admission.ts';
-import { sendFollowUp } from '../limits/settle.ts';
 import { tenantLimits } from '../limits/slots.ts';
 import { screenCreate } from '../safety/screen-create.ts';
 import { JobConflictError } from '../store/job-store.ts';
 import { resolveEditRequest } from './edit-source.ts';
-import { submitJob } from './submit-job.ts';
+import { startRecorded } from './start-recorded.ts';
 
 /** Stands in for an uploaded image while the request is checked, before anything is uploaded. */
 const PENDING_UPLOAD = 'https://upload.pending/input_reference';
@@ -234,15 +233,4 @@ export async function createVideo(
     });
   }
   return { job: await startRecorded(deps, job), replayed: false };
-}
-
-/**
- * After the job is recorded: submits it if it holds a slot. A waiting job asks the follow-up worker
- * to pump its tenant's queue (a slot may have freed since admission): the create itself never
- * submits another job. Never throws.
- */
-export async function startRecorded(deps: Deps, job: Job): Promise<Job> {
-  if (job.waitingSince === undefined) return submitJob(deps, job);
-  await sendFollowUp(deps, { kind: 'pump', tenant: job.tenant }, job.id);
-  return job;
 }

@@ -1,14 +1,12 @@
 import type { EngineDeps } from '../deps.ts';
-import { isTerminal, type Job } from '../domain/job.ts';
-import {
-  awaitScenesAgain,
-  failSequence,
-  joinScenes,
-  SCENE_NOT_RECORDED,
-  startMerge,
-} from '../domain/scenes.ts';
-import { markFailed } from '../domain/transitions.ts';
+import { newWebhookToken } from '../domain/ids.ts';
+import { isTerminal, type Job, type JobError } from '../domain/job.ts';
+import { awaitScenesAgain, failSequence, joinScenes, startMerge } from '../domain/scenes.ts';
+import { createJob, markFailed } from '../domain/transitions.ts';
 import { settle } from '../limits/settle.ts';
+import { admitNewJob, tenantLimits } from '../limits/slots.ts';
+import { JobConflictError } from '../store/job-store.ts';
+import { startRecorded } from './start-recorded.ts';
 import { submitJob } from './submit-job.ts';
 import { updateJob } from './update-job.ts';
 
@@ -61,18 +59,9 @@ export async function runJoin(deps: JoinDeps, parentId: string, known?: Job): Pr
       for (const id of join.cancel) await cancelScene(deps, id);
       return join.cancel.length > 0 ? 'cancelled' : 'waiting';
     case 'fail': {
-      const failed = await updateJob(
-        deps,
-        parentId,
-        (current) =>
-          current.awaitingScenes && current.state === 'queued'
-            ? failSequence(current, children, join.error, deps.now())
-            : undefined,
-        parent,
-      );
-      await settle(deps, failed);
+      const failed = await failAwaiting(deps, parentId, children, join.error, parent);
       for (const id of join.cancel) await cancelScene(deps, id);
-      if (failed?.changed)
+      if (failed)
         deps.logger.info('a scene failed; the sequence fails', { jobId: parentId, code: join.error.code });
       return 'failed';
     }
@@ -91,23 +80,80 @@ export async function runJoin(deps: JoinDeps, parentId: string, known?: Job): Pr
       await submitJob(deps, merging.job);
       return 'merged';
     }
+    case 'record':
+      await recordMissingScenes(deps, parent, join.missing);
+      return 'waiting';
     case 'wait':
       return 'waiting';
   }
 }
 
 /**
- * A creator that could not record every scene: the sequence fails at once with SCENE_NOT_RECORDED
- * and the join stops the scenes it did record (their slots and estimates back).
+ * Records the scenes a dead creator did not, from the plans on the sequence's video, and starts them.
+ * The creator admitted every scene before it recorded the video, so their budget shares stand; each
+ * takes its slot or queue place again, which keeps the one it holds (the pools are keyed by job id).
+ * A conflict means another joiner recorded it first.
  */
-export async function abandonSequence(deps: JoinDeps, parentId: string): Promise<void> {
-  const failed = await updateJob(deps, parentId, (current) =>
-    current.awaitingScenes && current.state === 'queued'
-      ? failSequence(current, [], SCENE_NOT_RECORDED, deps.now())
-      : undefined,
+async function recordMissingScenes(deps: JoinDeps, parent: Job, missing: readonly number[]): Promise<void> {
+  const limits = await tenantLimits(deps, parent.tenant);
+  for (const index of missing) {
+    const id = parent.sceneIds?.[index];
+    const plan = parent.scenePlans?.[index];
+    if (!id || !plan) continue;
+    const now = deps.now();
+    const admission = await admitNewJob(deps, parent.tenant, id, now, limits);
+    if (admission === 'full') {
+      const error = { code: 'queue_full', message: 'A scene of the sequence found no place in the queue.' };
+      await failAwaiting(deps, parent.id, [], error);
+      await runJoin(deps, parent.id);
+      return;
+    }
+    const child = createJob(
+      {
+        id,
+        tenant: parent.tenant,
+        webhookToken: newWebhookToken(),
+        ...plan,
+        sceneOf: { jobId: parent.id, index },
+      },
+      now,
+      deps.policy,
+      {
+        admission: admission === 'waiting' ? 'waiting' : 'active',
+        ...(parent.budgetDay !== undefined && { budgetDay: parent.budgetDay }),
+        ...(admission !== 'waiting' && { slotShard: admission.shard }),
+      },
+    );
+    try {
+      await deps.jobs.create(child);
+    } catch (error) {
+      if (error instanceof JobConflictError) continue;
+      throw error;
+    }
+    deps.logger.warn('recorded a scene its creator did not', { jobId: parent.id, sceneId: id, index });
+    await startRecorded(deps, child);
+  }
+}
+
+/** Fails a sequence still awaiting its scenes (one conditional write) and settles it; true if this call did. */
+async function failAwaiting(
+  deps: JoinDeps,
+  parentId: string,
+  children: readonly (Job | undefined)[],
+  error: JobError,
+  known?: Job,
+): Promise<boolean> {
+  const failed = await updateJob(
+    deps,
+    parentId,
+    (current) =>
+      current.awaitingScenes && current.state === 'queued'
+        ? failSequence(current, children, error, deps.now())
+        : undefined,
+    known,
   );
   await settle(deps, failed);
-  await runJoin(deps, parentId);
+  return failed?.changed ?? false;
 }
 
 /** The reconciler's turn at an awaiting sequence that is due: join, and if it still waits, look again later. */

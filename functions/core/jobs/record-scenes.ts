@@ -8,9 +8,9 @@ import type { TenantLimits } from '../domain/tenant.ts';
 import { createJob } from '../domain/transitions.ts';
 import { type AdmittedCreate, admitCreate } from '../limits/admission.ts';
 import { refundBudget, reserveBudget } from '../limits/budget.ts';
-import { startRecorded } from './create-video.ts';
 import { deleteScenes } from './delete-video.ts';
-import { abandonSequence, runJoin } from './join-scenes.ts';
+import { runJoin } from './join-scenes.ts';
+import { startRecorded } from './start-recorded.ts';
 
 /**
  * Gives back every admission taken so far; never throws (each undo logs its own failure). Scene ids
@@ -27,8 +27,8 @@ async function undoAll(admissions: readonly AdmittedCreate[], error: unknown): P
  * admitted all or nothing (the merge's budget share for its video, then each scene's slot or place
  * in the queue and budget share; a refusal part-way gives back what was taken before the 429), then
  * recorded (the video first, awaiting its scenes, so a scene that ends early finds it), then every
- * scene submitted, or left to the queue. A creator that dies after recording the video leaves
- * missing scenes, which the reconciler's join fails the sequence for.
+ * scene submitted, or left to the queue. The video holds every scene's plan: scenes a creator did not
+ * record (it died, or a write was refused) are recorded by the reconciler's join after its lease.
  */
 export async function recordScenes(
   deps: Deps,
@@ -57,7 +57,7 @@ export async function recordScenes(
     throw error;
   }
   const parent = createSceneParent(
-    { id, tenant, webhookToken: newWebhookToken(), ...planned.video },
+    { id, tenant, webhookToken: newWebhookToken(), ...planned.video, scenePlans: planned.scenes },
     sceneIds,
     now,
     deps.policy,
@@ -86,16 +86,14 @@ export async function recordScenes(
     try {
       await deps.jobs.create(child);
     } catch (error) {
-      // the scenes not recorded give their admissions back; the sequence fails now and the scenes
-      // recorded stop before anything submits them (the reconciler's join would, later)
-      await undoAll(admissions.slice(index), error);
-      await abandonSequence(deps, id).catch((abandon: unknown) =>
-        deps.logger.error('failing a sequence whose scenes were not all recorded failed', {
-          jobId: id,
-          error: String(abandon),
-        }),
-      );
-      throw error;
+      // the video holds every scene's plan and the admissions stand: once the creator's submit
+      // lease has passed, the reconciler's join records the scenes from here on, as after a crash
+      deps.logger.error('a scene was not recorded; the reconciler will record it', {
+        jobId: id,
+        index,
+        error: String(error),
+      });
+      break;
     }
     children.push(child);
   }

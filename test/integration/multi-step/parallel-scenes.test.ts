@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../../functions/core/deps.ts';
 import { resolveVideo } from '../../../functions/core/domain/catalog/index.ts';
 import type { Job } from '../../../functions/core/domain/job.ts';
-import { utcDay } from '../../../functions/core/domain/limits.ts';
-import { SCENE_NOT_RECORDED } from '../../../functions/core/domain/scenes.ts';
+import { toMicros, utcDay } from '../../../functions/core/domain/limits.ts';
 import { type SequenceObject, sequenceIdOf } from '../../../functions/core/domain/sequence.ts';
 import { falRequestsOf } from '../../support/fal-requests.ts';
 import { OTHER_KEY, OTHER_TENANT } from '../../support/other-tenant.ts';
@@ -23,29 +22,55 @@ const UNLIMITED = { maxActiveJobs: 1000, maxQueuedJobs: 1000, dailyBudgetUsd: 10
  * What the test makes the stack lose: every scene-ended message, or the record of one scene; or a
  * delete of the sequence that lands while its creator records scene `deleteBeforeScene`.
  */
-const lose = { sceneEnded: false, sceneAt: -1, deleteBeforeScene: -1 };
+const lose = { sceneEnded: false, sceneAt: -1, deleteBeforeScene: -1, crashAt: -1, dead: false };
+
+/** A store whose every call fails while the API's creator is `dead` (a crash: nothing more it writes lands). */
+function dying<T extends object>(fn: string, store: T): T {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function' || fn !== 'api') return value;
+      return (...args: unknown[]) => {
+        if (lose.dead) return Promise.reject(new Error('the creator is dead'));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
 
 /** Each function's deps, with the losses the test asks for. */
-function lossy(deps: Deps): Deps {
+function lossy(fn: string, deps: Deps): Deps {
+  const jobs = dying(fn, deps.jobs);
   return {
     ...deps,
+    usage: dying(fn, deps.usage),
+    fal: dying(fn, deps.fal),
     followUps: {
       send: (message) =>
         lose.sceneEnded && message.kind === 'scene-ended' ? Promise.resolve() : deps.followUps.send(message),
     },
     jobs: {
-      ...deps.jobs,
+      ...jobs,
       create: async (job) => {
-        if (job.sceneOf?.index === lose.sceneAt) throw new Error('the creator died here');
+        if (job.sceneOf?.index === lose.crashAt) {
+          lose.crashAt = -1;
+          lose.dead = true;
+        }
+        if (job.sceneOf?.index === lose.sceneAt) {
+          lose.sceneAt = -1;
+          throw new Error('the write was refused');
+        }
         if (job.sceneOf && job.sceneOf.index === lose.deleteBeforeScene) {
           lose.deleteBeforeScene = -1;
+          lose.crashAt = -1;
+          lose.dead = false;
           const deleted = await stack.api(`/v1/sequences/${sequenceIdOf(job.sceneOf.jobId)}`, {
             method: 'DELETE',
             key: OTHER_KEY,
           });
           expect(deleted.status).toBe(200);
         }
-        return deps.jobs.create(job);
+        return jobs.create(job);
       },
     },
   };
@@ -54,7 +79,7 @@ function lossy(deps: Deps): Deps {
 let stack: TestStack;
 let reconciling: NodeJS.Timeout;
 beforeAll(async () => {
-  stack = await startTestStack({ env: SERVICE_TIMINGS, depsFor: (_fn, deps) => lossy(deps) });
+  stack = await startTestStack({ env: SERVICE_TIMINGS, depsFor: (fn, deps) => lossy(fn, deps) });
   reconciling = setInterval(() => void stack.reconcile(), 300);
 });
 afterEach(async () => {
@@ -87,6 +112,15 @@ const scenesOf = async (parent: Job): Promise<Job[]> =>
   Promise.all((parent.sceneIds ?? []).map((id) => stack.job(id)));
 
 const merges = (id: string) => falRequestsOf(stack, id).filter((request) => request.endpointId === MERGE);
+
+/** Waits until the other tenant's spend is `micros` (a settlement follows the job's last write). */
+async function expectSpent(micros: number): Promise<void> {
+  await waitUntil(
+    async () => (await stack.deps.usage.get({ tenant: OTHER_TENANT })).spentMicros,
+    (spent) => spent === micros,
+    10_000,
+  );
+}
 
 /** The other tenant's budget is back where it was, and none of the sequence's scenes holds a slot or a queue place. */
 async function expectAllGivenBack(before: { spentMicros: number }, parent: Job | undefined): Promise<void> {
@@ -160,23 +194,46 @@ describe('parallel scenes through faults', () => {
     }
   }, 60_000);
 
-  it('fails a sequence whose creator could not record every scene at once: the scene it recorded never reaches fal', async () => {
+  it('records the scene whose write was refused by the reconciler, and the sequence completes', async () => {
     lose.sceneAt = 1;
+    const answer = await post(['recorded at once', 'recorded by the reconciler'], OTHER_KEY);
+    // the video is recorded with every scene's plan: the create has done its part
+    expect(answer.status).toBe(200);
+    const id = ((await answer.json()) as SequenceObject).video_id;
+    const job = await stack.waitForEnd(id, 30_000);
+    expect(job.state).toBe('completed');
+    const scenes = await scenesOf(job);
+    expect(scenes.map((scene) => scene.state)).toEqual(['completed', 'completed']);
+    for (const scene of scenes)
+      expect(falRequestsOf(stack, scene.id).map((request) => request.endpointId)).toEqual([CLIP]);
+    expect(merges(id)).toHaveLength(1);
+  }, 60_000);
+
+  it('finishes the sequence of a creator that died part-way: the reconciler records and submits its scenes', async () => {
+    lose.crashAt = 1;
     const before = await stack.deps.usage.get({ tenant: OTHER_TENANT });
-    expect((await post(['orphaned one', 'never recorded'], OTHER_KEY)).status).toBe(500);
-    // failed before the answer, not left for the reconciler's join after the submit lease
+    expect(
+      (await post(['recorded before the crash', 'never recorded by its creator'], OTHER_KEY)).status,
+    ).toBe(500);
+    lose.dead = false;
     const parent = (await stack.deps.jobs.listByTenant(OTHER_TENANT, { limit: 5, order: 'desc' })).jobs.find(
-      (job) => job.spec.sequence?.scenes[1]?.prompt === 'never recorded',
+      (job) => job.spec.sequence?.scenes[1]?.prompt === 'never recorded by its creator',
     );
-    expect(parent?.state).toBe('failed');
-    expect(parent?.error).toEqual(SCENE_NOT_RECORDED);
-    const [recorded, missing] = parent?.sceneIds ?? [];
-    expect(await stack.deps.jobs.get(missing as string)).toBeUndefined();
-    const scene = await stack.deps.jobs.get(recorded as string);
-    expect(scene).toMatchObject({ state: 'failed', error: { code: 'cancelled' } });
-    expect(falRequestsOf(stack, recorded as string)).toEqual([]);
-    // everything reserved came back: the budget, and no slot or queue place is held for the scenes
-    await expectAllGivenBack(before, parent);
+    expect(parent?.sceneIds).toHaveLength(2);
+    expect(await stack.deps.jobs.get(parent?.sceneIds?.[1] as string)).toBeUndefined();
+    const job = await stack.waitForEnd(parent?.id as string, 30_000);
+    expect(job.state).toBe('completed');
+    const scenes = await scenesOf(job);
+    // each scene generated once (the first submitted by the reconciler too), then one merge
+    for (const scene of scenes)
+      expect(falRequestsOf(stack, scene.id).map((request) => request.endpointId)).toEqual([CLIP]);
+    expect(merges(job.id)).toHaveLength(1);
+    // the crashed creator's admissions were kept, not taken twice: spent is the sequence's whole estimate
+    const reserved = scenes.reduce(
+      (sum, scene) => sum + toMicros(scene.estimatedCostUsd),
+      toMicros(job.estimatedCostUsd),
+    );
+    await expectSpent(before.spentMicros + reserved);
   }, 60_000);
 
   it('a sequence deleted while its scenes are recorded: the scenes recorded after the delete stop and go too', async () => {

@@ -145,6 +145,20 @@ describe('parallel scenes', () => {
     });
   });
 
+  it('a scene still missing after the lease is recorded from the plans its video keeps', () => {
+    const { parent, children } = sequence();
+    const [a, , c] = children as [Job, Job, Job];
+    const planned = { ...parent, scenePlans: children.map((child) => ({ ...child })) };
+    expect(joinScenes(planned, [a, undefined, c], T0 + 1, policy)).toEqual({ kind: 'wait' });
+    expect(joinScenes(planned, [a, undefined, undefined], T0 + policy.submitLeaseMs, policy)).toEqual({
+      kind: 'record',
+      missing: [1, 2],
+    });
+    // once merging, the plans are not carried on
+    const merging = startMerge(planned, ['u0', 'u1', 'u2'], T0 + 2, policy);
+    expect(merging.scenePlans).toBeUndefined();
+  });
+
   it('the reconciler looks at a waiting sequence less often the longer it waits, within a bound', () => {
     const { parent } = sequence();
     const poll = policy.pollIntervalMs;
