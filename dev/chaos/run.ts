@@ -49,12 +49,16 @@ const clean =
     report.duplicateSubmits +
     report.duplicateArchives +
     report.strayJobs +
+    // a job that ended otherwise than its faults demand (e.g. failed where it should have finished)
+    report.unexpectedOutcomes +
     report.eventsLost +
     (report.live?.finalMissing ?? 0) +
     report.badSignatures ===
   0;
 console.log(
-  clean ? 'PASS: nothing lost, nothing duplicated, every event delivered' : 'FAIL: see problems above',
+  clean
+    ? 'PASS: nothing lost, nothing duplicated, every job ended as its faults demand, every event delivered'
+    : 'FAIL: see problems above',
 );
 process.exit(clean ? 0 : 1);
 
