@@ -314,7 +314,10 @@ describe('the studio in Chromium', () => {
     await signInWithDevKey(page);
     const before = (await stack.deps.jobs.listByTenant('local', { limit: 100, order: 'desc' })).jobs.length;
     const [create] = await Promise.all([
-      page.waitForRequest((request) => request.method() === 'POST'),
+      // the create's POST, not another (the live stream's token is a POST too, sent after sign-in)
+      page.waitForRequest(
+        (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/v1/videos',
+      ),
       page.getByRole('button', { name: 'Create video' }).click(),
     ]);
     // every create carries its own key, so a repeated click or a retry makes one video
