@@ -1,4 +1,5 @@
-import { s3Client, sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { s3Client } from '../../functions/core/wiring/s3.ts';
 import { buildDeps } from '../../functions/core/wiring.ts';
 import type { FunctionName } from '../../infra/bundling.ts';
 import { startBenchStack } from './bench-stack.ts';

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Job } from '../../functions/core/domain/job.ts';
-import { s3Client, sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { sqsClient } from '../../functions/core/wiring/aws-clients.ts';
+import { s3Client } from '../../functions/core/wiring/s3.ts';
 import { buildDeps } from '../../functions/core/wiring.ts';
 import type { FunctionName } from '../../infra/bundling.ts';
 import { startBenchStack } from './bench-stack.ts';

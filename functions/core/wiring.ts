@@ -10,12 +10,13 @@ import { buildStyleCatalog } from './domain/styles.ts';
 import { createFalAccountPin } from './fal/account-pin.ts';
 import { createUrlGuard } from './net/url-guard.ts';
 import { createDynamoFeedbackStore } from './store/dynamodb/feedback-store.ts';
-import { dynamoClient, s3Client, sqsClient } from './wiring/aws-clients.ts';
-import { apiKeys, commonDeps, falCredentials } from './wiring/common.ts';
+import { dynamoClient, sqsClient } from './wiring/aws-clients.ts';
+import { commonDeps } from './wiring/common.ts';
 import { accountStores, jobStores } from './wiring/dynamodb.ts';
 import { webhookAdapters } from './wiring/events.ts';
 import { falAdapters, falBilling } from './wiring/fal.ts';
-import { s3Archive } from './wiring/s3.ts';
+import { s3ArchiveOnFirstUse } from './wiring/s3-on-first-use.ts';
+import { apiKeys, falCredentials } from './wiring/secrets.ts';
 import { sqsQueues } from './wiring/sqs.ts';
 import { falWebhookVerifier } from './wiring/webhook-keys.ts';
 
@@ -28,35 +29,28 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
-/** One traced client per service (wiring/aws-clients.ts). */
-export function awsClients(config: Config): AwsClients {
-  return { dynamodb: dynamoClient(config), s3: s3Client(config), sqs: sqsClient(config) };
-}
-
 /**
  * Every adapter, built from config: what the API function and the local stack use (the other
  * functions wire only their own, see functions/<name>/wiring.ts). `overrides` lets the local stack
  * put its in-process queues in, and tests their clock or fakes; `clients` lets a test watch every
- * AWS call (test/integration/iam-audit.test.ts).
+ * AWS call (test/integration/iam-audit.test.ts). Without them, each is one traced client per service
+ * (wiring/aws-clients.ts); S3's is built with the archive, on its first call.
  */
-export function buildDeps(
-  config: Config,
-  overrides: Partial<Deps> = {},
-  clients: AwsClients = awsClients(config),
-): Deps {
+export function buildDeps(config: Config, overrides: Partial<Deps> = {}, clients?: AwsClients): Deps {
+  const dynamodb = clients?.dynamodb ?? dynamoClient(config);
   const now = overrides.now ?? Date.now;
   const common = commonDeps(config);
   const logger = overrides.logger ?? common.logger;
   const metrics = overrides.metrics ?? common.metrics;
-  const accounts = accountStores(config, now, clients.dynamodb);
+  const accounts = accountStores(config, now, dynamodb);
   const keys = overrides.keys ?? accounts.keys;
   const bootstrapKeys = overrides.apiKeys ?? apiKeys(config);
   return {
     ...common,
-    ...jobStores(config, clients.dynamodb),
+    ...jobStores(config, dynamodb),
     ...accounts,
-    ...s3Archive(config, clients.s3),
-    ...sqsQueues(config, clients.sqs),
+    ...s3ArchiveOnFirstUse(config, clients?.s3),
+    ...sqsQueues(config, clients?.sqs ?? sqsClient(config)),
     ...falAdapters(config, metrics),
     apiKeys: bootstrapKeys,
     keys,
@@ -69,7 +63,7 @@ export function buildDeps(
     }),
     blocklist: compileBlocklist(config.promptBlocklist),
     guardUrl: createUrlGuard({ allowLocal: config.allowLocalUrls }),
-    ...webhookAdapters(config, clients.dynamodb),
+    ...webhookAdapters(config, dynamodb),
     verifyFalWebhook: falWebhookVerifier(config, logger),
     falAccount: createFalAccountPin(config.fal.webhookUserId),
     styles: buildStyleCatalog(config.styles),
@@ -79,7 +73,7 @@ export function buildDeps(
       model: config.enhancement.model,
       timeoutMs: config.enhancement.timeoutMs,
     }),
-    feedback: createDynamoFeedbackStore(clients.dynamodb, config.jobsTable),
+    feedback: createDynamoFeedbackStore(dynamodb, config.jobsTable),
     ...falBilling(config),
     ...overrides,
   };

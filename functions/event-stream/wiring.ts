@@ -1,8 +1,9 @@
 import { createKeyResolver } from '../core/accounts/key-resolver.ts';
 import { loadConfig } from '../core/config.ts';
-import { apiKeys, commonDeps } from '../core/wiring/common.ts';
+import { commonDeps } from '../core/wiring/common.ts';
 import { accountStores } from '../core/wiring/dynamodb.ts';
 import { livePushFor, streamAdapters } from '../core/wiring/events.ts';
+import { apiKeys } from '../core/wiring/secrets.ts';
 import { sqsQueues } from '../core/wiring/sqs.ts';
 import type { EventStreamDeps } from './stream.ts';
 

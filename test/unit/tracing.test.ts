@@ -11,8 +11,10 @@ async function clientsIn(env: Record<string, string>) {
   vi.unstubAllEnvs();
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();
-  const { awsClients } = await import('../../functions/core/wiring.ts');
-  return awsClients(loadConfig({}));
+  const { dynamoClient, sqsClient } = await import('../../functions/core/wiring/aws-clients.ts');
+  const { s3Client } = await import('../../functions/core/wiring/s3.ts');
+  const config = loadConfig({});
+  return { dynamodb: dynamoClient(config), s3: s3Client(config), sqs: sqsClient(config) };
 }
 
 const middleware = (client: { middlewareStack: { identify(): string[] } }) =>

@@ -1,31 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config.ts';
 import { tracer } from '../tracer.ts';
 
 /** The client, traced when X-Ray tracing is on (functions/core/tracer.ts). */
-const traced = <Client extends DynamoDBClient | S3Client | SQSClient>(client: Client): Client =>
+export const traced = <Client extends DynamoDBClient | S3Client | SQSClient>(client: Client): Client =>
   tracer ? tracer.captureAWSv3Client(client) : client;
 
 // One client per service, for config's region and endpoints (the local stack's stand-ins), each
 // traced in X-Ray on Lambda so a trace shows its DynamoDB, S3 and SQS calls. Separate factories, so
-// a function that uses no S3 bundles no S3 client.
+// a function that uses no S3 bundles no S3 client (S3's is in wiring/s3.ts, with the archive).
 
 export const dynamoClient = (config: Config): DynamoDBClient =>
   traced(new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }));
 
 export const sqsClient = (config: Config): SQSClient =>
   traced(new SQSClient({ region: config.region, endpoint: config.endpoints.sqs }));
-
-export const s3Client = (config: Config): S3Client =>
-  traced(
-    new S3Client({
-      region: config.region,
-      endpoint: config.endpoints.s3,
-      forcePathStyle: config.endpoints.s3 !== undefined,
-      // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-  );

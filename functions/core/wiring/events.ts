@@ -3,12 +3,12 @@ import { type Config, ConfigError } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createHttpWebhookSender } from '../events/http/webhook-sender.ts';
 import { createAesSecretBox } from '../events/secret-box.ts';
-import { createApiGatewayLivePush } from '../live/api-gateway/live-push.ts';
 import { type LivePush, noLivePush } from '../live/live-push.ts';
 import { createDynamoConnectionStore } from '../store/dynamodb/connection-store.ts';
 import { createDynamoWebhookStore } from '../store/dynamodb/webhook-store.ts';
 import { dynamoClient } from './aws-clients.ts';
-import { readSecret } from './common.ts';
+import { onFirstUse } from './on-first-use.ts';
+import { readSecret } from './secrets.ts';
 
 /** The key that seals signing secrets: from the environment, or from Secrets Manager (read once an hour). */
 function webhookSecretsKey(config: Config): () => Promise<string> {
@@ -55,8 +55,18 @@ export function streamAdapters(
   };
 }
 
-/** Posts to streams through the WebSocket API's management endpoint; without one, no stream is open. */
+/**
+ * Posts to streams through the WebSocket API's management endpoint (its client loaded on the first
+ * post: most API requests post nothing); without one, no stream is open.
+ */
 export function livePushFor(config: Config): LivePush {
   const { managementUrl } = config.events;
-  return managementUrl ? createApiGatewayLivePush(managementUrl, config.region) : noLivePush;
+  if (!managementUrl) return noLivePush;
+  return onFirstUse(
+    async () => {
+      const { createApiGatewayLivePush } = await import('../live/api-gateway/live-push.ts');
+      return createApiGatewayLivePush(managementUrl, config.region);
+    },
+    { post: true, isOpen: true },
+  );
 }

@@ -1,8 +1,21 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createS3VideoArchive } from '../archive/s3/video-archive.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
-import { s3Client } from './aws-clients.ts';
+import { traced } from './aws-clients.ts';
+
+/** S3's client, traced as the others are (aws-clients.ts). */
+export const s3Client = (config: Config): S3Client =>
+  traced(
+    new S3Client({
+      region: config.region,
+      endpoint: config.endpoints.s3,
+      forcePathStyle: config.endpoints.s3 !== undefined,
+      // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
 
 /** The video bucket (archive, presign, delete). */
 export function s3Archive(config: Config, client: S3Client = s3Client(config)): Pick<Deps, 'archive'> {
