@@ -1,7 +1,7 @@
 import { createKeyResolver } from '../core/accounts/key-resolver.ts';
 import { loadConfig } from '../core/config.ts';
 import { commonDeps } from '../core/wiring/common.ts';
-import { accountStores } from '../core/wiring/dynamodb.ts';
+import { keyStore } from '../core/wiring/dynamodb.ts';
 import { livePushFor, streamAdapters } from '../core/wiring/events.ts';
 import { apiKeys } from '../core/wiring/secrets.ts';
 import { sqsQueues } from '../core/wiring/sqs.ts';
@@ -11,7 +11,7 @@ import type { EventStreamDeps } from './stream.ts';
 export function eventStreamDeps(env: Record<string, string | undefined> = process.env): EventStreamDeps {
   const config = loadConfig(env);
   const common = commonDeps(config);
-  const { keys } = accountStores(config, common.now);
+  const { keys } = keyStore(config);
   return {
     ...common,
     resolveKey: createKeyResolver({

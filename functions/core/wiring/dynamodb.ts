@@ -31,8 +31,24 @@ export function accountStores(
   client: DynamoDBClient = dynamoClient(config),
 ): Pick<Deps, 'tenants' | 'keys' | 'rateLimits'> {
   return {
-    keys: createDynamoApiKeyStore(client, config.accountsTable),
+    ...keyStore(config, client),
     rateLimits: createDynamoRateLimitStore(client, config.accountsTable),
+    ...tenantStore(config, now, client),
+  };
+}
+
+/** API keys alone, for the event stream's sign-in. */
+export function keyStore(config: Config, client: DynamoDBClient = dynamoClient(config)): Pick<Deps, 'keys'> {
+  return { keys: createDynamoApiKeyStore(client, config.accountsTable) };
+}
+
+/** Tenants alone (cached), for the functions that read their limits but no keys. */
+export function tenantStore(
+  config: Config,
+  now: () => number,
+  client: DynamoDBClient = dynamoClient(config),
+): Pick<Deps, 'tenants'> {
+  return {
     tenants: cachedTenantStore(
       createDynamoTenantStore(client, config.accountsTable, now),
       config.accountsCacheMs,

@@ -2,7 +2,7 @@ import { loadConfig } from '../config.ts';
 import type { EngineDeps } from '../deps.ts';
 import { dynamoClient } from './aws-clients.ts';
 import { commonDeps } from './common.ts';
-import { accountStores, jobStores } from './dynamodb.ts';
+import { jobStores, tenantStore } from './dynamodb.ts';
 import { falGateway } from './fal.ts';
 import { sqsQueues } from './sqs.ts';
 
@@ -21,7 +21,7 @@ export function engineDeps(env: Record<string, string | undefined> = process.env
     ...common,
     ...jobStores(config, client),
     // a fallback model that costs more reserves the difference in the tenant's budget (its limits)
-    tenants: accountStores(config, common.now, client).tenants,
+    ...tenantStore(config, common.now, client),
     ...sqsQueues(config),
     ...falGateway(config, common.metrics),
   };
