@@ -100,6 +100,14 @@ describe('bundle budget', () => {
       expect(packages, `${name} bundles ${unwanted}`).not.toContain(unwanted);
   });
 
+  // it runs without a request deadline (BENCHMARKS.md §2); a call that reads one needs it back
+  it('fal-webhook calls nothing a request deadline bounds: core/deadline.ts is not in it', () => {
+    expect(
+      sourcesOf('fal-webhook').filter((source) => source.endsWith('functions/core/deadline.ts')),
+    ).toEqual([]);
+    expect(sourcesOf('api').some((source) => source.endsWith('functions/core/deadline.ts'))).toBe(true);
+  });
+
   it.each(FUNCTION_NAMES)('%s stays under the budget', (name) => {
     expect(sizes[name].raw).toBeLessThan(BUDGET_BYTES[name]);
   });
