@@ -83,7 +83,7 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
 
   // No request deadline here: a capture calls nothing the deadline bounds (no fal, no LLM, no URL
   // check; its DynamoDB and SQS calls never read it), and the AsyncLocalStorage cost every promise of
-  // the request a hook on Node 20. A lint rule (.dependency-cruiser.cjs) keeps core/deadline.ts out of reach.
+  // the request a hook on Node 20. The bundle test keeps core/deadline.ts out of this function.
   app.post('/webhooks/fal', precheck, bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
     const jobId = c.req.query('job') as string;
     const token = sha256(c.req.query('token') as string);
