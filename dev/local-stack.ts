@@ -14,6 +14,7 @@ import type { Deps } from '../functions/core/deps.ts';
 import { hashApiKey, ISSUED_KEY_PATTERN, keyHint, keyIdOf } from '../functions/core/domain/api-key.ts';
 import { notFound } from '../functions/core/errors.ts';
 import { errorHandler, notFoundHandler } from '../functions/core/http/error-handler.ts';
+import { nosniff } from '../functions/core/http/nosniff.ts';
 import type { LivePush } from '../functions/core/live/live-push.ts';
 import {
   createPrometheusMetrics,
@@ -126,6 +127,17 @@ function localSecretsKey(dataDir: string): string {
   return key;
 }
 
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+/** `POST /webhooks/fal` (API Gateway's route to the fal-webhook function), read without parsing the URL. */
+function isFalWebhook(request: Request): boolean {
+  if (request.method !== 'POST') return false;
+  const { url } = request;
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  const end = path + '/webhooks/fal'.length;
+  return url.startsWith('/webhooks/fal', path) && (end === url.length || url[end] === '?');
+}
+
 const portFor = (explicit: number | undefined, base: number, offset: number) =>
   explicit ?? (base === 0 ? 0 : base + offset);
 
@@ -153,8 +165,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bucket = env.REELAY_VIDEO_BUCKET ?? 'reelay-videos';
     const objectWrites = new Map<string, number>();
     // the server listens before the service is built (its URL goes into the config): requests wait for it
-    let built: (app: Hono) => void = () => {};
-    const service = new Promise<Hono>((resolve) => {
+    let built: (fetch: Fetch) => void = () => {};
+    const service = new Promise<Fetch>((resolve) => {
       built = resolve;
     });
     // given endpoints (DynamoDB Local, MinIO, or the chaos run's servers, which outlive this process) are used as they are
@@ -191,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const http: ServerType = await new Promise((ready) => {
       const server = serve(
         {
-          fetch: (request) => service.then((app) => app.fetch(request)),
+          fetch: (request) => service.then((fetch) => fetch(request)),
           port: settings.PORT,
           hostname: settings.HOST,
         },
@@ -273,7 +285,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const root = new Hono();
     root.onError(errorHandler(deps.logger));
     root.notFound(notFoundHandler);
-    root.route('/', createFalWebhookApp(depsOf('fal-webhook')));
+    // the local routes' own; the API's and the webhook's apps set theirs
+    root.use('*', nosniff());
     // the local twin of the SQS console: what waits, what was dead-lettered, and `npm run redrive`
     root.get('/_local/archive-queue', (c) =>
       c.json({
@@ -310,7 +323,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return c.json({ key: apiKey, tenant: 'local' });
     });
     root.route('/', createApiApp(depsOf('api')));
-    built(root);
+    // fal's deliveries go straight to the webhook function's own app, as API Gateway routes them: mounted
+    // in the root, every handler of it would be wrapped and matched beside the API's (BENCHMARKS.md §2)
+    const webhook = createFalWebhookApp(depsOf('fal-webhook'));
+    built((request) => (isFalWebhook(request) ? webhook.fetch(request) : root.fetch(request)));
     const events = attachEventStream(http as Server, depsOf('event-stream'), {
       pingMs: settings.REELAY_LOCAL_EVENTS_PING_SECONDS * 1000,
     });

@@ -183,8 +183,6 @@ export const SETTINGS = {
   REELAY_RECONCILE_BATCH: number(25, () => [z.int(), z.minimum(1), z.maximum(500)]),
   /** What an API request may spend on outbound calls: API Gateway gives up at 29 s. */
   REELAY_API_DEADLINE_SECONDS: number(28, () => [z.positive(), z.maximum(29)]),
-  /** What a fal webhook delivery may spend: fal waits 15 s, then delivers again. */
-  REELAY_WEBHOOK_DEADLINE_SECONDS: number(14, () => [z.positive(), z.maximum(15)]),
   /** Lets image URLs and webhooks use http and loopback: for the local stack only. */
   REELAY_ALLOW_LOCAL_URLS: flag,
   /** Archive a thumbnail (and Sora's spritesheet) beside each video; off: none, and no extract-frame calls. */
@@ -339,8 +337,8 @@ export interface Config {
   downloadUrlTtlSeconds: number;
   videoRetentionDays: number | null;
   reconcileBatch: number;
-  /** Milliseconds an API request and a webhook delivery may take, outbound calls included. */
-  deadlines: { apiMs: number; webhookMs: number };
+  /** Milliseconds an API request may take, outbound calls included (a webhook capture makes none it bounds). */
+  deadlines: { apiMs: number };
   allowLocalUrls: boolean;
   /** Thumbnails and spritesheets archived beside videos (`?variant=thumbnail|spritesheet`). */
   thumbnails: boolean;
@@ -463,7 +461,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileBatch: e.REELAY_RECONCILE_BATCH,
     deadlines: {
       apiMs: e.REELAY_API_DEADLINE_SECONDS * 1000,
-      webhookMs: e.REELAY_WEBHOOK_DEADLINE_SECONDS * 1000,
     },
     allowLocalUrls: e.REELAY_ALLOW_LOCAL_URLS,
     keepSoraVideos: e.REELAY_KEEP_SORA_VIDEOS,

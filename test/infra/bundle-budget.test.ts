@@ -142,6 +142,14 @@ describe('bundle budget', () => {
     },
   );
 
+  // it runs without a request deadline (BENCHMARKS.md §2); a call that reads one needs it back
+  it('fal-webhook calls nothing a request deadline bounds: core/deadline.ts is not in it', () => {
+    expect(
+      sourcesOf('fal-webhook').filter((source) => source.endsWith('functions/core/deadline.ts')),
+    ).toEqual([]);
+    expect(sourcesOf('api').some((source) => source.endsWith('functions/core/deadline.ts'))).toBe(true);
+  });
+
   it('api builds its /v1 routes on first use: their schemas, classic zod and @hono/zod-openapi are lazy chunks', () => {
     const lazyOnly =
       /node_modules\/(zod\/v4\/classic|@hono\/zod-openapi|@asteasolutions)\/|functions\/api\/(routes\/(?!pages)|v1-routes|openapi-)/;

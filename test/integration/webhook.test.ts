@@ -62,6 +62,7 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
 
   async function expectRejectedUnchanged(job: Job, response: Response) {
     expect(response.status).toBe(401);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.json()).toMatchObject({ error: { code: 'webhook_rejected' } });
     expect(await stack.job(job.id)).toEqual(job);
   }
@@ -140,6 +141,9 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     const body = okBody(requestId);
     const first = await deliver(job, body, sign(body, { requestId }));
     expect(first.status).toBe(200);
+    // the function's own app, as on Lambda: nosniff and JSON on its answers, as on its errors
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await first.json()).toEqual({ received: true, applied: 'generated' });
     const generated = await stack.job(job.id);
     expect(generated).toMatchObject({ state: 'generated', outputSeed: '17454220438242315174' });

@@ -17,6 +17,10 @@ describe('hardening headers (L4)', () => {
     ['GET', '/v1/videos/video_0123456789abcdef0123456789abcdef', undefined],
     ['GET', '/no/such/route', null],
     ['POST', '/webhooks/fal', null],
+    ['POST', '/webhooks/fal?job=video_0123456789abcdef0123456789abcdef', null],
+    ['GET', '/webhooks/fal', null],
+    ['GET', '/metrics', null],
+    ['GET', '/_local/archive-queue', null],
   ] as const)('%s %s answers with nosniff', async (method, path, key) => {
     const response = await stack.api(path, { method, ...(key === null && { key: null }) });
     await response.body?.cancel();
