@@ -16,20 +16,25 @@ const isNumberChar = (code: number) =>
 export function quoteUnsafeNumbers(text: string): string {
   let out = '';
   let copied = 0;
+  // a number is a value only where a value may start (the text's start, after `:`, `[` or `,`), so
+  // quoting never makes a number in a key's place a valid key
+  let valueMayStart = true;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10 || code === 13) continue;
     if (code === 34) {
       for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
     } else if (code === 45 || (code >= 48 && code <= 57)) {
       let end = i + 1;
       while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
       const token = text.slice(i, end);
-      if (isNumber(token) && !isSafeNumber(token)) {
+      if (valueMayStart && isNumber(token) && !isSafeNumber(token)) {
         out += `${text.slice(copied, i)}"${token}"`;
         copied = end;
       }
       i = end - 1;
     }
+    valueMayStart = code === 58 || code === 91 || code === 44;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

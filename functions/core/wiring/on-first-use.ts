@@ -7,7 +7,8 @@ type AsyncAdapter<T> = {
  * The adapter `load` builds, imported and built on its first call rather than at init: a container
  * that never calls it (a poll never touches S3, a quiet reconciler minute never calls fal) never
  * reads its SDK. `methods` names every method (the type checks it), so the stand-in has each one.
- * A failed load is tried again on the next call.
+ * A failed load fails the call and is tried again on the next (a module that threw while it was
+ * evaluated stays failed: Node keeps it so, and each call fails the same way).
  */
 export function onFirstUse<T extends AsyncAdapter<T>>(
   load: () => Promise<T>,

@@ -109,6 +109,8 @@ describe('fal JSON: JSON.parse with the numbers a double would round quoted firs
     ['a bare minus', '[-]'],
     ['a number run into a word', '[12345678901234567890abc]'],
     ['not JSON at all', 'not json 12345678901234567890'],
+    ["a long number in a key's place", '{12345678901234567890: 1}'],
+    ['a long number after another value', '[1 12345678901234567890]'],
   ])('refuses %s as lossless-json does', (_name, body) => {
     expect(() => lossless(body)).toThrow();
     expect(() => parseFalJson(body)).toThrow();
