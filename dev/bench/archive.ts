@@ -53,7 +53,12 @@ async function run(): Promise<BenchResult> {
     REELAY_ALLOW_LOCAL_URLS: 'true',
     REELAY_FAL_MEDIA_HOSTS: new URL(source.url(1)).host,
   };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+  // the copies' metrics would be CloudWatch lines in the benchmark's output (its children inherit this)
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
   const deps = buildDeps(loadConfig(env));
   try {
     await ensureJobsTable(
