@@ -1,7 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { createFalBilling } from '../fal/billing/fal-billing.ts';
-import type { FalGateway } from '../fal/fal-gateway.ts';
 import { meteredFalGateway } from '../fal/metered-fal-gateway.ts';
 import { createFalModerator } from '../safety/fal/fal-moderator.ts';
 import { onFirstUse } from './on-first-use.ts';
@@ -14,7 +13,7 @@ const FAL_GATEWAY_METHODS = {
   cancel: true,
   output: true,
   upload: true,
-} as const satisfies { [K in keyof FalGateway]: true };
+} as const;
 
 /**
  * fal's queue: submit, status, result, cancel, storage; every call counted and timed in `metrics`.

@@ -1,5 +1,4 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { VideoArchive } from '../archive/video-archive.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { onFirstUse } from './on-first-use.ts';
@@ -10,7 +9,7 @@ const VIDEO_ARCHIVE_METHODS = {
   read: true,
   downloadUrl: true,
   delete: true,
-} as const satisfies { [K in keyof VideoArchive]: true };
+} as const;
 
 /**
  * The video bucket, with S3's client and lib-storage (about 140 KiB) loaded on its first call: most
