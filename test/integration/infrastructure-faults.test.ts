@@ -5,11 +5,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redriveAws, redriveLocal } from '../../dev/redrive.ts';
+import { createApiApp } from '../../functions/api/app.ts';
 import { createS3VideoArchive } from '../../functions/core/archive/s3/video-archive.ts';
 import type { Deps } from '../../functions/core/deps.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { archiveVideo } from '../../functions/core/jobs/archive-video.ts';
 import { createDynamoJobStore } from '../../functions/core/store/dynamodb/job-store.ts';
+import { dynamoClient } from '../../functions/core/wiring/aws-clients.ts';
 import { falSubmits } from '../support/fal-requests.ts';
 import { postVideo } from '../support/post-video.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
@@ -114,6 +116,48 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
       });
     }
     expect(falSubmits(stack)).toBe(submits);
+  });
+
+  it('DynamoDB that takes the request and never answers: the API answers 503 by its own deadline, tries once, and records nothing', async () => {
+    // a stand-in that accepts and stays silent, recording each request; the SDK's defaults would wait for ever
+    let requests = 0;
+    const silent = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const { config } = stack.deps;
+    const jobs = createDynamoJobStore(
+      dynamoClient({ ...config, endpoints: { ...config.endpoints, dynamodb: url } }),
+      config.jobsTable,
+    );
+    // the stack's API with only the jobs table gone quiet, and a 2.5 s deadline instead of 28 s
+    const app = createApiApp({ ...stack.deps, jobs, config: { ...config, deadlines: { apiMs: 2_500 } } });
+    const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
+    const submits = falSubmits(stack);
+    try {
+      const [created, listed] = await Promise.all([
+        app.request('/v1/videos', {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ prompt: 'never recorded' }),
+        }),
+        app.request('/v1/videos', { headers }),
+      ]);
+      for (const response of [created, listed]) {
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('2');
+        expect(await response.json()).toMatchObject({
+          error: { code: 'service_unavailable', type: 'server_error' },
+        });
+      }
+      // one attempt each: an attempt cut by the deadline is not tried again after it
+      expect(requests).toBe(2);
+      expect(falSubmits(stack)).toBe(submits);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('an archiver that died holding the lease: the reconciler sends the job again after the lease, archived once', async () => {

@@ -36,15 +36,17 @@ function render(c: Context, error: ApiError) {
 
 const THROTTLED = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|SlowDown|ServiceUnavailable/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+// a call cut by its own limits or by the request's deadline (core/net/deadline-http-handler.ts)
+const GAVE_UP = new Set(['TimeoutError', 'AbortError']);
 
 /**
- * A dependency (DynamoDB, S3, SQS) throttling, failing on its side, or out of reach after the SDK's
- * own retries: the same request can succeed in a moment, so the client is told to retry (the openai
- * SDK does so by itself on 503), not that we broke.
+ * A dependency (DynamoDB, S3, SQS) throttling, failing on its side, out of reach after the SDK's
+ * own retries, or too slow for the request's deadline: the same request can succeed in a moment, so
+ * the client is told to retry (the openai SDK does so by itself on 503), not that we broke.
  */
 function isTransient(error: Error): boolean {
   const { $fault, code } = error as Error & { $fault?: string; code?: string };
-  if ($fault === 'server' || THROTTLED.test(error.name)) return true;
+  if ($fault === 'server' || THROTTLED.test(error.name) || GAVE_UP.has(error.name)) return true;
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
     if (UNREACHABLE.has((cause as { code?: string }).code ?? '')) return true;
   }

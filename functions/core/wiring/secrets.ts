@@ -1,12 +1,27 @@
 import { type ApiKey, type Config, ConfigError, parseApiKeys } from '../config.ts';
+import { DeadlineHttpHandler, SECRETS_MANAGER_LIMITS } from '../net/deadline-http-handler.ts';
+import { onFirstUse } from './on-first-use.ts';
 
 /** What the stack puts in a secret before the operator sets it. */
 const UNSET_SECRET = /^\s*(unset)?\s*$/;
 
-/** Secrets Manager's client is loaded on the first read: a function whose key is in its environment never loads it. */
+/**
+ * Secrets Manager's client is loaded on the first read: a function whose key is in its environment
+ * never loads it. Its calls are bounded as every AWS call is (net/deadline-http-handler.ts).
+ */
+const secrets = onFirstUse(
+  async () => {
+    const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets');
+    const provider = new SecretsProvider({
+      clientConfig: { requestHandler: new DeadlineHttpHandler(SECRETS_MANAGER_LIMITS) },
+    });
+    return { get: (id: string, maxAge: number) => provider.get(id, { maxAge }) };
+  },
+  { get: true },
+);
+
 export async function readSecret(id: string, maxAge: number): Promise<string | undefined> {
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const value = await getSecret(id, { maxAge });
+  const value = await secrets.get(id, maxAge);
   return typeof value === 'string' && !UNSET_SECRET.test(value) ? value.trim() : undefined;
 }
 
