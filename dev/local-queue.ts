@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -47,6 +48,9 @@ export class LocalQueue implements ArchiveQueue, FollowUpQueue, EventQueue {
 
   constructor(private readonly options: LocalQueueOptions) {
     if (options.file) this.load(options.file);
+    // SQS invokes its consumer afresh: a delivery must not run in the sender's context (an API
+    // request's deadline would bound the worker's calls), so every pump runs in the queue's own
+    this.pump = AsyncResource.bind(this.pump.bind(this));
   }
 
   /** Starts delivering to `consumer` (the archiver handler). */

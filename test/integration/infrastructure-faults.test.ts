@@ -131,8 +131,9 @@ describe('S3, DynamoDB and our own process failing under the pipeline', () => {
       dynamoClient({ ...config, endpoints: { ...config.endpoints, dynamodb: url } }),
       config.jobsTable,
     );
-    // the stack's API with only the jobs table gone quiet, and a 2.5 s deadline instead of 28 s
-    const app = createApiApp({ ...stack.deps, jobs, config: { ...config, deadlines: { apiMs: 2_500 } } });
+    // the stack's API with only the jobs table gone quiet, and a 5 s deadline instead of 28 s (room
+    // for a fresh app's first request to build its routes on a busy machine)
+    const app = createApiApp({ ...stack.deps, jobs, config: { ...config, deadlines: { apiMs: 5_000 } } });
     const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
     const submits = falSubmits(stack);
     try {

@@ -10,12 +10,19 @@ const VERSION = 'v1';
 
 /**
  * AES-256-GCM under a key derived from `keyMaterial` (any long random string: a Secrets Manager
- * value on AWS, a file in the local data dir). The key is read once, lazily.
+ * value on AWS, a file in the local data dir). The key is read once, lazily, until a read succeeds.
  */
 export function createAesSecretBox(keyMaterial: () => Promise<string>): SecretBox {
   let key: Promise<Buffer> | undefined;
   const getKey = () => {
-    key ??= keyMaterial().then((material) => createHash('sha256').update(material).digest());
+    // a read that failed (Secrets Manager slow or down) is tried again on the next use, not kept
+    key ??= keyMaterial().then(
+      (material) => createHash('sha256').update(material).digest(),
+      (error: unknown) => {
+        key = undefined;
+        throw error;
+      },
+    );
     return key;
   };
   return {

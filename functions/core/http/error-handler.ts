@@ -46,9 +46,10 @@ const GAVE_UP = new Set(['TimeoutError', 'AbortError']);
  */
 function isTransient(error: Error): boolean {
   const { $fault, code } = error as Error & { $fault?: string; code?: string };
-  if ($fault === 'server' || THROTTLED.test(error.name) || GAVE_UP.has(error.name)) return true;
+  if ($fault === 'server' || THROTTLED.test(error.name)) return true;
+  // Powertools wraps an AWS error as its cause (a secret's read)
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (UNREACHABLE.has((cause as { code?: string }).code ?? '')) return true;
+    if (UNREACHABLE.has((cause as { code?: string }).code ?? '') || GAVE_UP.has(cause.name)) return true;
   }
   return code !== undefined && UNREACHABLE.has(code);
 }

@@ -7,14 +7,13 @@ import {
   LimitExceeded,
   NotFound,
   ProviderFailed,
-  type ReelayError,
   Unavailable,
 } from '../../../functions/core/errors.ts';
 import { errorHandler } from '../../../functions/core/http/error-handler.ts';
 import { logger } from '../../../functions/core/logger.ts';
 
 /** What the API answers when core throws `error`. */
-async function answer(error: ReelayError) {
+async function answer(error: Error) {
   const app = new Hono();
   app.onError(errorHandler(logger));
   app.get('/', () => {
@@ -64,5 +63,32 @@ describe('core errors at the HTTP edge', () => {
     });
     const down = await answer(new Unavailable('moderation_unavailable', 'retry', { retryAfterSeconds: 5 }));
     expect(down).toMatchObject({ status: 503, retryAfter: '5', body: { error: { type: 'server_error' } } });
+  });
+
+  it.each([
+    ['a call cut by its own limit', Object.assign(new Error('timed out'), { name: 'TimeoutError' })],
+    ['a call cut by the deadline', Object.assign(new Error('Request aborted'), { name: 'AbortError' })],
+    [
+      'a secret read cut by the deadline, wrapped by Powertools',
+      Object.assign(
+        new Error('Request aborted', {
+          cause: Object.assign(new Error('Request aborted'), { name: 'AbortError' }),
+        }),
+        { name: 'GetParameterError' },
+      ),
+    ],
+  ])('%s is a dependency too slow: 503, retry shortly', async (_, error) => {
+    expect(await answer(error)).toMatchObject({
+      status: 503,
+      retryAfter: '2',
+      body: { error: { code: 'service_unavailable', type: 'server_error' } },
+    });
+  });
+
+  it('a plain error of ours is still a 500, not passed off as an outage', async () => {
+    expect(await answer(new TypeError('x is undefined'))).toMatchObject({
+      status: 500,
+      body: { error: { code: 'internal_error' } },
+    });
   });
 });

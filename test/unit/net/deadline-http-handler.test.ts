@@ -111,7 +111,7 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
     'the wired %s client gives up at the deadline on a silent endpoint, once',
     async (service) => {
       server = await quietServer('silent');
-      const call = withDeadline(Date.now() + 1_500, () => clients[service](server.url));
+      const call = withDeadline(Date.now() + 3_000, () => clients[service](server.url));
       // the SDK's AbortError (Powertools wraps it for a secret, message and all)
       await expect(call).rejects.toThrow(/request aborted/i);
       expect(server.requests).toBe(1);
@@ -161,6 +161,29 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
       return readAtMost(response.body as Readable, 3);
     });
     expect(await read).toBe(3);
+  });
+
+  it("a call in the second kept back from fal's calls still runs: it is the recording of what happened", async () => {
+    server = await quietServer('trickle');
+    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 5_000, idleMs: 5_000 });
+    // less than core/deadline.ts's answer reserve left, as when a fal call was just cut short
+    const read = withDeadline(Date.now() + 700, async () => {
+      const { response } = await get(handler, server.port);
+      return readAtMost(response.body as Readable, 3);
+    });
+    expect(await read).toBe(3);
+  });
+
+  it('a call with no time left is not sent at all', async () => {
+    server = await quietServer('trickle');
+    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 5_000, idleMs: 5_000 });
+    await expect(withDeadline(Date.now() - 1, () => get(handler, server.port))).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    // a call after it, outside any deadline, is the server's first and only request
+    const { response } = await get(handler, server.port);
+    await readAtMost(response.body as Readable, 1);
+    expect(server.requests).toBe(1);
   });
 
   it("inside a deadline the caller's own abort signal still counts", async () => {
