@@ -2,11 +2,13 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetCopies, FUNCTION_NAMES, type FunctionName, handlerEntry } from '../../infra/bundling.ts';
 import { type Bundle, bundle } from '../../infra/local-bundle.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Per-function ceiling on what a cold start reads (index.mjs and the chunks it imports statically),
@@ -142,12 +144,23 @@ describe('bundle budget', () => {
     },
   );
 
-  // it runs without a request deadline (BENCHMARKS.md §2): its AWS calls keep their own limits alone
-  it('fal-webhook sets no request deadline: core/http/deadline.ts is not in it', () => {
-    expect(
-      sourcesOf('fal-webhook').filter((source) => source.endsWith('functions/core/http/deadline.ts')),
-    ).toEqual([]);
-    expect(sourcesOf('api').some((source) => source.endsWith('functions/core/http/deadline.ts'))).toBe(true);
+  // it runs without a request deadline (BENCHMARKS.md §2): its calls keep their own limits alone
+  it('fal-webhook sets no request deadline: none of its modules calls withDeadline', () => {
+    const settingDeadlines = (name: FunctionName) =>
+      [
+        ...new Set(
+          sourcesOf(name)
+            .filter((source) => !source.includes('node_modules/') && source.includes('functions/'))
+            .map((source) => source.slice(source.indexOf('functions/'))),
+        ),
+      ].filter(
+        (path) =>
+          path !== 'functions/core/deadline.ts' &&
+          readFileSync(join(REPO, path), 'utf8').includes('withDeadline('),
+      );
+    expect(settingDeadlines('fal-webhook')).toEqual([]);
+    expect(settingDeadlines('api')).toContain('functions/core/http/deadline.ts');
+    expect(settingDeadlines('follow-up')).toContain('functions/follow-up/worker.ts');
   });
 
   it('api builds its /v1 routes on first use: their schemas, classic zod and @hono/zod-openapi are lazy chunks', () => {
