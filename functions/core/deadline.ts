@@ -29,3 +29,19 @@ export function callTimeoutMs(limitMs: number, now = Date.now()): number {
   if (left === undefined) return limitMs;
   return Math.max(1, Math.min(limitMs, left - ANSWER_RESERVE_MS));
 }
+
+/** Kept back from the deadline for the answer itself, once what happened is recorded. */
+const FINAL_ANSWER_MS = 100;
+/** Node's timers hold at most this many ms (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * What an AWS call may still take: the deadline less 100 ms to answer, not less the answer reserve
+ * (that second is kept from fal's calls for the write that records what happened). Undefined when
+ * no deadline bounds it: none, or one further off than a timer holds (the local follow-up worker's).
+ */
+export function recordingBudgetMs(now = Date.now()): number | undefined {
+  const left = remainingMs(now);
+  if (left === undefined || !(left < MAX_TIMER_MS)) return undefined;
+  return Math.ceil(left - FINAL_ANSWER_MS);
+}

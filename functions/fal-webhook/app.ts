@@ -81,9 +81,9 @@ export function createFalWebhookApp(deps: FalWebhookDeps) {
     throw keysUnavailable(error);
   };
 
-  // No request deadline here: a capture calls nothing the deadline bounds (no fal, no LLM, no URL
-  // check; its DynamoDB and SQS calls never read it), and the AsyncLocalStorage cost every promise of
-  // the request a hook on Node 20. The bundle test keeps core/deadline.ts out of this function.
+  // No request deadline here: a capture calls no fal, LLM or URL check, its DynamoDB and SQS calls
+  // keep their own limits (core/net/aws-call-bounds.ts), and the AsyncLocalStorage cost every promise
+  // of the request a hook on Node 20. The bundle test fails if a module here calls withDeadline.
   app.post('/webhooks/fal', precheck, bodySize({ json: 1 * MB, multipart: 1 * MB }), async (c) => {
     const jobId = c.req.query('job') as string;
     const token = sha256(c.req.query('token') as string);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFalWireJson } from '../../dev/fal-emulator/wire-json.ts';
+import { remainingMs } from '../../functions/core/deadline.ts';
 import type { Job } from '../../functions/core/domain/job.ts';
 import { createWebhookVerifier } from '../../functions/core/fal/webhook-signature.ts';
 import { createFalWebhookApp } from '../../functions/fal-webhook/app.ts';
@@ -21,12 +22,11 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
   const sign = (body: Uint8Array, options: Parameters<typeof signer.headers>[1]) =>
     signer.headers(body, { userId: stack.emulator?.userId, ...options });
   let app: ReturnType<typeof createFalWebhookApp>;
+  let verifyFalWebhook: ReturnType<typeof createWebhookVerifier>;
   beforeAll(() => {
     const jwks = (async () => Response.json({ keys: [signer.jwk] })) as typeof fetch;
-    app = createFalWebhookApp({
-      ...stack.deps,
-      verifyFalWebhook: createWebhookVerifier({ jwksUrl: 'https://jwks.test', fetch: jwks }),
-    });
+    verifyFalWebhook = createWebhookVerifier({ jwksUrl: 'https://jwks.test', fetch: jwks });
+    app = createFalWebhookApp({ ...stack.deps, verifyFalWebhook });
   });
 
   /** A job fal accepted whose own webhook the emulator drops, so the test speaks for fal. */
@@ -133,6 +133,36 @@ describe('fal webhook: only authentic deliveries for the job’s request change 
     // the request it waited on is cancelled (unless fal had already finished it)
     expect((stack.emulator?.stats().cancels ?? 0) - cancels).toBe(1);
     expect(['cancelled', 'ok']).toContain(stack.emulator?.request(job.requestId as string)?.outcome);
+  });
+
+  it('captures a delivery under no deadline: its job store calls keep their own limits (no AsyncLocalStorage hook)', async () => {
+    const job = await submittedJob();
+    const requestId = job.requestId as string;
+    // the same function, its job store recording the deadline each call runs under
+    const seen: (number | undefined)[] = [];
+    const jobs = new Proxy(stack.deps.jobs, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          seen.push(remainingMs());
+          return value.apply(target, args);
+        };
+      },
+    });
+    const recording = createFalWebhookApp({ ...stack.deps, jobs, verifyFalWebhook });
+    const body = okBody(requestId);
+    const response = await recording.request(
+      `/webhooks/fal?job=${job.id}&token=${encodeURIComponent(job.webhookToken)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...sign(body, { requestId }) },
+        body: new Uint8Array(body),
+      },
+    );
+    expect(await response.json()).toEqual({ received: true, applied: 'generated' });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((left) => left !== undefined)).toEqual([]);
   });
 
   it('applies an authentic delivery once; a duplicate is a 200 no-op', async () => {

@@ -36,7 +36,7 @@ function render(c: Context, error: ApiError) {
 
 const THROTTLED = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|SlowDown|ServiceUnavailable/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-// a call cut by its own limits or by the request's deadline (core/net/deadline-http-handler.ts)
+// a call cut by its own limits or by the request's deadline (core/net/aws-call-bounds.ts)
 const GAVE_UP = new Set(['TimeoutError', 'AbortError']);
 
 /**
@@ -45,13 +45,14 @@ const GAVE_UP = new Set(['TimeoutError', 'AbortError']);
  * the client is told to retry (the openai SDK does so by itself on 503), not that we broke.
  */
 function isTransient(error: Error): boolean {
-  const { $fault, code } = error as Error & { $fault?: string; code?: string };
-  if ($fault === 'server' || THROTTLED.test(error.name)) return true;
-  // Powertools wraps an AWS error as its cause (a secret's read)
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (UNREACHABLE.has((cause as { code?: string }).code ?? '') || GAVE_UP.has(cause.name)) return true;
+  // Powertools wraps an AWS error as its cause (a secret's read); a few levels are enough
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth++, cause = cause.cause) {
+    const { $fault, code } = cause as Error & { $fault?: string; code?: string };
+    if ($fault === 'server' || THROTTLED.test(cause.name) || GAVE_UP.has(cause.name)) return true;
+    if (code !== undefined && UNREACHABLE.has(code)) return true;
   }
-  return code !== undefined && UNREACHABLE.has(code);
+  return false;
 }
 
 /** The one place an error becomes an HTTP answer: ApiErrors as they are, domain errors by their kind, transient faults a 503, anything else a logged generic 500. */

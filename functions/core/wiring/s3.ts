@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createS3VideoArchive } from '../archive/s3/video-archive.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
-import { DeadlineHttpHandler, S3_LIMITS } from '../net/deadline-http-handler.ts';
+import { boundedCalls, S3_LIMITS } from '../net/aws-call-bounds.ts';
 import { traced } from './aws-clients.ts';
 
 /** S3's client, traced and bounded as the others are (aws-clients.ts). */
@@ -15,7 +15,7 @@ export const s3Client = (config: Config): S3Client =>
       // streamed uploads with the default CRC trailers are not understood by S3 stand-ins
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: new DeadlineHttpHandler(S3_LIMITS),
+      ...boundedCalls(S3_LIMITS),
     }),
   );
 

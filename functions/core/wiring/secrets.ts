@@ -1,5 +1,5 @@
 import { type ApiKey, type Config, ConfigError, parseApiKeys } from '../config.ts';
-import { DeadlineHttpHandler, SECRETS_MANAGER_LIMITS } from '../net/deadline-http-handler.ts';
+import { boundedCalls, SECRETS_MANAGER_LIMITS } from '../net/aws-call-bounds.ts';
 import { onFirstUse } from './on-first-use.ts';
 
 /** What the stack puts in a secret before the operator sets it. */
@@ -7,13 +7,13 @@ const UNSET_SECRET = /^\s*(unset)?\s*$/;
 
 /**
  * Secrets Manager's client is loaded on the first read: a function whose key is in its environment
- * never loads it. Its calls are bounded as every AWS call is (net/deadline-http-handler.ts).
+ * never loads it. Its calls are bounded as every AWS call is (net/aws-call-bounds.ts).
  */
 const secrets = onFirstUse(
   async () => {
     const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets');
     const provider = new SecretsProvider({
-      clientConfig: { requestHandler: new DeadlineHttpHandler(SECRETS_MANAGER_LIMITS) },
+      clientConfig: boundedCalls(SECRETS_MANAGER_LIMITS),
     });
     return { get: (id: string, maxAge: number) => provider.get(id, { maxAge }) };
   },

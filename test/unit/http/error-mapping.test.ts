@@ -77,7 +77,25 @@ describe('core errors at the HTTP edge', () => {
         { name: 'GetParameterError' },
       ),
     ],
-  ])('%s is a dependency too slow: 503, retry shortly', async (_, error) => {
+    [
+      'a secret read throttled, wrapped by Powertools',
+      Object.assign(
+        new Error('Rate exceeded', {
+          cause: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+        }),
+        { name: 'GetParameterError' },
+      ),
+    ],
+    [
+      "a secret read failing on AWS's side, wrapped by Powertools",
+      Object.assign(
+        new Error('Internal', {
+          cause: Object.assign(new Error('Internal'), { name: 'InternalServiceError', $fault: 'server' }),
+        }),
+        { name: 'GetParameterError' },
+      ),
+    ],
+  ])('%s is a dependency briefly unavailable: 503, retry shortly', async (_, error) => {
     expect(await answer(error)).toMatchObject({
       status: 503,
       retryAfter: '2',

@@ -23,13 +23,28 @@ interface QuietServer {
   close(): Promise<void>;
 }
 
-async function quietServer(mode: 'silent' | 'trickle'): Promise<QuietServer> {
+const THROTTLED = JSON.stringify({
+  __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+  message: 'Rate of requests exceeds the allowed throughput.',
+});
+
+async function quietServer(mode: 'silent' | 'trickle' | 'throttle'): Promise<QuietServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const state = { requests: 0 };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
+    if (mode === 'throttle') {
+      // DynamoDB refusing every request at once, as it does past a table's throughput
+      socket.on('data', () => {
+        state.requests += 1;
+        socket.write(
+          `HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: ${THROTTLED.length}\r\n\r\n${THROTTLED}`,
+        );
+      });
+      return;
+    }
     socket.once('data', () => {
       state.requests += 1;
       if (mode === 'silent') return;
@@ -73,11 +88,12 @@ async function readAtMost(body: Readable, bytes: number): Promise<number> {
   return read;
 }
 
-describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
+describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
   let server: QuietServer;
   afterEach(async () => {
     await server.close();
     vi.unstubAllEnvs();
+    vi.restoreAllMocks();
   });
   beforeEach(() => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -118,13 +134,41 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
     },
   );
 
+  it('outside a deadline the wired DynamoDB client retries a throttle as the SDK does: 4 attempts', async () => {
+    server = await quietServer('throttle');
+    // no back-off, so the test does not wait for it
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const client = dynamoClient(loadConfig({ REELAY_DYNAMODB_ENDPOINT: server.url }));
+    await expect(
+      client.send(new GetItemCommand({ TableName: 'jobs', Key: { id: { S: 'a' } } })),
+    ).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { attempts: 4 } });
+    expect(server.requests).toBe(4);
+  });
+
+  it("a retry's wait ends with the deadline: the error being retried is thrown, not slept past", async () => {
+    server = await quietServer('throttle');
+    // the SDK's back-off is full jitter: at its longest, a throttle waits about a second before a retry
+    vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    const client = dynamoClient(loadConfig({ REELAY_DYNAMODB_ENDPOINT: server.url }));
+    const call = withDeadline(Date.now() + 500, () =>
+      client.send(new GetItemCommand({ TableName: 'jobs', Key: { id: { S: 'a' } } })),
+    );
+    // slept past, the retry would start with no time left and fail as an abort
+    await expect(call).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect(server.requests).toBe(1);
+  });
+
   it('outside a deadline the service limit ends a silent attempt, and the SDK retries it', async () => {
     server = await quietServer('silent');
     const client = new DynamoDBClient({
       region: 'us-east-1',
       endpoint: server.url,
       maxAttempts: 2,
-      requestHandler: new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 300, idleMs: 5_000 }),
+      requestHandler: new DeadlineHttpHandler({
+        connectMs: 1_000,
+        responseMs: 300,
+        idleMs: 5_000,
+      }),
     });
     await expect(
       client.send(new GetItemCommand({ TableName: 'jobs', Key: { id: { S: 'a' } } })),
@@ -134,7 +178,11 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
 
   it('the response limit stops at the headers: a body streaming longer than it is read whole', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 200, idleMs: 5_000 });
+    const handler = new DeadlineHttpHandler({
+      connectMs: 1_000,
+      responseMs: 200,
+      idleMs: 5_000,
+    });
     const { response } = await get(handler, server.port);
     // 12 chunks at 50 ms each: three times the response limit
     expect(await readAtMost(response.body as Readable, 12)).toBe(12);
@@ -142,7 +190,11 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
 
   it('inside a deadline a streamed body is cut when the deadline comes', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 60_000, idleMs: 60_000 });
+    const handler = new DeadlineHttpHandler({
+      connectMs: 1_000,
+      responseMs: 60_000,
+      idleMs: 60_000,
+    });
     const read = withDeadline(Date.now() + 1_400, async () => {
       const { response } = await get(handler, server.port);
       return readAtMost(response.body as Readable, Number.POSITIVE_INFINITY);
@@ -157,7 +209,11 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
     ["leaves less than the second kept back from fal's calls", () => Date.now() + 700],
   ])('under a deadline that %s, a call answers', async (_, deadlineAt) => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 5_000, idleMs: 5_000 });
+    const handler = new DeadlineHttpHandler({
+      connectMs: 1_000,
+      responseMs: 5_000,
+      idleMs: 5_000,
+    });
     const read = withDeadline(deadlineAt(), async () => {
       const { response } = await get(handler, server.port);
       return readAtMost(response.body as Readable, 3);
@@ -167,7 +223,11 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
 
   it('a call with no time left is not sent at all', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 5_000, idleMs: 5_000 });
+    const handler = new DeadlineHttpHandler({
+      connectMs: 1_000,
+      responseMs: 5_000,
+      idleMs: 5_000,
+    });
     await expect(withDeadline(Date.now() - 1, () => get(handler, server.port))).rejects.toMatchObject({
       name: 'AbortError',
     });
@@ -179,7 +239,11 @@ describe('AWS calls are bounded (net/deadline-http-handler.ts)', () => {
 
   it("inside a deadline the caller's own abort signal still counts", async () => {
     server = await quietServer('silent');
-    const handler = new DeadlineHttpHandler({ connectMs: 1_000, responseMs: 60_000, idleMs: 60_000 });
+    const handler = new DeadlineHttpHandler({
+      connectMs: 1_000,
+      responseMs: 60_000,
+      idleMs: 60_000,
+    });
     const own = new AbortController();
     const call = withDeadline(Date.now() + 60_000, () => get(handler, server.port, own.signal));
     setTimeout(() => own.abort(), 100);
