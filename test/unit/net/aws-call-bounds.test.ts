@@ -73,6 +73,10 @@ async function quietServer(mode: 'silent' | 'trickle' | 'throttle'): Promise<Qui
   };
 }
 
+/** The handler with a 1 s connect limit and these. */
+const limited = (responseMs = 5_000, idleMs = 5_000) =>
+  new DeadlineHttpHandler({ connectMs: 1_000, responseMs, idleMs });
+
 /** A plain GET through the handler alone, as the SDK sends one. */
 function get(handler: DeadlineHttpHandler, port: number, abortSignal?: AbortSignal) {
   const request = { protocol: 'http:', hostname: '127.0.0.1', port, method: 'GET', path: '/', headers: {} };
@@ -164,11 +168,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
       region: 'us-east-1',
       endpoint: server.url,
       maxAttempts: 2,
-      requestHandler: new DeadlineHttpHandler({
-        connectMs: 1_000,
-        responseMs: 300,
-        idleMs: 5_000,
-      }),
+      requestHandler: limited(300, 5_000),
     });
     await expect(
       client.send(new GetItemCommand({ TableName: 'jobs', Key: { id: { S: 'a' } } })),
@@ -178,11 +178,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
 
   it('the response limit stops at the headers: a body streaming longer than it is read whole', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({
-      connectMs: 1_000,
-      responseMs: 200,
-      idleMs: 5_000,
-    });
+    const handler = limited(200, 5_000);
     const { response } = await get(handler, server.port);
     // 12 chunks at 50 ms each: three times the response limit
     expect(await readAtMost(response.body as Readable, 12)).toBe(12);
@@ -190,11 +186,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
 
   it('inside a deadline a streamed body is cut when the deadline comes', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({
-      connectMs: 1_000,
-      responseMs: 60_000,
-      idleMs: 60_000,
-    });
+    const handler = limited(60_000, 60_000);
     const read = withDeadline(Date.now() + 1_400, async () => {
       const { response } = await get(handler, server.port);
       return readAtMost(response.body as Readable, Number.POSITIVE_INFINITY);
@@ -209,11 +201,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
     ["leaves less than the second kept back from fal's calls", () => Date.now() + 700],
   ])('under a deadline that %s, a call answers', async (_, deadlineAt) => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({
-      connectMs: 1_000,
-      responseMs: 5_000,
-      idleMs: 5_000,
-    });
+    const handler = limited();
     const read = withDeadline(deadlineAt(), async () => {
       const { response } = await get(handler, server.port);
       return readAtMost(response.body as Readable, 3);
@@ -223,11 +211,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
 
   it('a call with no time left is not sent at all', async () => {
     server = await quietServer('trickle');
-    const handler = new DeadlineHttpHandler({
-      connectMs: 1_000,
-      responseMs: 5_000,
-      idleMs: 5_000,
-    });
+    const handler = limited();
     await expect(withDeadline(Date.now() - 1, () => get(handler, server.port))).rejects.toMatchObject({
       name: 'AbortError',
     });
@@ -239,11 +223,7 @@ describe('AWS calls are bounded (net/aws-call-bounds.ts)', () => {
 
   it("inside a deadline the caller's own abort signal still counts", async () => {
     server = await quietServer('silent');
-    const handler = new DeadlineHttpHandler({
-      connectMs: 1_000,
-      responseMs: 60_000,
-      idleMs: 60_000,
-    });
+    const handler = limited(60_000, 60_000);
     const own = new AbortController();
     const call = withDeadline(Date.now() + 60_000, () => get(handler, server.port, own.signal));
     setTimeout(() => own.abort(), 100);
